@@ -1,0 +1,141 @@
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from smartwork.accounts import selectors, services
+from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, User
+from smartwork.accounts.schemas import (
+    MeOut,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    ProfileIn,
+    RoleAssignIn,
+    RoleAssignmentOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
+from smartwork.core.errors import InvalidInput, NotFound
+
+router = Router(tags=["accounts"])
+
+
+def _me(user: User) -> dict[str, object]:
+    return {
+        "id": user.pk, "email": user.email, "first_name": user.first_name,
+        "last_name": user.last_name, "language": user.language, "company_id": user.company_id,
+        "network_id": user.network_id, "home_town": user.home_town, "home_lat": user.home_lat,
+        "home_lon": user.home_lon, "commute_mode": user.commute_mode,
+        "roles": selectors.user_roles_summary(user=user),
+    }
+
+
+@router.get("/me", response=MeOut, summary="Who I am, with my roles")
+def me(request: HttpRequest) -> dict[str, object]:
+    return _me(request.user)  # type: ignore[arg-type]
+
+
+@router.patch("/me", response=MeOut, summary="Update my profile (home location, language)")
+def me_update(request: HttpRequest, data: ProfileIn) -> dict[str, object]:
+    user = services.profile_update(user=request.user, **data.dict(exclude_unset=True))  # type: ignore[arg-type]
+    return _me(user)
+
+
+@router.get("/me/tokens", response=list[TokenOut], summary="My API tokens")
+def token_list(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request.user))  # type: ignore[misc]
+
+
+@router.post("/me/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
+def token_create(request: HttpRequest, data: TokenIn) -> tuple[int, dict[str, object]]:
+    token, raw = services.api_token_create(user=request.user, name=data.name)  # type: ignore[arg-type]
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
+def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organisations I may see")
+@paginate(LimitOffsetPagination)
+def organisation_list(request: HttpRequest) -> object:
+    return selectors.organisation_list(actor=request.user).order_by("legal_name")  # type: ignore[arg-type]
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+    return selectors.organisation_get(actor=request.user, organisation_id=organisation_id)  # type: ignore[arg-type]
+
+
+def _network(network_id: int | None) -> object:
+    if network_id is None:
+        return None
+    from smartwork.network.models import Network
+
+    network = Network.objects.filter(pk=network_id).first()
+    if network is None:
+        raise InvalidInput(_("No such network."), fields={"network_id": [_("Unknown network.")]})
+    return network
+
+
+@router.post("/organisations", response={201: OrganisationOut}, summary="Onboard an organisation")
+def organisation_create(request: HttpRequest, data: OrganisationIn) -> tuple[int, Organisation]:
+    payload = data.dict()
+    payload["network"] = _network(payload.pop("network_id"))
+    org = services.organisation_create(actor=request.user, **payload)  # type: ignore[arg-type]
+    return Status(201, org)
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+def organisation_update(
+    request: HttpRequest, organisation_id: int, data: OrganisationPatch
+) -> Organisation:
+    org = selectors.organisation_get(actor=request.user, organisation_id=organisation_id)  # type: ignore[arg-type]
+    return services.organisation_update(
+        actor=request.user, organisation=org, **data.dict(exclude_unset=True)  # type: ignore[arg-type]
+    )
+
+
+@router.get("/roles", response=list[RoleAssignmentOut], summary="Role assignments (operator)")
+@paginate(LimitOffsetPagination)
+def role_list(request: HttpRequest) -> object:
+    return selectors.role_list(actor=request.user).order_by("id")  # type: ignore[arg-type]
+
+
+@router.post("/roles", response={201: RoleAssignmentOut}, summary="Give a user a role")
+def role_assign(request: HttpRequest, data: RoleAssignIn) -> tuple[int, RoleAssignment]:
+    from smartwork.network.models import Centre
+
+    user = User.objects.filter(email__iexact=data.user_email.strip()).first()
+    if user is None:
+        raise InvalidInput(_("No user with this email."), fields={"user_email": [_("Unknown.")]})
+    centre = None
+    if data.centre_id is not None:
+        centre = Centre.objects.filter(pk=data.centre_id).first()
+        if centre is None:
+            raise InvalidInput(_("No such centre."), fields={"centre_id": [_("Unknown centre.")]})
+    organisation = None
+    if data.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=data.organisation_id).first()
+        if organisation is None:
+            raise InvalidInput(_("No such organisation."),
+                               fields={"organisation_id": [_("Unknown organisation.")]})
+    assignment = services.role_assign(
+        actor=request.user, user=user, role=data.role, network=_network(data.network_id),  # type: ignore[arg-type]
+        centre=centre, organisation=organisation,
+    )
+    return Status(201, assignment)
+
+
+@router.delete("/roles/{assignment_id}", response={204: None}, summary="Take a role away")
+def role_revoke(request: HttpRequest, assignment_id: int) -> tuple[int, None]:
+    assignment = selectors.role_list(actor=request.user).filter(pk=assignment_id).first()  # type: ignore[arg-type]
+    if assignment is None:
+        raise NotFound(_("No such role assignment."))
+    services.role_revoke(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+    return Status(204, None)

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smartwork.accounts.choices import (
+    PEPPOL_SCHEME_BE_ENTERPRISE,
+    CommuteMode,
+    CompanySize,
+    Language,
+    OrganisationKind,
+    Role,
+    Sector,
+)
+from smartwork.core.models import TimeStampedModel
+
+LAT_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LON_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Organisation(TimeStampedModel):
+    """A customer company, a centre's operator or a network's operator."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=10, choices=Sector.choices, default=Sector.PRIVATE
+    )
+    size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FR
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    peppol_scheme = models.CharField(
+        _("Peppol scheme"), max_length=4, default=PEPPOL_SCHEME_BE_ENTERPRISE, blank=True
+    )
+    peppol_id = models.CharField(_("Peppol identifier"), max_length=50, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # The network a customer company buys from (operators leave it empty).
+    network = models.ForeignKey(
+        "network.Network", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="customers", verbose_name=_("network"),
+    )
+    head_office_town = models.CharField(_("head office town"), max_length=100, blank=True)
+    head_office_lat = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LAT_VALIDATORS
+    )
+    head_office_lon = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LON_VALIDATORS
+    )
+    default_commute_mode = models.CharField(
+        max_length=20, choices=CommuteMode.choices, default=CommuteMode.CAR
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="organisation_unique_enterprise_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def peppol_endpoint(self) -> str:
+        return f"{self.peppol_scheme}:{self.peppol_id}" if self.peppol_id else ""
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Users log in by email: an email is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one identity in every centre and network: a member."""
+
+    email = models.EmailField(_("email"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff (admin site)"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The employer; empty for an independent member.
+    company = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="employees", verbose_name=_("company"),
+    )
+    # The member's own network: where they book without an alliance.
+    network = models.ForeignKey(
+        "network.Network", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members", verbose_name=_("network"),
+    )
+    home_town = models.CharField(_("home town"), max_length=100, blank=True)
+    home_lat = models.DecimalField(
+        _("home latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=LAT_VALIDATORS,
+    )
+    home_lon = models.DecimalField(
+        _("home longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=LON_VALIDATORS,
+    )
+    commute_mode = models.CharField(
+        _("commute mode"), max_length=20, choices=CommuteMode.choices, blank=True
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class RoleAssignment(models.Model):
+    """A role, scoped: operator staff of a network, manager or receptionist of a
+    centre, admin of a company. Being a member needs no assignment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    network = models.ForeignKey(
+        "network.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    centre = models.ForeignKey(
+        "network.Centre", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.OPERATOR, network__isnull=False, centre__isnull=True,
+                      organisation__isnull=True)
+                    | Q(role__in=[Role.CENTRE_MANAGER, Role.RECEPTIONIST], centre__isnull=False,
+                        network__isnull=True, organisation__isnull=True)
+                    | Q(role=Role.COMPANY_ADMIN, organisation__isnull=False,
+                        network__isnull=True, centre__isnull=True)
+                ),
+                name="role_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.network or self.centre or self.organisation
+        return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class RoleOut(Schema):
+    role: str
+    network_id: int | None
+    centre_id: int | None
+    organisation_id: int | None
+    scope_name: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+    company_id: int | None
+    network_id: int | None
+    home_town: str
+    home_lat: Decimal | None
+    home_lon: Decimal | None
+    commute_mode: str
+    roles: list[RoleOut]
+
+
+class ProfileIn(Schema):
+    first_name: str | None = None
+    last_name: str | None = None
+    language: str | None = None
+    phone: str | None = None
+    home_town: str | None = None
+    home_lat: Decimal | None = Field(None, ge=-90, le=90)
+    home_lon: Decimal | None = Field(None, ge=-180, le=180)
+    commute_mode: str | None = None
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(..., description="Shown once: store it now.")
+
+
+class OrganisationIn(Schema):
+    legal_name: str = Field(..., min_length=1, max_length=200)
+    kind: str
+    sector: str = "private"
+    size: str = ""
+    enterprise_number: str = ""
+    vat_number: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "BE"
+    language: str = "fr"
+    email: str = ""
+    phone: str = ""
+    peppol_scheme: str = "0208"
+    peppol_id: str = ""
+    iban: str = ""
+    bic: str = ""
+    network_id: int | None = None
+    head_office_town: str = ""
+    head_office_lat: Decimal | None = Field(None, ge=-90, le=90)
+    head_office_lon: Decimal | None = Field(None, ge=-180, le=180)
+    default_commute_mode: str = "car"
+
+
+class OrganisationPatch(Schema):
+    legal_name: str | None = None
+    sector: str | None = None
+    size: str | None = None
+    enterprise_number: str | None = None
+    vat_number: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    language: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    peppol_scheme: str | None = None
+    peppol_id: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    head_office_town: str | None = None
+    head_office_lat: Decimal | None = Field(None, ge=-90, le=90)
+    head_office_lon: Decimal | None = Field(None, ge=-180, le=180)
+    default_commute_mode: str | None = None
+    is_active: bool | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    legal_name: str
+    kind: str
+    sector: str
+    size: str
+    enterprise_number: str
+    vat_number: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+    language: str
+    email: str
+    peppol_endpoint: str
+    network_id: int | None
+    head_office_town: str
+    head_office_lat: Decimal | None
+    head_office_lon: Decimal | None
+    is_active: bool
+
+
+class RoleAssignIn(Schema):
+    user_email: str
+    role: str
+    network_id: int | None = None
+    centre_id: int | None = None
+    organisation_id: int | None = None
+
+
+class RoleAssignmentOut(Schema):
+    id: int
+    user_id: int
+    user_email: str = Field(..., alias="user.email")
+    role: str
+    network_id: int | None
+    centre_id: int | None
+    organisation_id: int | None

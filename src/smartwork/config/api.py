@@ -1,0 +1,158 @@
+"""The API at /api/v1: one NinjaAPI, one error shape, session or token auth."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+
+from smartwork.accounts.services import api_token_authenticate
+from smartwork.core.errors import DomainError, from_django_validation_error
+
+log = logging.getLogger("smartwork.api")
+
+
+class BearerToken(APIKeyHeader):
+    """`Authorization: Bearer <token>` with a personal API token."""
+
+    param_name = "Authorization"
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key or not key.startswith("Bearer "):
+            return None
+        user = api_token_authenticate(raw=key.removeprefix("Bearer ").strip())
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="smartwork API",
+    version="1",
+    description=(
+        "One service for a network of shared workplaces. Authenticate with the browser "
+        "session or a personal API token (`Authorization: Bearer ...`). Every error has "
+        'the shape `{"error": {"code", "message", "fields"}}`.'
+    ),
+    auth=[BearerToken(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str,
+    fields: dict[str, list[str]] | None = None, data: dict[str, Any] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+    if data:
+        body["data"] = data
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _field_name(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "header")]
+    # Ninja wraps the body in the parameter name (e.g. "payload"/"data"); drop it.
+    if len(parts) > 1 and parts[0] in ("data", "body", "filters", "params"):
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+    first = next(iter(fields.items()), ("", [""]))
+    return error_response(
+        request, 422, "invalid", f"{first[0]}: {first[1][0]}" if first[0] else "Invalid input.",
+        fields,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "not_authenticated", "Log in or send an API token.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _does_not_exist(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 403, "forbidden", "Your role does not allow this here.")
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, from_django_validation_error(exc).as_dict(), status=422)
+
+
+@api.exception_handler(IntegrityError)
+def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    log.info("integrity error turned into 409: %s", exc)
+    return error_response(
+        request, 409, "conflict", "This conflicts with data already stored; nothing was changed."
+    )
+
+
+@api.exception_handler(OperationalError)
+def _operational(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    # Lock time-outs and serialisation failures: the client may retry.
+    log.warning("database busy: %s", exc)
+    return error_response(request, 503, "busy", "The service is busy; try again in a moment.")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unexpected API error")
+    return error_response(request, 500, "server_error", "Something went wrong on our side.")
+
+
+def _register_routers() -> None:
+    from smartwork.accounts.api import router as accounts_router
+    from smartwork.billing.api import router as billing_router
+    from smartwork.bookings.api import router as bookings_router
+    from smartwork.core.api import router as core_router
+    from smartwork.credits.api import router as credits_router
+    from smartwork.insights.api import router as insights_router
+    from smartwork.network.api import router as network_router
+    from smartwork.wifi.api import router as wifi_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", core_router)
+    api.add_router("", network_router)
+    api.add_router("", bookings_router)
+    api.add_router("", credits_router)
+    api.add_router("", billing_router)
+    api.add_router("", wifi_router)
+    api.add_router("", insights_router)
+
+
+_register_routers()

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from smartwork.config.api import api
+
+admin.site.site_header = "smartwork administration"
+admin.site.site_title = "smartwork"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("smartwork.web.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "smartwork.web.views.errors.forbidden"
+handler404 = "smartwork.web.views.errors.not_found"
+handler500 = "smartwork.web.views.errors.server_error"

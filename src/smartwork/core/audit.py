@@ -1,0 +1,41 @@
+"""The audit log: every state change writes one entry (`booking.cancelled`, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from smartwork.core.models import AuditEntry
+
+
+def _network_id_of(obj: Any) -> int | None:
+    if getattr(obj, "network_id", None):
+        return int(obj.network_id)
+    centre = getattr(obj, "centre", None)
+    if centre is not None and getattr(centre, "network_id", None):
+        return int(centre.network_id)
+    return None
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    network_id: int | None = None,
+) -> AuditEntry:
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        data=data or {},
+        network_id=network_id if network_id is not None else (_network_id_of(obj) if obj else None),
+    )
+    if obj is not None:
+        entry.object_type = obj._meta.label_lower
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:200]
+    entry.save(force_insert=True)
+    return entry

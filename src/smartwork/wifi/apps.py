@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WifiConfig(AppConfig):
+    name = "smartwork.wifi"
+    label = "wifi"
