@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=2, choices=Language.choices, default=Language.EN
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)  # type: ignore[misc]
     is_staff = models.BooleanField(_("staff (admin site)"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
@@ -146,7 +146,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]

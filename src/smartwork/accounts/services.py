@@ -205,11 +205,11 @@ def role_assign(
 
 
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
-    network_id = (
-        assignment.network_id
-        or (assignment.centre.network_id if assignment.centre_id else None)
-        or (assignment.organisation.network_id if assignment.organisation_id else None)
-    )
+    network_id = assignment.network_id
+    if assignment.centre is not None:
+        network_id = assignment.centre.network_id
+    elif assignment.organisation is not None:
+        network_id = assignment.organisation.network_id
     require(actor, "role.assign", network=network_id)
     with transaction.atomic():
         audit_log(actor=actor, action="role.revoked", obj=assignment,

@@ -122,10 +122,10 @@ def allowed(
     network_id = _network_id(network, centre, company)
     if OPERATOR in may and network_id is not None and network_id in roles.operator_networks:
         return True
-    if OPERATOR in may and network is None and centre is None and company is None:
-        # An action with no target (e.g. list all organisations): any operator.
-        if roles.operator_networks:
-            return True
+    # An action with no target (e.g. list all organisations): any operator.
+    if (OPERATOR in may and network is None and centre is None and company is None
+            and roles.operator_networks):
+        return True
     if centre is not None:
         if CENTRE_MANAGER in may and centre.pk in roles.manager_centres:
             return True

@@ -81,7 +81,7 @@ def make_centre(
     return centre
 
 
-def make_user(*, email: str | None = None, password: str = "pass-1234", **extra: Any) -> User:
+def make_user(*, email: str | None = None, password: str = "pass-1234", **extra: Any) -> User:  # noqa: S107
     n = next(_seq)
     return User.objects.create_user(email or f"user{n}@example.org", password,
                                     first_name=extra.pop("first_name", f"First{n}"),

@@ -236,6 +236,9 @@ class LabelEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.from_status} → {self.to_status}"
+
 
 class Resource(TimeStampedModel):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="resources")

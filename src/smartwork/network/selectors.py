@@ -105,11 +105,11 @@ def centre_list(*, filters: CentreFilters) -> list[Any]:
     if filters.near is not None:
         lat, lon = filters.near
         for centre in centres:
-            centre.distance_km = round(haversine_km(lat, lon, float(centre.lat),
-                                                    float(centre.lon)), 2)
+            distance = haversine_km(lat, lon, float(centre.lat), float(centre.lon))
+            centre.distance_km = round(distance, 2)  # type: ignore[attr-defined]
         if filters.within_km is not None:
-            centres = [c for c in centres if c.distance_km <= filters.within_km]
-        centres.sort(key=lambda c: (c.distance_km, c.name))
+            centres = [c for c in centres if c.distance_km <= filters.within_km]  # type: ignore[attr-defined]
+        centres.sort(key=lambda c: (c.distance_km, c.name))  # type: ignore[attr-defined]
     return centres
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -210,7 +211,7 @@ def opening_hours_set(
         if opens >= closes:
             errors.append(_("%(day)s: opening %(o)s is not before closing %(c)s.") % {
                 "day": weekday, "o": f"{opens:%H:%M}", "c": f"{closes:%H:%M}"})
-    for (d1, _o1, c1), (d2, o2, _c2) in zip(rows, rows[1:], strict=False):
+    for (d1, _o1, c1), (d2, o2, _c2) in itertools.pairwise(rows):
         if d1 == d2 and o2 < c1:
             errors.append(_("Day %(day)s: two opening intervals overlap.") % {"day": d1})
     if errors:
