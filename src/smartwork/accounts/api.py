@@ -141,3 +141,134 @@ def role_revoke(request: HttpRequest, assignment_id: int) -> Any:
         raise NotFound(_("No such role assignment."))
     services.role_revoke(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
     return Status(204, None)
+
+
+# --- Staff: invitations, CSV import, teams, leavers (issue 5) ---------------------------
+
+from ninja import File  # noqa: E402
+from ninja.files import UploadedFile  # noqa: E402
+
+from smartwork.accounts.schemas import (  # noqa: E402
+    AcceptedOut,
+    DeactivatedOut,
+    ImportOut,
+    InvitationAcceptIn,
+    InvitationIn,
+    InvitationOut,
+    StaffOut,
+    TeamIn,
+    TeamMemberIn,
+    TeamOut,
+)
+
+
+def _team_of(company: Organisation, team_id: int | None, field: str = "team_id") -> object:
+    from smartwork.accounts.models import Team
+
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id, company=company).first()
+    if team is None:
+        raise InvalidInput(_("No such team in this company."), fields={field: [_("Unknown.")]})
+    return team
+
+
+def _employee_of(company: Organisation, user_id: int) -> User:
+    user = User.objects.filter(pk=user_id, company=company).first()
+    if user is None:
+        raise NotFound(_("No such employee in this company."))
+    return user
+
+
+@router.get("/companies/{company_id}/staff", response=list[StaffOut], summary="A company's staff")
+@paginate(LimitOffsetPagination)
+def staff_list(request: HttpRequest, company_id: int, active: bool | None = None,
+               team_id: int | None = None) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    return selectors.staff_list(actor=request.user, company=company, active=active,  # type: ignore[arg-type]
+                                team_id=team_id)
+
+
+@router.post("/companies/{company_id}/staff/{user_id}/deactivate", response=DeactivatedOut,
+             summary="A leaver: cancel future bookings, return allotments, deactivate")
+def staff_deactivate(request: HttpRequest, company_id: int, user_id: int) -> dict[str, int]:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    return services.staff_deactivate(actor=request.user, company=company,  # type: ignore[arg-type]
+                                     user=_employee_of(company, user_id))
+
+
+@router.post("/companies/{company_id}/staff/import", response={200: ImportOut},
+             summary="Import staff from CSV: email, first_name, last_name[, team]")
+def staff_import(request: HttpRequest, company_id: int,
+                 file: UploadedFile = File(...)) -> dict[str, int]:  # noqa: B008
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    raw = file.read(5 * 1024 * 1024 + 1)
+    if len(raw) > 5 * 1024 * 1024:
+        raise InvalidInput(_("The file is larger than 5 MB."), fields={"file": [_("Too large.")]})
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(_("Save the file as UTF-8 CSV."), code="csv_invalid",
+                           fields={"file": [_("Not UTF-8 text.")]}) from exc
+    return services.staff_import(actor=request.user, company=company, content=content)  # type: ignore[arg-type]
+
+
+@router.get("/companies/{company_id}/invitations", response=list[InvitationOut])
+@paginate(LimitOffsetPagination)
+def invitation_list(request: HttpRequest, company_id: int, open_only: bool = False) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    return selectors.invitation_list(actor=request.user, company=company, open_only=open_only)  # type: ignore[arg-type]
+
+
+@router.post("/companies/{company_id}/invitations", response={201: InvitationOut},
+             summary="Invite an employee by email (a signed link that expires)")
+def invitation_create(request: HttpRequest, company_id: int, data: InvitationIn) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    invitation, _token = services.invitation_create(
+        actor=request.user, company=company, email=data.email, first_name=data.first_name,  # type: ignore[arg-type]
+        last_name=data.last_name, team=_team_of(company, data.team_id), as_admin=data.as_admin,
+    )
+    return Status(201, invitation)
+
+
+@router.post("/invitations/accept", response=AcceptedOut, auth=None,
+             summary="Accept an invitation: creates or links the account")
+def invitation_accept(request: HttpRequest, data: InvitationAcceptIn) -> dict[str, object]:
+    user = services.invitation_accept(token=data.token, password=data.password,
+                                      first_name=data.first_name, last_name=data.last_name)
+    return {"user_id": user.pk, "email": user.email, "company_id": user.company_id}
+
+
+@router.get("/companies/{company_id}/teams", response=list[TeamOut])
+def team_list(request: HttpRequest, company_id: int) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    return list(selectors.team_list(actor=request.user, company=company))  # type: ignore[arg-type]
+
+
+@router.post("/companies/{company_id}/teams", response={201: TeamOut})
+def team_create(request: HttpRequest, company_id: int, data: TeamIn) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    return Status(201, services.team_create(actor=request.user, company=company, name=data.name))  # type: ignore[arg-type]
+
+
+@router.post("/companies/{company_id}/teams/{team_id}/members", response={204: None})
+def team_member_add(request: HttpRequest, company_id: int, team_id: int,
+                    data: TeamMemberIn) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    team = _team_of(company, team_id)
+    if team is None:  # pragma: no cover - team_id is a path parameter
+        raise NotFound(_("No such team."))
+    user = User.objects.filter(pk=data.user_id).first()
+    if user is None:
+        raise InvalidInput(_("No such user."), fields={"user_id": [_("Unknown.")]})
+    services.team_member_add(actor=request.user, team=team, user=user)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@router.delete("/companies/{company_id}/teams/{team_id}/members/{user_id}", response={204: None})
+def team_member_remove(request: HttpRequest, company_id: int, team_id: int,
+                       user_id: int) -> object:
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    team = _team_of(company, team_id)
+    services.team_member_remove(actor=request.user, team=team, user=_employee_of(company, user_id))  # type: ignore[arg-type]
+    return Status(204, None)

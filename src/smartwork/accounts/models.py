@@ -214,3 +214,76 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# --- Staff: teams and invitations (issue 5) ---------------------------------------
+
+
+class Team(TimeStampedModel):
+    """A group of a company's employees, e.g. to share an allotment of credit."""
+
+    company = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="teams", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["company", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    """An employee in a team; a person may be in several teams of their company."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class Invitation(models.Model):
+    """An invitation for a person to join a company's staff, accepted through a
+    signed link that expires (the token itself is never stored)."""
+
+    company = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    # Accepting also makes the person an admin of the company (the operator's onboarding).
+    as_admin = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="accepted_invitations")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per person and company: re-inviting renews it.
+            models.UniqueConstraint(
+                fields=["company", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"

@@ -144,3 +144,81 @@ class RoleAssignmentOut(Schema):
     network_id: int | None
     centre_id: int | None
     organisation_id: int | None
+
+
+# --- Staff (issue 5) ------------------------------------------------------------------
+
+
+class StaffOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    deactivated_at: datetime | None
+    team_ids: list[int]
+
+    @staticmethod
+    def resolve_team_ids(obj: object) -> list[int]:
+        return [m.team_id for m in obj.team_memberships.all()]  # type: ignore[attr-defined]
+
+
+class InvitationIn(Schema):
+    email: str = Field(..., min_length=3, max_length=254)
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    team_id: int | None = None
+    as_admin: bool = Field(False, description="Operator only: the person becomes a company admin")
+
+
+class InvitationOut(Schema):
+    id: int
+    company_id: int
+    email: str
+    first_name: str
+    last_name: str
+    team_id: int | None
+    as_admin: bool
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+
+
+class InvitationAcceptIn(Schema):
+    token: str = Field(..., min_length=10, max_length=1000)
+    password: str | None = Field(None, max_length=200)
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+
+
+class AcceptedOut(Schema):
+    user_id: int
+    email: str
+    company_id: int | None
+
+
+class ImportOut(Schema):
+    created: int
+    invited: int
+    already_staff: int
+
+
+class TeamIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TeamOut(Schema):
+    id: int
+    company_id: int
+    name: str
+    member_count: int = 0
+
+
+class TeamMemberIn(Schema):
+    user_id: int
+
+
+class DeactivatedOut(Schema):
+    bookings_cancelled: int
+    minutes_returned: int

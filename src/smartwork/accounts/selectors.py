@@ -60,3 +60,53 @@ def user_roles_summary(*, user: User) -> list[dict[str, object]]:
             "network", "centre", "organisation"
         )
     ]
+
+
+# --- Staff (issue 5) -------------------------------------------------------------------
+
+
+def staff_company(*, actor: User, company_id: int) -> Organisation:
+    """The company whose staff the actor manages (its admin, its network's operator)."""
+    from smartwork.core.permissions import require
+
+    company = Organisation.objects.filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(_("No such organisation."))
+    require(actor, "company.staff", company=company)
+    return company
+
+
+def staff_list(*, actor: User, company: Organisation, active: bool | None = None,
+               team_id: int | None = None) -> QuerySet[User]:
+    from smartwork.core.permissions import require
+
+    require(actor, "company.staff", company=company)
+    qs = User.objects.filter(company=company).prefetch_related("team_memberships")
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    if team_id is not None:
+        qs = qs.filter(team_memberships__team_id=team_id)
+    return qs.order_by("last_name", "first_name", "email")
+
+
+def team_list(*, actor: User, company: Organisation) -> QuerySet:  # type: ignore[type-arg]
+    from django.db.models import Count
+
+    from smartwork.accounts.models import Team
+    from smartwork.core.permissions import require
+
+    require(actor, "company.staff", company=company)
+    return Team.objects.filter(company=company).annotate(
+        member_count=Count("memberships")).order_by("name")
+
+
+def invitation_list(*, actor: User, company: Organisation,
+                    open_only: bool = False) -> QuerySet:  # type: ignore[type-arg]
+    from smartwork.accounts.models import Invitation
+    from smartwork.core.permissions import require
+
+    require(actor, "company.staff", company=company)
+    qs = Invitation.objects.filter(company=company)
+    if open_only:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return qs.order_by("-created_at", "-id")

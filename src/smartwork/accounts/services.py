@@ -239,3 +239,390 @@ def profile_update(*, user: User, **data: Any) -> User:
     audit_log(actor=user, action="user.profile_updated", obj=user,
               data={k: str(v) for k, v in data.items()})
     return user
+
+
+# --- Staff: invitations, CSV import, teams, leavers (issue 5) -------------------------
+
+INVITATION_SALT = "smartwork.accounts.invitation"
+INVITATION_VALID_DAYS = 14
+STAFF_CSV_REQUIRED = ("email", "first_name", "last_name")
+STAFF_CSV_OPTIONAL = ("team",)
+STAFF_CSV_MAX_ROWS = 5000
+
+
+def _staff_company(company: Organisation) -> Organisation:
+    if company.kind != OrganisationKind.COMPANY:
+        raise InvalidInput(_("Only a customer company has staff here."),
+                           fields={"company": [_("Not a customer company.")]})
+    return company
+
+
+def invitation_token(invitation: Any) -> str:
+    """A signed, timestamped token naming the invitation; checked against its age."""
+    from django.core import signing
+
+    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT,
+                         compress=True)
+
+
+def _send_invitation(invitation_id: int, token: str) -> None:
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+
+    from smartwork.accounts.models import Invitation
+
+    invitation = Invitation.objects.select_related("company").get(pk=invitation_id)
+    link = f"{settings.SMARTWORK['BASE_URL']}/invitations/accept?token={token}"
+    body = _(
+        "%(company)s invites you to book workplaces in its network with smartwork.\n\n"
+        "Accept the invitation here (valid until %(until)s):\n%(link)s\n"
+    ) % {"company": invitation.company.legal_name,
+         "until": invitation.expires_at.date().isoformat(), "link": link}
+    EmailMessage(subject=_("Invitation from %s") % invitation.company.legal_name, body=body,
+                 to=[invitation.email]).send()
+
+
+def _check_can_join(email: str, company: Organisation) -> None:
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return
+    if existing.company_id not in (None, company.pk):
+        raise Conflict(_("This person is an employee of another company."),
+                       code="employee_of_another_company", fields={"email": [_("Another company.")]})
+    if existing.company_id == company.pk and existing.is_active:
+        raise Conflict(_("This person is on the staff already."), code="already_staff",
+                       fields={"email": [_("Already on the staff.")]})
+
+
+def invitation_create(*, actor: User, company: Organisation, email: str, first_name: str = "",
+                      last_name: str = "", team: Any = None,
+                      as_admin: bool = False) -> tuple[Any, str]:
+    """Invite a person by email; re-inviting replaces the open invitation. Returns the
+    invitation and its token (mailed after commit, never stored). Inviting a company
+    admin is the operator's (it gives a role)."""
+    from django.core.validators import validate_email
+
+    from smartwork.accounts.models import Invitation
+
+    _staff_company(company)
+    require(actor, "company.staff", company=company)
+    if as_admin:
+        require(actor, "role.assign", network=company.network_id)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(_("This is not an email address."),
+                           fields={"email": [_("Not an email address.")]}) from exc
+    if team is not None and team.company_id != company.pk:
+        raise InvalidInput(_("A team of another company."), fields={"team_id": [_("Other company.")]})
+    _check_can_join(email, company)
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.select_for_update().filter(
+            company=company, email=email, accepted_at__isnull=True, revoked_at__isnull=True,
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            company=company, email=email, first_name=first_name.strip()[:100],
+            last_name=last_name.strip()[:100], team=team, invited_by=actor,
+            expires_at=now + timedelta(days=INVITATION_VALID_DAYS), as_admin=as_admin,
+        )
+        token = invitation_token(invitation)
+        audit_log(actor=actor, action="invitation.created", obj=invitation,
+                  network_id=company.network_id, data={"email": email, "as_admin": as_admin})
+        invitation_id = invitation.pk
+        transaction.on_commit(lambda: _send_invitation(invitation_id, token))
+    return invitation, token
+
+
+def invitation_accept(*, token: str, password: str | None = None, first_name: str = "",
+                      last_name: str = "") -> User:
+    """Accept an invitation: link the existing account with that email, or create one
+    (then a password is required). The signed token proves the email was received."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core import signing
+
+    from smartwork.accounts.models import Invitation, TeamMembership
+
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT,
+                                max_age=timedelta(days=INVITATION_VALID_DAYS))
+    except signing.SignatureExpired as exc:
+        raise InvalidInput(_("This invitation has expired; ask for a new one."),
+                           code="invitation_expired", fields={"token": [_("Expired.")]}) from exc
+    except signing.BadSignature as exc:
+        raise InvalidInput(_("This invitation link is not valid."), code="invalid_token",
+                           fields={"token": [_("Not valid.")]}) from exc
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",))
+                      .select_related("company", "team")
+                      .filter(pk=payload.get("i"), email=payload.get("e")).first())
+        if invitation is None or invitation.revoked_at is not None:
+            raise InvalidInput(_("This invitation was withdrawn."), code="invalid_token",
+                               fields={"token": [_("Withdrawn.")]})
+        if invitation.accepted_at is not None:
+            raise Conflict(_("This invitation was accepted already."), code="already_accepted")
+        if invitation.expires_at < timezone.now():
+            raise InvalidInput(_("This invitation has expired; ask for a new one."),
+                               code="invitation_expired", fields={"token": [_("Expired.")]})
+        company = invitation.company
+        user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+        if user is not None and user.company_id not in (None, company.pk):
+            raise Conflict(_("This person is an employee of another company."),
+                           code="employee_of_another_company")
+        if user is None or not user.has_usable_password():
+            if not password:
+                raise InvalidInput(_("Choose a password."), fields={"password": [_("Required.")]})
+            probe = user or User(email=invitation.email, first_name=first_name or
+                                 invitation.first_name, last_name=last_name or invitation.last_name)
+            try:
+                validate_password(password, probe)
+            except ValidationError as exc:
+                raise InvalidInput(exc.messages[0], fields={"password": list(exc.messages)}) from exc
+        if user is None:
+            user = User.objects.create_user(
+                invitation.email, password, first_name=(first_name or invitation.first_name)[:100],
+                last_name=(last_name or invitation.last_name)[:100], company=company,
+                network=company.network,
+            )
+            action = "created"
+        else:
+            user.company = company
+            user.network = user.network or company.network
+            user.is_active = True
+            user.deactivated_at = None
+            if password and not user.has_usable_password():
+                user.set_password(password)
+            user.save()
+            action = "linked"
+        if invitation.team_id:
+            TeamMembership.objects.get_or_create(team=invitation.team, user=user)
+        if invitation.as_admin:
+            RoleAssignment.objects.get_or_create(user=user, role=Role.COMPANY_ADMIN,
+                                                 organisation=company)
+            forget_roles(user)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_user = user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+        audit_log(actor=user, action="invitation.accepted", obj=invitation,
+                  network_id=company.network_id,
+                  data={"account": action, "as_admin": invitation.as_admin})
+    return user
+
+
+def staff_csv_parse(*, company: Organisation, content: str) -> tuple[list[dict[str, str]],
+                                                                      list[dict[str, Any]]]:
+    """Every row checked; returns (rows, problems). A problem names the line (1 is the
+    header), the email and the fields at fault."""
+    import csv
+    import io
+
+    from django.core.validators import validate_email
+
+    from smartwork.accounts.models import Team
+
+    text = content.lstrip("\ufeff")
+    if not text.strip():
+        return [], [{"line": 1, "email": "", "errors": {"file": [_("The file is empty.")]}}]
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in STAFF_CSV_REQUIRED if c not in header]
+    unknown = [c for c in header if c not in STAFF_CSV_REQUIRED + STAFF_CSV_OPTIONAL]
+    if missing or unknown or len(set(header)) != len(header):
+        why = []
+        if missing:
+            why.append(_("Missing columns: %s.") % ", ".join(missing))
+        if unknown:
+            why.append(_("Unknown columns: %s.") % ", ".join(unknown))
+        if len(set(header)) != len(header):
+            why.append(_("A column appears twice."))
+        expected = ", ".join(STAFF_CSV_REQUIRED + STAFF_CSV_OPTIONAL)
+        why.append(_("Expected: %s.") % expected)
+        return [], [{"line": 1, "email": "", "errors": {"columns": why}}]
+    teams = {t.name.lower(): t for t in Team.objects.filter(company=company)}
+    existing = {u.email.lower(): u for u in User.objects.filter(
+        email__in=[(r.get("email") or "").strip().lower() for r in csv.DictReader(
+            io.StringIO(text), dialect=dialect)])}
+    rows: list[dict[str, str]] = []
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect, fieldnames=header)
+    next(reader)  # the header
+    for number, raw in enumerate(reader, start=2):
+        if None in raw:
+            problems.append({"line": number, "email": "", "errors": {
+                "columns": [_("More values than columns.")]}})
+            continue
+        row = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        errors: dict[str, list[str]] = {}
+        email = row.get("email", "").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("Not an email address.")]
+        if email in seen:
+            errors.setdefault("email", []).append(_("Also on line %d.") % seen[email])
+        else:
+            seen[email] = number
+        user = existing.get(email)
+        if user is not None and user.company_id not in (None, company.pk):
+            errors.setdefault("email", []).append(_("An employee of another company."))
+        for name in ("first_name", "last_name"):
+            if not row.get(name):
+                errors[name] = [_("Required.")]
+            elif len(row[name]) > 100:
+                errors[name] = [_("At most 100 characters.")]
+        if row.get("team") and row["team"].lower() not in teams:
+            errors["team"] = [_("No team with this name; create it first.")]
+        if errors:
+            problems.append({"line": number, "email": email, "errors": errors})
+        else:
+            rows.append({**row, "email": email})
+        if number > STAFF_CSV_MAX_ROWS + 1:
+            problems.append({"line": number, "email": "", "errors": {
+                "file": [_("At most %d rows per file.") % STAFF_CSV_MAX_ROWS]}})
+            break
+    if not rows and not problems:
+        problems.append({"line": 2, "email": "", "errors": {"file": [_("No rows.")]}})
+    return rows, problems
+
+
+def staff_import(*, actor: User, company: Organisation, content: str) -> dict[str, int]:
+    """Import staff from CSV (email, first_name, last_name[, team]). Every row is checked
+    first; if any is wrong nothing is written and every problem is reported. New people
+    get an account and an invitation to choose their password; people already known
+    get an invitation to join; current staff are only added to their team."""
+    from smartwork.accounts.models import Invitation, Team, TeamMembership
+
+    _staff_company(company)
+    require(actor, "company.staff", company=company)
+    rows, problems = staff_csv_parse(company=company, content=content)
+    if problems:
+        raise InvalidInput(
+            _("%(n)d problem(s) in the file; nothing was imported.") % {"n": len(problems)},
+            code="csv_invalid", fields={"file": [_("See data.rows.")]}, data={"rows": problems},
+        )
+    teams = {t.name.lower(): t for t in Team.objects.filter(company=company)}
+    counts = {"created": 0, "invited": 0, "already_staff": 0}
+    tokens: list[tuple[int, str]] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for row in rows:
+            team = teams.get(row.get("team", "").lower()) if row.get("team") else None
+            user = User.objects.select_for_update().filter(email__iexact=row["email"]).first()
+            if user is not None and user.company_id not in (None, company.pk):
+                # Joined another company since the check: refuse the whole file.
+                raise Conflict(_("%s became an employee of another company.") % row["email"],
+                               code="employee_of_another_company")
+            if user is not None and user.company_id == company.pk and user.is_active:
+                if team is not None:
+                    TeamMembership.objects.get_or_create(team=team, user=user)
+                counts["already_staff"] += 1
+                continue
+            if user is None:
+                user = User.objects.create_user(
+                    row["email"], None, first_name=row["first_name"], last_name=row["last_name"],
+                    company=company, network=company.network)
+                if team is not None:
+                    TeamMembership.objects.create(team=team, user=user)
+                counts["created"] += 1
+            Invitation.objects.filter(company=company, email=row["email"],
+                                      accepted_at__isnull=True, revoked_at__isnull=True
+                                      ).update(revoked_at=now)
+            invitation = Invitation.objects.create(
+                company=company, email=row["email"], first_name=row["first_name"],
+                last_name=row["last_name"], team=team, invited_by=actor,
+                expires_at=now + timedelta(days=INVITATION_VALID_DAYS))
+            tokens.append((invitation.pk, invitation_token(invitation)))
+            counts["invited"] += 1
+        audit_log(actor=actor, action="staff.imported", obj=company,
+                  network_id=company.network_id, data={**counts, "rows": len(rows)})
+        for invitation_id, token in tokens:
+            transaction.on_commit(
+                lambda i=invitation_id, t=token: _send_invitation(i, t))  # type: ignore[misc]
+    return counts
+
+
+def team_create(*, actor: User, company: Organisation, name: str) -> Any:
+    from smartwork.accounts.models import Team
+
+    _staff_company(company)
+    require(actor, "company.staff", company=company)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Give the team a name."), fields={"name": [_("Required.")]})
+    if Team.objects.filter(company=company, name__iexact=name).exists():
+        raise Conflict(_("A team with this name exists already."), code="duplicate",
+                       fields={"name": [_("Already used.")]})
+    team = Team.objects.create(company=company, name=name[:100])
+    audit_log(actor=actor, action="team.created", obj=team, network_id=company.network_id)
+    return team
+
+
+def team_member_add(*, actor: User, team: Any, user: User) -> Any:
+    from smartwork.accounts.models import TeamMembership
+
+    require(actor, "company.staff", company=team.company)
+    if user.company_id != team.company_id or not user.is_active:
+        raise InvalidInput(_("Only active employees of the company join its teams."),
+                           fields={"user_id": [_("Not an active employee of this company.")]})
+    membership, created = TeamMembership.objects.get_or_create(team=team, user=user)
+    if created:
+        audit_log(actor=actor, action="team.member_added", obj=team,
+                  network_id=team.company.network_id, data={"user": user.pk})
+    return membership
+
+
+def team_member_remove(*, actor: User, team: Any, user: User) -> None:
+    from smartwork.accounts.models import TeamMembership
+
+    require(actor, "company.staff", company=team.company)
+    deleted, _rows = TeamMembership.objects.filter(team=team, user=user).delete()
+    if not deleted:
+        raise NotFound(_("This person is not in the team."))
+    audit_log(actor=actor, action="team.member_removed", obj=team,
+              network_id=team.company.network_id, data={"user": user.pk})
+
+
+def staff_deactivate(*, actor: User, company: Organisation, user: User) -> dict[str, int]:
+    """A leaver: their future bookings are cancelled, their personal allotments end and
+    what is left returns to the company pool, and their account is deactivated."""
+    from smartwork.bookings.choices import BookingState
+    from smartwork.bookings.models import Booking
+    from smartwork.bookings.services import booking_cancel
+    from smartwork.core.permissions import allowed
+    from smartwork.credits.services import credit_member_left
+
+    _staff_company(company)
+    require(actor, "company.staff", company=company)
+    if user.company_id != company.pk:
+        raise InvalidInput(_("This person is not on the company's staff."),
+                           fields={"user_id": [_("Not an employee of this company.")]})
+    if not user.is_active:
+        raise Conflict(_("This person has left already."), code="already_deactivated")
+    # Cancelled as the company admin when it is one, else on the leaver's behalf.
+    canceller = actor if allowed(actor, "company.book_for_staff", company=company) else user
+    cancelled = 0
+    for booking in Booking.objects.filter(member=user, state=BookingState.CONFIRMED,
+                                          start__gt=timezone.now()).order_by("start"):
+        booking_cancel(booking=booking, actor=canceller, reason="left the company")
+        cancelled += 1
+    returned = credit_member_left(actor=actor, member=user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.is_active = False
+        locked.deactivated_at = timezone.now()
+        locked.save(update_fields=["is_active", "deactivated_at"])
+        from smartwork.accounts.models import TeamMembership
+
+        TeamMembership.objects.filter(user=locked).delete()
+        audit_log(actor=actor, action="staff.deactivated", obj=locked,
+                  network_id=company.network_id,
+                  data={"bookings_cancelled": cancelled, "minutes_returned": returned})
+    return {"bookings_cancelled": cancelled, "minutes_returned": returned}

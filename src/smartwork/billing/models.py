@@ -1,1 +1,434 @@
+"""Invoices, credit notes, payments, settlements, payouts and clearing.
 
+Financial records are append-only: once an invoice leaves the draft state its
+number, customer, lines and totals never change again (the model layer refuses,
+and a database trigger refuses too, see migration 0002). Only its payment
+progress (state, amount paid, reminders) moves on.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from smartwork.billing.choices import (
+    InvoiceKind,
+    InvoiceState,
+    LineSource,
+    MatchedBy,
+    PaymentMethod,
+    RunState,
+    SettlementLineKind,
+    SettlementState,
+    VatCategory,
+)
+from smartwork.core.errors import Conflict
+from smartwork.core.models import TimeStampedModel
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00")}
+
+# What may still change on an issued invoice: its payment progress, nothing else.
+INVOICE_MUTABLE_AFTER_ISSUE = frozenset(
+    {"state", "amount_paid", "amount_credited", "sent_at", "paid_at", "reminder_count", "last_reminder_at",
+     "updated_at"}
+)
+
+
+class ImmutableDocument(Conflict):
+    code = "invoice_immutable"
+
+
+class InvoiceSequence(models.Model):
+    """The last number given by an issuer in a year; locked to hand out the next."""
+
+    issuer = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year"], name="invoice_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}/{self.year}: {self.last_number}"
+
+
+class InvoiceRun(models.Model):
+    """One pass of the monthly invoicing for a network; a crashed run is resumed by the next."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    invoices_created = models.PositiveIntegerField(default=0)
+    # Progress: customers done out of customers to bill (for the operator's progress bar).
+    customers_total = models.PositiveIntegerField(default=0)
+    customers_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"run {self.network_id} {self.period_start:%Y-%m} ({self.state})"
+
+
+class Invoice(TimeStampedModel):
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices,
+                            default=InvoiceKind.INVOICE)
+    issuer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="issued_invoices",
+        verbose_name=_("issuer"),
+    )
+    customer_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="invoices", verbose_name=_("customer company"),
+    )
+    customer_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="invoices", verbose_name=_("customer member"),
+    )
+    credited_invoice = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
+        verbose_name=_("credited invoice"),
+    )
+    run = models.ForeignKey(InvoiceRun, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="invoices")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=InvoiceState.choices,
+                             default=InvoiceState.DRAFT, db_index=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    language = models.CharField(max_length=2, default="fr")
+    total_net = models.DecimalField(**AMOUNT)
+    total_vat = models.DecimalField(**AMOUNT)
+    total_gross = models.DecimalField(**AMOUNT)
+    amount_paid = models.DecimalField(**AMOUNT)
+    # What credit notes took off this invoice (an invoice only).
+    amount_credited = models.DecimalField(**AMOUNT)
+    # "2026-10:org:12": the periodic invoice of one customer, made once whatever runs.
+    billing_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # Twelve digits (ten + two check digits), shown as +++123/4567/89012+++.
+    structured_communication = models.CharField(max_length=12, blank=True, db_index=True)
+    # Snapshots taken at issue: an invoice shows who the parties were then.
+    issuer_data = models.JSONField(default=dict, blank=True)
+    customer_data = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-number", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "number"],
+                                    name="invoice_unique_number"),
+            models.CheckConstraint(
+                condition=(Q(customer_organisation__isnull=False, customer_member__isnull=True)
+                           | Q(customer_organisation__isnull=True, customer_member__isnull=False)),
+                name="invoice_one_customer",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=InvoiceKind.INVOICE, credited_invoice__isnull=True)
+                           | Q(kind=InvoiceKind.CREDIT_NOTE, credited_invoice__isnull=False)),
+                name="invoice_credit_note_refers",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state=InvoiceState.DRAFT, number__isnull=True)
+                           | (~Q(state=InvoiceState.DRAFT) & Q(number__isnull=False,
+                                                               year__isnull=False,
+                                                               issue_date__isnull=False))),
+                name="invoice_number_iff_issued",
+            ),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0),
+                                   name="invoice_paid_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_credited__gte=0) & Q(amount_credited__lte=F("total_gross")),
+                name="invoice_credited_within_total",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "structured_communication"],
+                condition=~Q(structured_communication=""),
+                name="invoice_unique_communication",
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "period_start"])]
+
+    def __str__(self) -> str:
+        return self.display_number or f"draft #{self.pk}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Invoice:
+        obj = super().from_db(db, field_names, values, **kwargs)
+        obj._stored_state = obj.__dict__.get("state")
+        return obj
+
+    @property
+    def display_number(self) -> str:
+        if self.number is None:
+            return ""
+        prefix = "CN" if self.kind == InvoiceKind.CREDIT_NOTE else "INV"
+        return f"{prefix}-{self.year}-{self.number:06d}"
+
+    @property
+    def is_issued(self) -> bool:
+        return getattr(self, "_stored_state", InvoiceState.DRAFT) != InvoiceState.DRAFT
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.total_gross - self.amount_credited - self.amount_paid
+
+    @property
+    def customer_name(self) -> str:
+        return str(self.customer_data.get("name") or self.customer_organisation
+                   or self.customer_member)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk and self.is_issued:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= INVOICE_MUTABLE_AFTER_ISSUE:
+                raise ImmutableDocument(
+                    _("An issued invoice cannot be changed; issue a credit note instead."),
+                    fields={"invoice": _("issued")},
+                )
+        super().save(*args, **kwargs)
+        self._stored_state = self.state
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.is_issued:
+            raise ImmutableDocument(_("An issued invoice cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    # The centre the line belongs to (empty for network-wide lines such as credit).
+    centre = models.ForeignKey("network.Centre", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    centre_name = models.CharField(max_length=150, blank=True)
+    description = models.CharField(max_length=300)
+    service_date = models.DateField(null=True, blank=True)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    unit = models.CharField(max_length=3, default="C62")
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices,
+                                    default=VatCategory.STANDARD)
+    line_net = models.DecimalField(max_digits=14, decimal_places=2)
+    # How many sources (bookings) an aggregated line stands for.
+    source_count = models.PositiveIntegerField(default=1)
+    source_type = models.CharField(max_length=20, choices=LineSource.choices,
+                                   default=LineSource.MANUAL)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    # "booking:42": one source is billed once, whatever runs at the same time.
+    source_key = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    # The line of the invoice a credit-note line corrects.
+    credited_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="invoice_line_qty_positive"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lte=100),
+                                   name="invoice_line_vat_rate"),
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._invoice_issued():
+            raise ImmutableDocument(_("The lines of an issued invoice cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self._invoice_issued():
+            raise ImmutableDocument(_("The lines of an issued invoice cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    def _invoice_issued(self) -> bool:
+        if not self.invoice_id:
+            return False
+        return (Invoice.objects.filter(pk=self.invoice_id)
+                .exclude(state=InvoiceState.DRAFT).exists())
+
+
+class BankStatement(models.Model):
+    """An imported CAMT.053 statement; importing the same one twice is refused."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    account_iban = models.CharField(max_length=34)
+    statement_id = models.CharField(max_length=100)
+    message_id = models.CharField(max_length=100, blank=True)
+    created_on = models.DateTimeField(null=True, blank=True)
+    opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    entry_count = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["account_iban", "statement_id"],
+                                    name="bank_statement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_iban} {self.statement_id}"
+
+
+class Payment(models.Model):
+    """Money received: recorded by hand or read from a bank statement."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="payments")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    value_date = models.DateField()
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    matched_by = models.CharField(max_length=15, choices=MatchedBy.choices,
+                                  default=MatchedBy.NONE)
+    counterparty_name = models.CharField(max_length=140, blank=True)
+    counterparty_iban = models.CharField(max_length=34, blank=True)
+    communication = models.CharField(max_length=140, blank=True)
+    bank_reference = models.CharField(max_length=100, blank=True)
+    statement = models.ForeignKey(BankStatement, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="payments")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-value_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} {self.value_date}"
+
+
+class PayoutBatch(models.Model):
+    """One SEPA credit transfer file (pain.001.001.09) paying centres their settlements."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    message_id = models.CharField(max_length=35, unique=True)
+    execution_date = models.DateField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    transfer_count = models.PositiveIntegerField()
+    xml = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class Settlement(models.Model):
+    """What the operator owes a centre for a period: a self-billing statement."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT,
+                               related_name="settlements")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    reference = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=10, choices=SettlementState.choices,
+                             default=SettlementState.DRAFT)
+    gross_value = models.DecimalField(**AMOUNT)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    commission = models.DecimalField(**AMOUNT)
+    payout_amount = models.DecimalField(**AMOUNT)
+    payee_data = models.JSONField(default=dict, blank=True)
+    payout_batch = models.ForeignKey(PayoutBatch, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="settlements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "centre_id"]
+        # No CHECK payout = value - commission: SQLite compares decimals as floats.
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "period_start"],
+                                    name="settlement_one_per_centre_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SettlementLine(models.Model):
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=12, choices=SettlementLineKind.choices)
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    unit_value = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["settlement", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.amount}"
+
+
+class ClearingStatement(models.Model):
+    """What two allied networks owe each other for a period, netted into one amount."""
+
+    alliance = models.ForeignKey("network.Alliance", on_delete=models.PROTECT,
+                                 related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    rate = models.DecimalField(max_digits=8, decimal_places=2)
+    # Minutes used by members of network A in centres of network B, and back.
+    a_in_b_minutes = models.PositiveIntegerField(default=0)
+    b_in_a_minutes = models.PositiveIntegerField(default=0)
+    a_owes_b = models.DecimalField(**AMOUNT)
+    b_owes_a = models.DecimalField(**AMOUNT)
+    debtor = models.ForeignKey("network.Network", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    creditor = models.ForeignKey("network.Network", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    net_amount = models.DecimalField(**AMOUNT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "period_start"],
+                                    name="clearing_one_per_alliance_period"),
+            models.CheckConstraint(condition=Q(net_amount__gte=0), name="clearing_net_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clearing {self.alliance_id} {self.period_start:%Y-%m}"

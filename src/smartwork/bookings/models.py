@@ -1,1 +1,129 @@
+"""Bookings: a series (several days, weekly) holds its occurrences as plain bookings."""
 
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from smartwork.bookings.choices import (
+    BookingState,
+    CheckInVia,
+    ConflictPolicy,
+    PaymentMethod,
+    SeriesKind,
+    Slot,
+)
+
+
+class BookingSeries(models.Model):
+    """What was asked for once: several dates or a weekly repeat; each date is a Booking."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="booking_series")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    resource = models.ForeignKey("network.Resource", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=SeriesKind.choices)
+    slot = models.CharField(max_length=10, choices=Slot.choices)
+    # Local times for room ranges; empty for day slots.
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    dates = models.JSONField(default=list)
+    conflict_policy = models.CharField(max_length=20, choices=ConflictPolicy.choices)
+    skipped = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "booking series"
+
+    def __str__(self) -> str:
+        return f"Series {self.pk} ({self.kind}, {len(self.dates)} dates)"
+
+
+class Booking(models.Model):
+    """A member's hold on a resource for a slot. Never deleted: cancelled with a reason."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="bookings", verbose_name=_("member"))
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("booked by"))
+    resource = models.ForeignKey("network.Resource", on_delete=models.PROTECT,
+                                 related_name="bookings", verbose_name=_("resource"))
+    # Denormalised from the resource: every list is per centre.
+    centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT,
+                               related_name="bookings", verbose_name=_("centre"))
+    series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="occurrences")
+    slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    state = models.CharField(_("state"), max_length=12, choices=BookingState.choices,
+                             default=BookingState.CONFIRMED)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_via = models.CharField(max_length=10, choices=CheckInVia.choices, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    no_show_at = models.DateTimeField(null=True, blank=True)
+    payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.PAYG)
+    price_net = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    credit_minutes = models.PositiveIntegerField(default=0)
+    # iCalendar SEQUENCE: raised on every change so calendar clients replace the event.
+    sequence = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["resource", "start"], name="booking_resource_start"),
+            models.Index(fields=["centre", "start"], name="booking_centre_start"),
+            models.Index(fields=["member", "start"], name="booking_member_start"),
+            models.Index(fields=["state", "start"], name="booking_state_start"),
+        ]
+        # On PostgreSQL the migration adds an exclusion constraint
+        # (booking_no_overlap) over (resource, tstzrange(start, end)) for live states.
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="booking_start_before_end"),
+            models.CheckConstraint(
+                condition=~Q(state="cancelled") | Q(cancelled_at__isnull=False),
+                name="booking_cancelled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Booking {self.pk} {self.resource_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def ical_uid(self) -> str:
+        return f"booking-{self.pk}@smartwork"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar feed: the token in the URL is the only key."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.member_id}"

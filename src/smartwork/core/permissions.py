@@ -50,6 +50,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "network.billing": frozenset({OPERATOR}),
     "network.reports": frozenset({OPERATOR}),
     "network.wifi": frozenset({OPERATOR}),
+    "credit.catalogue": frozenset({OPERATOR}),
+    "credit.adjust": frozenset({OPERATOR}),
 }
 
 

@@ -1,0 +1,338 @@
+"""Booking engine benchmark: the real server (granian, 2 workers) under load.
+
+    .venv/bin/python bench/bookings.py [--duration 10] [--only postgres|sqlite]
+
+For each database (PostgreSQL on 127.0.0.1:5432, then the embedded SQLite):
+a fresh database is migrated and loaded with the demo network (smartwork.demo),
+plus one centre grown to 50 desks; members get API tokens (the requests carry
+`Authorization: Bearer ...`, so authentication, the rules, the audit log and the
+mail task are all in the measured path). granian serves the WSGI app with 2
+workers; a small asyncio HTTP/1.1 keep-alive client on 127.0.0.1 drives it and
+prints requests/s, p50 and p99:
+
+1. create booking, distinct slots, 8 connections;
+2. availability of one centre with 50 desks for one slot, 8 connections, then 1;
+3. same-slot race: 8 concurrent identical requests x 30 slots -> 1 booking per slot;
+4. (SQLite) the same create and race; "database is locked" errors are counted
+   in the answers (503 busy) and in the server's log.
+
+The client is hand-written (raw asyncio streams) rather than httpx because on a
+2-core machine the client's own CPU time competes with the server's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+BENCH_DB = "sw_bench_bookings"
+CONNECTIONS = 8
+RACE_SLOTS = 30
+
+
+# --- Setup (runs in a child process bound to one database) ----------------------
+
+
+def setup(out: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartwork.config.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from smartwork.accounts.services import api_token_create
+    from smartwork.bookings.selectors import availability_for_centre
+    from smartwork.demo.load import demo_load
+    from smartwork.network.choices import ResourceKind
+    from smartwork.network.models import Centre, Resource
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    demo_load()
+    # The biggest labelled Walloon centre, grown to 50 desks for scenario 2.
+    centre = (Centre.objects.filter(network__slug="walloon-smart-work-centers",
+                                    label_status="labelled")
+              .order_by("-id").first())
+    desks = Resource.objects.filter(centre=centre, kind=ResourceKind.DESK).count()
+    Resource.objects.bulk_create([
+        Resource(centre=centre, kind=ResourceKind.DESK, name=f"Bench desk {i:02d}")
+        for i in range(desks + 1, 51)
+    ])
+    from smartwork.accounts.models import User
+
+    members = list(User.objects.filter(network=centre.network, is_active=True,
+                                       roles__isnull=True).order_by("pk")[:40])
+    tokens = [api_token_create(user=m, name="bench")[1] for m in members]
+    # Every free desk slot of every labelled centre of the network for the coming weeks,
+    # computed by the availability selector itself.
+    today = timezone.localdate()
+    jobs: list[dict[str, Any]] = []
+    bench_jobs: list[dict[str, Any]] = []
+    for c in Centre.objects.filter(network=centre.network, label_status="labelled"):
+        avail = availability_for_centre(centre=c, date_from=today + dt.timedelta(days=1),
+                                        date_to=today + dt.timedelta(days=30), kind="desk")
+        for res in avail["resources"]:
+            for s in res["slots"]:
+                if s["free"] and s["slot"] != "full_day":
+                    row = {"resource_id": res["id"], "date": s["date"].isoformat(),
+                           "slot": s["slot"]}
+                    (bench_jobs if c.pk == centre.pk else jobs).append(row)
+    avail_day = next(s["date"] for r in availability_for_centre(
+        centre=centre, date_from=today + dt.timedelta(days=1),
+        date_to=today + dt.timedelta(days=14), kind="desk")["resources"] for s in r["slots"])
+    out.write_text(json.dumps({
+        "centre_id": centre.pk, "centre": centre.name,
+        "desks": Resource.objects.filter(centre=centre, kind=ResourceKind.DESK).count(),
+        "tokens": tokens, "jobs": jobs, "race_jobs": bench_jobs[-RACE_SLOTS:],
+        "avail_date": avail_day.isoformat(), "setup_seconds": round(time.perf_counter() - t0, 1),
+    }))
+
+
+# --- A small HTTP/1.1 keep-alive client ------------------------------------------
+
+
+class Conn:
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.auth = f"Bearer {token}"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is None:
+            await self.open()
+        assert self.reader is not None and self.writer is not None
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {self.auth}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length, chunked, close = 0, False, False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+            elif name == "connection" and "close" in value.lower():
+                close = True
+        if chunked:
+            data = b""
+            while True:
+                size = int((await self.reader.readline()).strip(), 16)
+                if size == 0:
+                    await self.reader.readline()
+                    break
+                data += await self.reader.readexactly(size + 2)
+            payload = data
+        else:
+            payload = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, payload
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def load(port: int, tokens: list[str], n_conn: int, make: Any, *, duration: float,
+               limit: int | None = None) -> dict[str, Any]:
+    """`make(i)` -> (method, path, body) or None when there is no more work."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    bodies: list[bytes] = []
+    counter = iter(range(10**9))
+    deadline = time.perf_counter() + duration
+
+    async def worker(k: int) -> None:
+        conn = Conn(port, tokens[k % len(tokens)])
+        while time.perf_counter() < deadline:
+            i = next(counter)
+            if limit is not None and i >= limit:
+                return
+            req = make(i)
+            if req is None:
+                return
+            t = time.perf_counter()
+            status, body = await conn.request(*req)
+            latencies.append((time.perf_counter() - t) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            if status >= 500:
+                bodies.append(body[:200])
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(n_conn)))
+    elapsed = time.perf_counter() - t0
+    return {"n": len(latencies), "rps": len(latencies) / elapsed, "p50": pct(latencies, 50),
+            "p99": pct(latencies, 99), "statuses": statuses, "errors": bodies[:3]}
+
+
+async def race(port: int, tokens: list[str], jobs: list[dict[str, Any]]) -> dict[str, Any]:
+    conns = [Conn(port, tokens[k]) for k in range(CONNECTIONS)]
+    winners, statuses, latencies = [], {}, []
+    for job in jobs:
+        body = json.dumps(job).encode()
+
+        async def one(c: Conn, body: bytes = body) -> int:
+            t = time.perf_counter()
+            status, _ = await c.request("POST", "/api/v1/bookings", body)
+            latencies.append((time.perf_counter() - t) * 1000)
+            return status
+
+        results = await asyncio.gather(*(one(c) for c in conns))
+        for s in results:
+            statuses[s] = statuses.get(s, 0) + 1
+        winners.append(sum(1 for s in results if s == 201))
+    return {"slots": len(jobs), "one_winner_each": all(w == 1 for w in winners),
+            "winners": winners, "statuses": statuses, "p99": pct(latencies, 99)}
+
+
+def line(name: str, r: dict[str, Any]) -> str:
+    return (f"{name:<46} {r['n']:>6} req  {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  "
+            f"p99 {r['p99']:>6.1f} ms  {r['statuses']}")
+
+
+# --- Orchestration ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, timeout: float = 60) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("granian did not start")
+
+
+def run_for(db: str, duration: float, workdir: Path) -> None:
+    env = dict(os.environ, SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
+               ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
+               PYTHONPATH=str(ROOT / "src"), SMARTWORK_DATA_DIR=str(workdir / db))
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            c.execute(f"CREATE DATABASE {BENCH_DB}")
+        env["DATABASE_URL"] = PG_URL.format(name=BENCH_DB)
+    else:
+        env.pop("DATABASE_URL", None)
+    info_path = workdir / f"{db}.json"
+    subprocess.run([PY, __file__, "--setup", str(info_path)], env=env, check=True)
+    info = json.loads(info_path.read_text())
+    port = free_port()
+    log_path = workdir / f"{db}-granian.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [PY, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port",
+             str(port), "--workers", "2", "--no-ws", "smartwork.config.wsgi:application"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )
+    try:
+        wait_ready(port)
+        time.sleep(1.5)
+        print(f"\n== {db}: centre {info['centre']!r} with {info['desks']} desks; "
+              f"{len(info['jobs'])} distinct free desk slots; setup {info['setup_seconds']} s")
+        tokens, jobs = info["tokens"], info["jobs"]
+
+        def create(i: int) -> Any:
+            if i >= len(jobs):
+                return None
+            return ("POST", "/api/v1/bookings", json.dumps(jobs[i]).encode())
+
+        avail_path = (f"/api/v1/centres/{info['centre_id']}/availability"
+                      f"?date={info['avail_date']}&slot=morning&kind=desk")
+
+        def avail(i: int) -> Any:
+            return ("GET", avail_path, b"")
+
+        async def main() -> None:
+            # warm-up: both workers import and connect
+            await load(port, tokens, CONNECTIONS, avail, duration=1.0)
+            r1 = await load(port, tokens, CONNECTIONS, create, duration=duration)
+            print(line("1. create booking, distinct slots, 8 conn", r1))
+            if r1["errors"]:
+                print("   5xx:", r1["errors"])
+            r2 = await load(port, tokens, CONNECTIONS, avail, duration=duration)
+            print(line("2. availability 50 desks one slot, 8 conn", r2))
+            r2b = await load(port, tokens, 1, avail, duration=duration / 2)
+            print(line("2. availability 50 desks one slot, 1 conn", r2b))
+            r3 = await race(port, tokens, info["race_jobs"])
+            print(f"{'3. same-slot race, 8 x ' + str(r3['slots']) + ' slots':<46} "
+                  f"exactly one booking per slot: {r3['one_winner_each']}  "
+                  f"p99 {r3['p99']:.1f} ms  {r3['statuses']}")
+
+        asyncio.run(main())
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    locked = log_path.read_text(errors="replace").count("database is locked")
+    print(f"   'database is locked' in the server log: {locked}")
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--setup", type=Path)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--only", choices=["postgres", "sqlite"])
+    args = parser.parse_args()
+    if args.setup:
+        setup(args.setup)
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="sw-bench-bookings-"))
+    try:
+        for db in ("postgres", "sqlite"):
+            if args.only and db != args.only:
+                continue
+            run_for(db, args.duration, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\ncores: {os.cpu_count()}  python {sys.version.split()[0]}  (one run per figure)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""The books of a network for a period, reconciled to the cent.
+
+Every figure is read from its own table and compared with what the facts say it
+should be; then the identity
+
+    invoiced = settled to centres + commission + change in unused credit liability
+               + clearing (payable - receivable) + operator's margin
+
+is checked exactly (all terms are sums of amounts rounded once, half up, at the
+same grain as the documents that carry them). Any difference is a failure.
+
+Terms (h = the network's credit-hour value, r = an alliance's clearing rate):
+- invoiced: the net of the period's invoices, by source (from invoice lines);
+- settled, commission: from the settlement statements of the period;
+- liability change: h x (credit sold - credit used by the network's members here and
+  abroad - expired + adjustments), in minutes from the ledger;
+- clearing: what the network owes allied networks for its members' use there,
+  less what they owe it for their members' use here (at r);
+- operator's margin: credit sold above or below h, membership fees not attributed
+  to any centre, expired credit, and the difference between h and r on roaming.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from smartwork.billing.calc import Period
+from smartwork.billing.choices import InvoiceKind, InvoiceState, LineSource
+from smartwork.billing.clearing import clearing_compute
+from smartwork.billing.models import ClearingStatement, InvoiceLine, PayoutBatch, Settlement
+from smartwork.billing.settlement import USE_REASONS, centre_values, hour_value
+from smartwork.core.money import ZERO
+from smartwork.credits.choices import AccountKind, LedgerReason
+from smartwork.credits.models import (
+    CreditPurchase,
+    LedgerEntry,
+    MembershipPeriod,
+    PaygCharge,
+)
+from smartwork.network.models import Alliance, Network
+
+
+@dataclass
+class Books:
+    network: Network
+    period: Period
+    figures: dict[str, Decimal] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return not self.failures
+
+    def expect(self, what: str, found: Decimal, expected: Decimal) -> None:
+        if found != expected:
+            self.failures.append(f"{what}: found {found}, expected {expected} "
+                                 f"(difference {found - expected})")
+
+
+def books_check(*, network: Network, period: Period) -> Books:
+    books = Books(network=network, period=period)
+    h = network.credit_hour_value
+    in_period = {"service_date__gte": period.start, "service_date__lte": period.end}
+
+    # --- Invoiced, by source, against the facts ---------------------------------------
+    lines = InvoiceLine.objects.filter(
+        invoice__network=network, invoice__kind=InvoiceKind.INVOICE,
+        invoice__billing_key__isnull=False, invoice__period_start=period.start,
+    ).exclude(invoice__state=InvoiceState.DRAFT)
+    by_source = dict(lines.values_list("source_type").annotate(s=Sum("line_net")).values_list(
+        "source_type", "s"))
+    inv_credit = by_source.get(LineSource.CREDIT_PURCHASE) or ZERO
+    inv_payg = (by_source.get(LineSource.BOOKING) or ZERO) + (by_source.get(LineSource.OVERAGE)
+                                                              or ZERO)
+    inv_membership = by_source.get(LineSource.MEMBERSHIP) or ZERO
+    invoiced = inv_credit + inv_payg + inv_membership
+    purchases = CreditPurchase.objects.filter(
+        network=network, purchased_on__gte=period.start, purchased_on__lte=period.end)
+    sold_price = purchases.aggregate(s=Sum("price_net"))["s"] or ZERO
+    sold_minutes = purchases.aggregate(m=Sum("minutes"))["m"] or 0
+    payg_facts = PaygCharge.objects.filter(centre__network=network, cancelled_at__isnull=True,
+                                           **in_period).aggregate(s=Sum("price_net"))["s"] or ZERO
+    months = MembershipPeriod.objects.filter(
+        membership__plan__network=network, starts_on__gte=period.start, starts_on__lte=period.end)
+    membership_fees = months.aggregate(s=Sum("fee_net"))["s"] or ZERO
+    books.expect("invoiced credit purchases", inv_credit, sold_price)
+    books.expect("invoiced pay-as-you-go", inv_payg, payg_facts)
+    books.expect("invoiced memberships", inv_membership, membership_fees)
+    credited = InvoiceLine.objects.filter(
+        invoice__kind=InvoiceKind.CREDIT_NOTE, invoice__credited_invoice__network=network,
+        invoice__credited_invoice__period_start=period.start,
+        invoice__credited_invoice__billing_key__isnull=False,
+    ).exclude(invoice__state=InvoiceState.DRAFT).aggregate(s=Sum("line_net"))["s"] or ZERO
+
+    # --- Settlements, against the facts ----------------------------------------------
+    values = centre_values(network=network, period=period)
+    settlements = {s.centre_id: s for s in Settlement.objects.filter(
+        network=network, period_start=period.start)}
+    settled = commission = ZERO
+    for centre_id, value in sorted(values.items()):
+        s = settlements.get(centre_id)
+        if s is None:
+            if value.gross:
+                books.failures.append(f"centre {centre_id}: no settlement for {value.gross}")
+            continue
+        books.expect(f"settlement {s.reference} value", s.gross_value, value.gross)
+        books.expect(f"settlement {s.reference} payout + commission",
+                     s.payout_amount + s.commission, s.gross_value)
+        line_sum = s.lines.aggregate(t=Sum("amount"))["t"] or ZERO
+        books.expect(f"settlement {s.reference} lines", line_sum, s.gross_value)
+    for centre_id, s in settlements.items():
+        if centre_id not in values:
+            books.failures.append(f"settlement {s.reference}: no usage behind it")
+        settled += s.payout_amount
+        commission += s.commission
+    for batch in PayoutBatch.objects.filter(network=network, period_start=period.start):
+        total = batch.settlements.aggregate(t=Sum("payout_amount"))["t"] or ZERO
+        books.expect(f"payout batch {batch.message_id}", batch.total, total)
+
+    # --- Credit liability, from the ledger ----------------------------------------------
+    own_accounts = LedgerEntry.objects.filter(account__network=network).exclude(
+        account__kind=AccountKind.MEMBERSHIP)
+    used_here = {c: v.own_minutes for c, v in values.items()}
+    abroad = defaultdict(int)
+    for row in own_accounts.filter(reason__in=USE_REASONS, **in_period).exclude(
+        centre__network=network).values("centre__network_id").annotate(m=Sum("amount_minutes")):
+        abroad[row["centre__network_id"]] += -int(row["m"] or 0)
+    purchase_minutes = own_accounts.filter(
+        reason=LedgerReason.PURCHASE, purchase__in=purchases).aggregate(
+        m=Sum("amount_minutes"))["m"] or 0
+    if purchase_minutes != sold_minutes:
+        books.failures.append(f"ledger purchases: {purchase_minutes} min, credit sold: "
+                              f"{sold_minutes} min")
+    expired = -(own_accounts.filter(reason=LedgerReason.EXPIRY, created_at__date__gte=period.start,
+                                    created_at__date__lte=period.end)
+                .aggregate(m=Sum("amount_minutes"))["m"] or 0)
+    adjusted = own_accounts.filter(reason=LedgerReason.ADJUSTMENT,
+                                   created_at__date__gte=period.start,
+                                   created_at__date__lte=period.end).aggregate(
+        m=Sum("amount_minutes"))["m"] or 0
+    liability = (hour_value(sold_minutes, h) - sum((hour_value(m, h) for m in used_here.values()),
+                                                   ZERO)
+                 - sum((hour_value(m, h) for m in abroad.values()), ZERO)
+                 - hour_value(expired, h) + hour_value(adjusted, h))
+
+    # --- Clearing, against the roaming records ------------------------------------------
+    payable = receivable = ZERO
+    alliances = Alliance.objects.filter(Q(network_a=network) | Q(network_b=network))
+    roaming_abroad_minutes: dict[int, int] = defaultdict(int)
+    for alliance in alliances:
+        data = clearing_compute(alliance=alliance, period=period)
+        we_are_a = alliance.network_a_id == network.pk
+        other = alliance.network_b_id if we_are_a else alliance.network_a_id
+        owe = data["a_owes_b"] if we_are_a else data["b_owes_a"]
+        owed = data["b_owes_a"] if we_are_a else data["a_owes_b"]
+        roaming_abroad_minutes[other] += data["a_in_b_minutes" if we_are_a else "b_in_a_minutes"]
+        payable += owe
+        receivable += owed
+        statement = ClearingStatement.objects.filter(alliance=alliance,
+                                                     period_start=period.start).first()
+        if statement is None:
+            if owe or owed:
+                books.failures.append(f"alliance {alliance.pk}: no clearing statement")
+        else:
+            books.expect(f"clearing {alliance.pk} net", statement.net_amount, data["net_amount"])
+    for other, minutes in abroad.items():
+        if minutes != roaming_abroad_minutes.get(other, 0):
+            books.failures.append(f"roaming to network {other}: ledger {minutes} min, "
+                                  f"roaming records {roaming_abroad_minutes.get(other, 0)} min")
+    guest_value = sum((v.guest_value for v in values.values()), ZERO)
+    attributed = sum((v.membership for v in values.values()), ZERO)
+
+    margin = ((inv_credit - hour_value(sold_minutes, h))
+              + (inv_membership - attributed)
+              + hour_value(expired, h) - hour_value(adjusted, h)
+              + (sum((hour_value(m, h) for m in abroad.values()), ZERO) - payable)
+              - (guest_value - receivable)
+              + (inv_payg - sum((v.payg for v in values.values()), ZERO)))
+    clearing = payable - receivable
+    right = settled + commission + liability + clearing + margin
+    books.figures = {
+        "invoiced": invoiced, "credit_notes": credited, "settled_to_centres": settled,
+        "commission": commission, "credit_liability_change": liability,
+        "clearing_payable_less_receivable": clearing, "operator_margin": margin,
+        "right_hand_side": right,
+    }
+    books.expect("invoiced = settled + commission + liability change + clearing + margin",
+                 invoiced, right)
+    return books
+

@@ -1,0 +1,120 @@
+"""Gather what a period owes: one query per source for a whole network, grouped by customer.
+
+Sources (owned by the credits app, read as they are):
+- CreditPurchase bought in the period -> the company (one line each, network-wide);
+- PaygCharge of the period not cancelled -> the member, or the company (overage),
+  aggregated per centre, resource kind, slot and price (one line per group);
+- MembershipPeriod starting in the period -> the member (one line each).
+Credit-paid bookings bill nothing here: the credit was billed when bought.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count
+
+from smartwork.billing.calc import Period
+from smartwork.billing.choices import (
+    UNIT_PIECE,
+    LineSource,
+    VatCategory,
+)
+from smartwork.billing.services import LineDraft
+from smartwork.bookings.choices import Slot
+from smartwork.credits.choices import PaygBillTo
+from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharge
+from smartwork.network.choices import ResourceKind
+from smartwork.network.models import Network
+
+
+@dataclass
+class CustomerLines:
+    kind: str  # "org" or "member"
+    customer_id: int
+    lines: list[LineDraft] = field(default_factory=list)
+
+    def billing_key(self, *, network_id: int, period: Period) -> str:
+        return f"{network_id}:{period.label}:{self.kind}:{self.customer_id}"
+
+
+def vat_category_for(rate: Decimal) -> str:
+    return VatCategory.STANDARD if rate > 0 else VatCategory.ZERO
+
+
+def payg_rows(*, network: Network, period: Period) -> list[dict]:
+    """The one aggregated query over pay-as-you-go charges (the benchmark times it)."""
+    return list(
+        PaygCharge.objects.filter(
+            centre__network_id=network.pk, service_date__gte=period.start,
+            service_date__lte=period.end, cancelled_at__isnull=True,
+        )
+        .values("bill_to", "company_id", "member_id", "centre_id", "centre__name",
+                "booking__slot", "booking__resource__kind", "price_net", "vat_rate")
+        .annotate(n=Count("id"))
+        .order_by("bill_to", "company_id", "member_id", "centre__name", "booking__resource__kind",
+                  "booking__slot", "price_net")
+    )
+
+
+def lines_gather(*, network: Network, period: Period) -> list[CustomerLines]:
+    customers: dict[tuple[str, int], CustomerLines] = {}
+
+    def of(kind: str, pk: int) -> CustomerLines:
+        if (kind, pk) not in customers:
+            customers[(kind, pk)] = CustomerLines(kind=kind, customer_id=pk)
+        return customers[(kind, pk)]
+
+    for purchase in CreditPurchase.objects.filter(
+        network_id=network.pk, purchased_on__gte=period.start, purchased_on__lte=period.end,
+    ).order_by("purchased_on", "id"):
+        hours = Decimal(purchase.minutes) / 60
+        of("org", purchase.company_id).lines.append(LineDraft(
+            description=(f"Time credit {hours.normalize():f} h, valid "
+                         f"{purchase.valid_from:%d/%m/%Y}–{purchase.valid_until:%d/%m/%Y}"
+                         + (f" (PO {purchase.reference})" if purchase.reference else "")),
+            quantity=Decimal(1), unit=UNIT_PIECE, unit_price=purchase.price_net,
+            vat_rate=purchase.vat_rate, vat_category=vat_category_for(purchase.vat_rate),
+            service_date=purchase.purchased_on, source_type=LineSource.CREDIT_PURCHASE,
+            source_id=purchase.pk, source_key=f"credit_purchase:{purchase.pk}",
+        ))
+
+    kinds = dict(ResourceKind.choices)
+    slots = dict(Slot.choices)
+    by_member_and_company: dict[tuple[int, int], int] = defaultdict(int)
+    for row in payg_rows(network=network, period=period):
+        company = row["bill_to"] == PaygBillTo.COMPANY
+        target = of("org", row["company_id"]) if company else of("member", row["member_id"])
+        what = f"{kinds.get(row['booking__resource__kind'], row['booking__resource__kind'])}, " \
+               f"{slots.get(row['booking__slot'], row['booking__slot'])}"
+        if company:
+            by_member_and_company[(row["company_id"], row["member_id"])] += row["n"]
+        target.lines.append(LineDraft(
+            description=str(what) + (" (overage)" if company else ""),
+            quantity=Decimal(row["n"]), unit=UNIT_PIECE, unit_price=row["price_net"],
+            vat_rate=row["vat_rate"], vat_category=vat_category_for(row["vat_rate"]),
+            centre_id=row["centre_id"], centre_name=row["centre__name"],
+            source_type=LineSource.OVERAGE if company else LineSource.BOOKING,
+            source_count=row["n"],
+        ))
+
+    for mp in MembershipPeriod.objects.filter(
+        membership__plan__network_id=network.pk, starts_on__gte=period.start,
+        starts_on__lte=period.end,
+    ).select_related("membership__plan__centre").order_by("starts_on", "id"):
+        plan = mp.membership.plan
+        of("member", mp.membership.member_id).lines.append(LineDraft(
+            description=f"Membership {plan.name}, {mp.starts_on:%d/%m/%Y}–{mp.ends_on:%d/%m/%Y}",
+            quantity=Decimal(1), unit=UNIT_PIECE, unit_price=mp.fee_net, vat_rate=mp.vat_rate,
+            vat_category=vat_category_for(mp.vat_rate), centre_id=plan.centre_id,
+            centre_name=plan.centre.name if plan.centre_id else "",
+            service_date=mp.starts_on, source_type=LineSource.MEMBERSHIP, source_id=mp.pk,
+            source_key=f"membership_period:{mp.pk}",
+        ))
+    result = [c for c in customers.values() if c.lines]
+    for customer in result:
+        # Network-wide lines first, then centre by centre: the PDF groups by centre.
+        customer.lines.sort(key=lambda ln: (ln.centre_name != "", ln.centre_name))
+    return sorted(result, key=lambda c: (c.kind, c.customer_id))

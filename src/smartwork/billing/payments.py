@@ -1,0 +1,339 @@
+"""Payments: recorded by hand or read from an ISO 20022 CAMT.053 bank statement.
+
+Matching, in order: the Belgian structured communication in the remittance
+information; else one open invoice of exactly that amount whose customer name
+matches the payer's. What does not match stays unmatched (listed for the
+operator, who can assign it by hand).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import etree
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from smartwork.billing.calc import communication_find, communication_format
+from smartwork.billing.choices import (
+    OPEN_STATES,
+    InvoiceKind,
+    InvoiceState,
+    MatchedBy,
+    PaymentMethod,
+)
+from smartwork.billing.labels import labels_for
+from smartwork.billing.models import BankStatement, Invoice, Payment
+from smartwork.billing.services import _refresh_payment_state
+from smartwork.core.audit import audit_log
+from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.core.money import money_round
+from smartwork.core.permissions import require
+from smartwork.network.models import Network
+
+CAMT053_NS = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d{2}$")
+MAX_CAMT_BYTES = 20 * 1024 * 1024
+
+
+def _apply(payment: Payment, invoice: Invoice, matched_by: str) -> None:
+    """Attach a payment to an invoice, the invoice row locked by the caller."""
+    payment.invoice = invoice
+    payment.matched_by = matched_by
+    invoice.amount_paid = invoice.amount_paid + payment.amount
+    _refresh_payment_state(invoice)
+    invoice.save(update_fields=["amount_paid", "state", "paid_at", "updated_at"])
+
+
+def payment_record(*, actor: Any, invoice: Invoice, amount: Any, value_date: dt.date,
+                   payer: str = "", communication: str = "") -> Payment:
+    """A payment received otherwise than through an imported statement."""
+    require(actor, "network.billing", network=invoice.network_id)
+    try:
+        amount = money_round(Decimal(str(amount)))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(_("Not an amount."), fields={"amount": _("Not an amount.")}) from exc
+    if amount <= 0:
+        raise InvalidInput(_("A payment is above zero."), fields={"amount": _("Above zero.")})
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.kind != InvoiceKind.INVOICE or locked.state == InvoiceState.DRAFT:
+            raise Conflict(_("Only an issued invoice can be paid."), code="invoice_not_payable")
+        payment = Payment(network_id=locked.network_id, amount=amount, currency=locked.currency,
+                          value_date=value_date, method=PaymentMethod.MANUAL,
+                          counterparty_name=payer[:140], communication=communication[:140],
+                          actor=actor)
+        _apply(payment, locked, MatchedBy.MANUAL)
+        payment.save()
+        audit_log(actor=actor, action="payment.recorded", obj=locked,
+                  data={"amount": str(amount), "state": locked.state})
+    return payment
+
+
+def payment_assign(*, actor: Any, payment: Payment, invoice: Invoice) -> Payment:
+    """Assign an unmatched payment from a statement to an invoice, by hand."""
+    require(actor, "network.billing", network=payment.network_id)
+    if invoice.network_id != payment.network_id:
+        raise InvalidInput(_("This invoice belongs to another network."),
+                           fields={"invoice": _("Another network.")})
+    with transaction.atomic():
+        locked_payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked_payment.invoice_id is not None:
+            raise Conflict(_("This payment is already matched."), code="payment_matched")
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.kind != InvoiceKind.INVOICE or locked.state == InvoiceState.DRAFT:
+            raise Conflict(_("Only an issued invoice can be paid."), code="invoice_not_payable")
+        _apply(locked_payment, locked, MatchedBy.MANUAL)
+        locked_payment.save(update_fields=["invoice", "matched_by"])
+        audit_log(actor=actor, action="payment.assigned", obj=locked,
+                  data={"payment": locked_payment.pk})
+    return locked_payment
+
+
+# --- CAMT.053 ----------------------------------------------------------------------
+
+
+@dataclass
+class CamtEntry:
+    amount: Decimal
+    currency: str
+    value_date: dt.date
+    name: str
+    iban: str
+    text: str
+    reference: str
+
+
+@dataclass
+class CamtStatement:
+    message_id: str
+    statement_id: str
+    iban: str
+    created_on: dt.datetime | None
+    opening: Decimal | None
+    closing: Decimal | None
+    entries: list[CamtEntry]
+
+
+def _bad_file(message: str) -> InvalidInput:
+    return InvalidInput(message, code="camt_invalid", fields={"file": message})
+
+
+def camt_parse(data: bytes) -> CamtStatement:
+    """The credits of a CAMT.053 statement; a clear error when the file is not one."""
+    if len(data) > MAX_CAMT_BYTES:
+        raise _bad_file(_("The file is too large for a bank statement."))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise _bad_file(_("This file is not XML, so not a CAMT.053 statement.")) from exc
+    ns = etree.QName(root).namespace or ""
+    if not CAMT053_NS.match(ns) or etree.QName(root).localname != "Document":
+        raise _bad_file(_("This XML file is not a CAMT.053 bank statement (%(ns)s).")
+                        % {"ns": ns or _("no namespace")})
+    n = {"c": ns}
+
+    def t(node: Any, path: str) -> str:
+        found = node.find(path, n)
+        return (found.text or "").strip() if found is not None else ""
+
+    stmt = root.find("c:BkToCstmrStmt/c:Stmt", n)
+    if stmt is None:
+        raise _bad_file(_("The statement has no Stmt element."))
+    iban = t(stmt, "c:Acct/c:Id/c:IBAN").replace(" ", "").upper()
+    if not iban:
+        raise _bad_file(_("The statement names no IBAN account."))
+
+    def balance(code: str) -> Decimal | None:
+        for bal in stmt.findall("c:Bal", n):
+            if t(bal, "c:Tp/c:CdOrPrtry/c:Cd") == code:
+                value = Decimal(t(bal, "c:Amt") or "0")
+                return -value if t(bal, "c:CdtDbtInd") == "DBIT" else value
+        return None
+
+    created = t(root, "c:BkToCstmrStmt/c:GrpHdr/c:CreDtTm")
+    entries = []
+    for i, ntry in enumerate(stmt.findall("c:Ntry", n)):
+        if t(ntry, "c:CdtDbtInd") != "CRDT" or t(ntry, "c:RvslInd") == "true":
+            continue
+        if t(ntry, "c:Sts/c:Cd") not in ("", "BOOK") and t(ntry, "c:Sts") not in ("", "BOOK"):
+            continue
+        try:
+            amount = Decimal(t(ntry, "c:Amt"))
+            value_date = dt.date.fromisoformat(
+                (t(ntry, "c:ValDt/c:Dt") or t(ntry, "c:BookgDt/c:Dt") or t(ntry, "c:ValDt/c:DtTm")
+                 or t(ntry, "c:BookgDt/c:DtTm"))[:10])
+        except (InvalidOperation, ValueError) as exc:
+            raise _bad_file(_("Entry %(n)s has no readable amount or date.") % {"n": i + 1}) from exc
+        currency = ntry.find("c:Amt", n).get("Ccy", "")
+        txs = ntry.findall("c:NtryDtls/c:TxDtls", n) or [ntry]
+        for tx in txs:
+            tx_amount = t(tx, "c:AmtDtls/c:TxAmt/c:Amt") or t(tx, "c:Amt")
+            structured = t(tx, "c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref")
+            text = " ".join(e.text or "" for e in tx.findall("c:RmtInf/c:Ustrd", n))
+            entries.append(CamtEntry(
+                amount=Decimal(tx_amount) if tx is not ntry and tx_amount else amount,
+                currency=currency, value_date=value_date,
+                name=t(tx, "c:RltdPties/c:Dbtr/c:Nm") or t(tx, "c:RltdPties/c:Dbtr/c:Pty/c:Nm"),
+                iban=t(tx, "c:RltdPties/c:DbtrAcct/c:Id/c:IBAN"),
+                text=f"{structured} {text}".strip(),
+                reference=t(tx, "c:Refs/c:AcctSvcrRef") or t(ntry, "c:AcctSvcrRef")
+                or t(ntry, "c:NtryRef"),
+            ))
+    return CamtStatement(
+        message_id=t(root, "c:BkToCstmrStmt/c:GrpHdr/c:MsgId"), statement_id=t(stmt, "c:Id"),
+        iban=iban, created_on=_parse_dt(created), opening=balance("OPBD"),
+        closing=balance("CLBD"), entries=entries,
+    )
+
+
+def _parse_dt(value: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+
+
+def _normalise(name: str) -> set[str]:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    stop = {"sa", "sprl", "srl", "nv", "bv", "bvba", "asbl", "vzw", "sc", "scrl", "the", "de",
+            "la", "le", "mr", "mrs", "m", "mme"}
+    return {w for w in re.findall(r"[a-z0-9]+", text) if w not in stop and len(w) > 1}
+
+
+def _names_match(payer: str, customer: str) -> bool:
+    a, b = _normalise(payer), _normalise(customer)
+    return bool(a and b and (a <= b or b <= a or len(a & b) >= 2))
+
+
+def camt_import(*, actor: Any, network: Network, data: bytes) -> BankStatement:
+    """Import a statement of the operator's account and match its credits to invoices."""
+    require(actor, "network.billing", network=network)
+    statement = camt_parse(data)
+    own = (network.operator.iban or "").replace(" ", "").upper()
+    try:
+        account = str(IBAN(statement.iban).compact)
+    except SchwiftyException as exc:
+        raise _bad_file(_("The statement's account %(iban)s is not a valid IBAN.")
+                        % {"iban": statement.iban}) from exc
+    if not own or account != own:
+        raise InvalidInput(
+            _("This statement is for account %(iban)s, not the operator's account.")
+            % {"iban": account}, code="camt_wrong_account",
+            fields={"file": _("Another bank account.")},
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        if BankStatement.objects.filter(account_iban=account,
+                                        statement_id=statement.statement_id).exists():
+            raise Conflict(_("This statement was already imported."),
+                           code="camt_already_imported", fields={"file": _("Already imported.")})
+        record = BankStatement.objects.create(
+            network=network, account_iban=account, statement_id=statement.statement_id,
+            message_id=statement.message_id, created_on=statement.created_on,
+            opening_balance=statement.opening, closing_balance=statement.closing,
+            entry_count=len(statement.entries), sha256=digest, actor=actor,
+        )
+        matched = 0
+        for entry in statement.entries:
+            payment = Payment(
+                network=network, amount=money_round(entry.amount), currency=entry.currency,
+                value_date=entry.value_date, method=PaymentMethod.BANK,
+                counterparty_name=entry.name[:140], counterparty_iban=entry.iban[:34],
+                communication=entry.text[:140], bank_reference=entry.reference[:100],
+                statement=record, actor=actor,
+            )
+            invoice, how = _find_invoice(network=network, entry=entry)
+            if invoice is not None and entry.currency == invoice.currency:
+                _apply(payment, invoice, how)
+                matched += 1
+            payment.save()
+        audit_log(actor=actor, action="bank_statement.imported", obj=record,
+                  network_id=network.pk,
+                  data={"entries": len(statement.entries), "matched": matched})
+    return record
+
+
+def _find_invoice(*, network: Network, entry: CamtEntry) -> tuple[Invoice | None, str]:
+    issued = Invoice.objects.select_for_update().filter(
+        network=network, issuer_id=network.operator_id, kind=InvoiceKind.INVOICE,
+    ).exclude(state=InvoiceState.DRAFT)
+    digits = communication_find(entry.text)
+    if digits:
+        invoice = issued.filter(structured_communication=digits).first()
+        if invoice is not None:
+            return invoice, MatchedBy.COMMUNICATION
+    amount = money_round(entry.amount)
+    candidates = [
+        inv for inv in issued.filter(state__in=OPEN_STATES).order_by("due_date", "id")
+        if inv.amount_due == amount and _names_match(entry.name, inv.customer_name)
+    ]
+    if len(candidates) == 1:
+        return candidates[0], MatchedBy.AMOUNT_NAME
+    return None, MatchedBy.NONE
+
+
+# --- Overdue reminders ---------------------------------------------------------------
+
+REMINDER_EVERY = dt.timedelta(days=14)
+
+
+def invoices_remind_overdue(*, today: dt.date | None = None) -> int:
+    """Mark invoices past due as overdue and mail a reminder, at most every 14 days.
+
+    Idempotent: each invoice is locked and re-checked before it is touched.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    ids = list(Invoice.objects.filter(
+        kind=InvoiceKind.INVOICE, state__in=OPEN_STATES, due_date__lt=today,
+    ).values_list("pk", flat=True))
+    reminded = 0
+    for pk in ids:
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update().filter(
+                pk=pk, state__in=OPEN_STATES, due_date__lt=today).first()
+            if invoice is None or invoice.amount_due <= 0:
+                continue
+            if invoice.last_reminder_at and now - invoice.last_reminder_at < REMINDER_EVERY:
+                continue
+            invoice.state = InvoiceState.OVERDUE
+            invoice.reminder_count += 1
+            invoice.last_reminder_at = now
+            invoice.save(update_fields=["state", "reminder_count", "last_reminder_at",
+                                        "updated_at"])
+            audit_log(actor=None, action="invoice.reminded", obj=invoice,
+                      data={"count": invoice.reminder_count})
+            invoice_id = invoice.pk
+            transaction.on_commit(lambda i=invoice_id: _send_reminder(i))
+            reminded += 1
+    return reminded
+
+
+def _send_reminder(invoice_id: int) -> None:
+    from django.conf import settings
+
+    invoice = Invoice.objects.get(pk=invoice_id)
+    to = invoice.customer_data.get("email")
+    if not to:
+        return
+    labels = labels_for(invoice.language)
+    EmailMessage(
+        subject=f"{labels['due_date']}: {labels['invoice']} {invoice.display_number}",
+        body=(f"{labels['invoice']} {invoice.display_number} — {labels['due_date']} "
+              f"{invoice.due_date:%d/%m/%Y}\n{labels['total_gross']}: {invoice.amount_due} "
+              f"{invoice.currency}\n{labels['with_communication']} "
+              f"{communication_format(invoice.structured_communication)}"),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+    ).send()

@@ -1,0 +1,142 @@
+"""PDF documents with WeasyPrint: invoices, credit notes and self-billing statements.
+
+Rendered from the issued (frozen) invoice, so the same invoice always gives the
+same document; the words come from labels.py in the customer's language.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from segno import helpers as segno_helpers
+
+from smartwork.accounts.validators import format_enterprise_number
+from smartwork.billing.calc import communication_format, totals_compute
+from smartwork.billing.choices import InvoiceKind
+from smartwork.billing.labels import labels_for
+from smartwork.billing.models import Invoice, Settlement
+
+
+def money_text(amount: Decimal, language: str, currency: str = "EUR") -> str:
+    text = f"{Decimal(amount):,.2f}"
+    sign = "€" if currency == "EUR" else currency
+    if language in ("fr", "nl"):
+        text = text.replace(",", " ").replace(".", ",")
+        return f"{text} {sign}"
+    return f"{sign} {text}"
+
+
+def _number(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+def _iban_text(iban: str) -> str:
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+def _enterprise_text(value: str) -> str:
+    return format_enterprise_number(value or "")
+
+
+def epc_qr_svg(*, name: str, iban: str, amount: Decimal, communication: str,
+               bic: str = "") -> str:
+    """An EPC (SEPA) payment QR code as an inline SVG data URI."""
+    qr: segno.QRCode = segno_helpers.make_epc_qr(
+        name=name[:70], iban=iban, amount=amount, reference=communication or None,
+        text=None if communication else "Invoice", bic=bic or None,
+    )
+    return qr.svg_data_uri(scale=3, border=0)
+
+
+def _party(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "enterprise_text": _enterprise_text(data.get("enterprise_number", ""))}
+
+
+def invoice_html(invoice: Invoice) -> str:
+    lang = invoice.language
+    labels = labels_for(lang)
+    lines = list(invoice.lines.all())
+    totals = totals_compute((ln.vat_category, ln.vat_rate, ln.line_net) for ln in lines)
+    groups = []
+    for centre_name, items in groupby(lines, key=lambda ln: ln.centre_name):
+        items = list(items)
+        groups.append({
+            "centre": centre_name or labels["network_wide"],
+            "subtotal": money_text(sum((i.line_net for i in items), Decimal(0)), lang,
+                                   invoice.currency),
+            "lines": [{
+                "description": i.description, "quantity": _number(i.quantity),
+                "unit_price": money_text(i.unit_price, lang, invoice.currency),
+                "vat_rate": f"{_number(i.vat_rate)} %",
+                "amount": money_text(i.line_net, lang, invoice.currency),
+            } for i in items],
+        })
+    credit = invoice.kind == InvoiceKind.CREDIT_NOTE
+    iban = invoice.issuer_data.get("iban", "")
+    qr = ""
+    if iban and not credit and invoice.amount_due > 0 and invoice.currency == "EUR":
+        qr = epc_qr_svg(name=invoice.issuer_data.get("name", ""), iban=iban,
+                        amount=invoice.total_gross - invoice.amount_credited,
+                        communication=invoice.structured_communication,
+                        bic=invoice.issuer_data.get("bic", ""))
+    context = {
+        "l": labels, "invoice": invoice, "credit": credit, "groups": groups,
+        "title": labels["credit_note" if credit else "invoice"],
+        "issuer": _party(invoice.issuer_data), "customer": _party(invoice.customer_data),
+        "vat_groups": [{
+            "rate": f"{_number(g.rate)} %", "category": g.category,
+            "taxable": money_text(g.taxable, lang, invoice.currency),
+            "tax": money_text(g.tax, lang, invoice.currency),
+        } for g in totals.groups],
+        "total_net": money_text(totals.net, lang, invoice.currency),
+        "total_vat": money_text(totals.vat, lang, invoice.currency),
+        "total_gross": money_text(totals.gross, lang, invoice.currency),
+        "communication": communication_format(invoice.structured_communication),
+        "iban": _iban_text(iban), "qr": qr,
+        "issue_date": f"{invoice.issue_date:%d/%m/%Y}" if invoice.issue_date else "",
+        "due_date": f"{invoice.due_date:%d/%m/%Y}" if invoice.due_date else "",
+        "period": (f"{invoice.period_start:%d/%m/%Y} – {invoice.period_end:%d/%m/%Y}"
+                   if invoice.period_start and invoice.period_end else ""),
+        "credited": invoice.credited_invoice.display_number if credit else "",
+    }
+    return render_to_string("billing/invoice.html", context)
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    return _pdf(invoice_html(invoice))
+
+
+def settlement_html(settlement: Settlement) -> str:
+    network = settlement.network
+    lang = settlement.centre.operator.language or "fr"
+    labels = labels_for(lang)
+    return render_to_string("billing/settlement.html", {
+        "l": labels, "s": settlement,
+        "issuer": {"name": network.operator.legal_name, "street": network.operator.street,
+                   "postcode": network.operator.postcode, "city": network.operator.city,
+                   "vat_number": network.operator.vat_number},
+        "payee": settlement.payee_data,
+        "lines": [{"description": ln.description, "quantity": _number(ln.quantity),
+                   "unit_value": money_text(ln.unit_value, lang),
+                   "amount": money_text(ln.amount, lang)} for ln in settlement.lines.all()],
+        "gross": money_text(settlement.gross_value, lang),
+        "commission_rate": f"{_number(settlement.commission_rate)} %",
+        "commission": money_text(settlement.commission, lang),
+        "payout": money_text(settlement.payout_amount, lang),
+        "period": f"{settlement.period_start:%d/%m/%Y} – {settlement.period_end:%d/%m/%Y}",
+        "iban": _iban_text(settlement.payee_data.get("iban", "")),
+    })
+
+
+def settlement_pdf(settlement: Settlement) -> bytes:
+    return _pdf(settlement_html(settlement))

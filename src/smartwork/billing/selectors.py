@@ -1,0 +1,96 @@
+"""Reads, scoped to the acting user: a company sees its own invoices, a member their own,
+a centre its own settlements, an operator everything of their network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from smartwork.billing.models import (
+    ClearingStatement,
+    Invoice,
+    InvoiceRun,
+    Payment,
+    PayoutBatch,
+    Settlement,
+)
+from smartwork.core.errors import NotAuthenticated, NotFound
+from smartwork.core.permissions import roles_of
+
+
+def _roles(user: Any) -> Any:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated(_("Log in first."))
+    return roles_of(user)
+
+
+def invoices_for(*, user: Any) -> QuerySet[Invoice]:
+    roles = _roles(user)
+    qs = Invoice.objects.select_related("credited_invoice")
+    if roles.superuser:
+        return qs
+    return qs.filter(
+        Q(network_id__in=roles.operator_networks)
+        | (Q(customer_organisation_id__in=roles.admin_companies) & ~Q(state="draft"))
+        | (Q(customer_member_id=user.pk) & ~Q(state="draft"))
+    )
+
+
+def invoice_get(*, user: Any, invoice_id: int) -> Invoice:
+    invoice = invoices_for(user=user).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFound(_("No such invoice."))
+    return invoice
+
+
+def settlements_for(*, user: Any) -> QuerySet[Settlement]:
+    roles = _roles(user)
+    qs = Settlement.objects.select_related("centre", "network__operator", "centre__operator")
+    if roles.superuser:
+        return qs
+    return qs.filter(Q(network_id__in=roles.operator_networks)
+                     | Q(centre_id__in=roles.manager_centres))
+
+
+def settlement_get(*, user: Any, settlement_id: int) -> Settlement:
+    settlement = settlements_for(user=user).filter(pk=settlement_id).first()
+    if settlement is None:
+        raise NotFound(_("No such settlement."))
+    return settlement
+
+
+def _operator_scope(user: Any, qs: QuerySet, field: str = "network_id") -> QuerySet:
+    roles = _roles(user)
+    if roles.superuser:
+        return qs
+    return qs.filter(**{f"{field}__in": roles.operator_networks})
+
+
+def payments_for(*, user: Any) -> QuerySet[Payment]:
+    return _operator_scope(user, Payment.objects.select_related("invoice"))
+
+
+def runs_for(*, user: Any) -> QuerySet[InvoiceRun]:
+    return _operator_scope(user, InvoiceRun.objects.all())
+
+
+def payout_batches_for(*, user: Any) -> QuerySet[PayoutBatch]:
+    return _operator_scope(user, PayoutBatch.objects.all())
+
+
+def clearings_for(*, user: Any) -> QuerySet[ClearingStatement]:
+    roles = _roles(user)
+    qs = ClearingStatement.objects.select_related("alliance")
+    if roles.superuser:
+        return qs
+    return qs.filter(Q(alliance__network_a_id__in=roles.operator_networks)
+                     | Q(alliance__network_b_id__in=roles.operator_networks))
+
+
+def get_or_404(qs: QuerySet, pk: int, what: str) -> Any:
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("No such %(what)s.") % {"what": what})
+    return obj

@@ -1,0 +1,308 @@
+"""What each centre earned in a period, the self-billing statements, and the SEPA payout.
+
+A centre's value for a period, from the facts:
+- credit hours used at the centre (the network's members and guests from allied
+  networks), at the network's credit-hour value;
+- its pay-as-you-go revenue (charges of the period not cancelled);
+- membership fees attributed by use: each membership month's fee is shared between
+  the centres where its hours were used, in proportion to the minutes (largest
+  remainder, so the shares add up to the fee to the cent); an unused membership
+  of a one-centre plan goes to that centre, of a network plan to nobody.
+Less the network's commission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from smartwork.billing.calc import Period
+from smartwork.billing.choices import SettlementLineKind, SettlementState
+from smartwork.billing.models import PayoutBatch, Settlement, SettlementLine
+from smartwork.core.audit import audit_log
+from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.core.money import ZERO, money_round
+from smartwork.core.permissions import require
+from smartwork.credits.choices import AccountKind, LedgerReason
+from smartwork.credits.models import LedgerEntry, MembershipPeriod, PaygCharge
+from smartwork.network.models import Centre, Network
+
+USE_REASONS = (LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND, LedgerReason.NO_SHOW)
+MINUTES_PER_HOUR = Decimal(60)
+
+
+def hour_value(minutes: int, rate: Decimal) -> Decimal:
+    return money_round(Decimal(minutes) * Decimal(rate) / MINUTES_PER_HOUR)
+
+
+@dataclass
+class CentreValue:
+    centre_id: int
+    own_minutes: int = 0
+    guest_minutes: int = 0
+    own_value: Decimal = ZERO
+    guest_value: Decimal = ZERO
+    payg_count: int = 0
+    payg: Decimal = ZERO
+    membership: Decimal = ZERO
+    membership_count: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gross(self) -> Decimal:
+        return self.own_value + self.guest_value + self.payg + self.membership
+
+
+def centre_values(*, network: Network, period: Period) -> dict[int, CentreValue]:
+    """Each centre's value for the period, computed from the credits app's facts."""
+    values: dict[int, CentreValue] = {}
+
+    def of(centre_id: int) -> CentreValue:
+        return values.setdefault(centre_id, CentreValue(centre_id=centre_id))
+
+    credit_use = (
+        LedgerEntry.objects.filter(
+            centre__network_id=network.pk, reason__in=USE_REASONS,
+            service_date__gte=period.start, service_date__lte=period.end,
+        ).exclude(account__kind=AccountKind.MEMBERSHIP)
+        .values("centre_id", "account__network_id").annotate(m=Sum("amount_minutes"))
+    )
+    for row in credit_use:
+        used = -int(row["m"] or 0)
+        value = of(row["centre_id"])
+        if row["account__network_id"] == network.pk:
+            value.own_minutes += used
+        else:
+            value.guest_minutes += used
+    for value in values.values():
+        value.own_value = hour_value(value.own_minutes, network.credit_hour_value)
+        value.guest_value = hour_value(value.guest_minutes, network.credit_hour_value)
+
+    for row in (PaygCharge.objects.filter(
+        centre__network_id=network.pk, service_date__gte=period.start,
+        service_date__lte=period.end, cancelled_at__isnull=True,
+    ).values("centre_id").annotate(total=Sum("price_net"), n=Count("id"))):
+        value = of(row["centre_id"])
+        value.payg = money_round(row["total"] or ZERO)
+        value.payg_count = row["n"]
+
+    for centre_id, amount, count in membership_attribution(network=network, period=period):
+        value = of(centre_id)
+        value.membership += amount
+        value.membership_count += count
+    return values
+
+
+def membership_attribution(*, network: Network,
+                           period: Period) -> list[tuple[int, Decimal, int]]:
+    """(centre, share of fees, memberships) for the membership months starting in the period."""
+    shares: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    counts: dict[int, int] = defaultdict(int)
+    months = list(MembershipPeriod.objects.filter(
+        membership__plan__network_id=network.pk, starts_on__gte=period.start,
+        starts_on__lte=period.end,
+    ).select_related("membership__plan"))
+    if not months:
+        return []
+    use: dict[tuple[int, int], int] = defaultdict(int)
+    for mp in months:
+        rows = LedgerEntry.objects.filter(
+            account_id=mp.membership.account_id, reason__in=USE_REASONS,
+            service_date__gte=mp.starts_on, service_date__lte=mp.ends_on,
+            centre__isnull=False,
+        ).values("centre_id").annotate(m=Sum("amount_minutes"))
+        for row in rows:
+            if -(row["m"] or 0) > 0:
+                use[(mp.pk, row["centre_id"])] += -(row["m"] or 0)
+    for mp in months:
+        mine = {c: m for (p, c), m in use.items() if p == mp.pk}
+        if not mine:
+            if mp.membership.plan.centre_id:
+                shares[mp.membership.plan.centre_id] += mp.fee_net
+                counts[mp.membership.plan.centre_id] += 1
+            continue
+        for centre_id, amount in split_by_weight(mp.fee_net, mine).items():
+            shares[centre_id] += amount
+            counts[centre_id] += 1
+    return [(c, shares[c], counts[c]) for c in sorted(shares)]
+
+
+def split_by_weight(total: Decimal, weights: dict[int, int]) -> dict[int, Decimal]:
+    """Share an amount in proportion to weights, to the cent, adding up exactly."""
+    cents = int((total * 100).to_integral_value())
+    whole = sum(weights.values())
+    raw = {k: Decimal(cents) * w / whole for k, w in weights.items()}
+    floor = {k: int(v) for k, v in raw.items()}
+    left = cents - sum(floor.values())
+    for k in sorted(raw, key=lambda k: (-(raw[k] - floor[k]), k))[:left]:
+        floor[k] += 1
+    return {k: Decimal(v) / 100 for k, v in floor.items()}
+
+
+def _payee(centre: Centre) -> dict[str, Any]:
+    org = centre.operator
+    return {"name": org.legal_name, "street": org.street, "postcode": org.postcode,
+            "city": org.city, "country": org.country, "vat_number": org.vat_number,
+            "enterprise_number": org.enterprise_number, "iban": org.iban, "bic": org.bic}
+
+
+def settlements_create(*, actor: Any, network: Network, period: Period,
+                       today: dt.date | None = None) -> list[Settlement]:
+    """One self-billing statement per centre with value in an ended period (idempotent)."""
+    require(actor, "network.billing", network=network)
+    today = today or timezone.localdate()
+    if not period.has_ended(today):
+        raise InvalidInput(_("The period %(period)s has not ended yet.") % {"period": period.label},
+                           code="period_open", fields={"period": _("Not ended yet.")})
+    values = centre_values(network=network, period=period)
+    centres = {c.pk: c for c in Centre.objects.filter(pk__in=values).select_related("operator")}
+    created = []
+    for centre_id in sorted(values):
+        value = values[centre_id]
+        if value.gross == 0:
+            continue
+        centre = centres[centre_id]
+        try:
+            with transaction.atomic():
+                if Settlement.objects.filter(centre=centre, period_start=period.start).exists():
+                    continue
+                commission = money_round(value.gross * network.commission_rate / 100)
+                settlement = Settlement.objects.create(
+                    network=network, centre=centre, period_start=period.start,
+                    period_end=period.end,
+                    reference=f"SB-{period.start:%Y%m}-{centre.pk:05d}",
+                    gross_value=value.gross, commission_rate=network.commission_rate,
+                    commission=commission, payout_amount=value.gross - commission,
+                    payee_data=_payee(centre),
+                )
+                SettlementLine.objects.bulk_create(_lines(settlement, value, network))
+                audit_log(actor=actor, action="settlement.created", obj=settlement,
+                          network_id=network.pk,
+                          data={"gross": str(value.gross), "payout": str(settlement.payout_amount)})
+                created.append(settlement)
+        except IntegrityError:
+            continue  # made by a concurrent call meanwhile
+    return created
+
+
+def _lines(settlement: Settlement, value: CentreValue, network: Network) -> list[SettlementLine]:
+    rows = []
+    if value.own_minutes:
+        rows.append(SettlementLine(
+            settlement=settlement, kind=SettlementLineKind.CREDIT,
+            description=_("Credit hours used by the network's members"),
+            quantity=Decimal(value.own_minutes) / MINUTES_PER_HOUR,
+            unit_value=network.credit_hour_value, amount=value.own_value))
+    if value.guest_minutes:
+        rows.append(SettlementLine(
+            settlement=settlement, kind=SettlementLineKind.ROAMING,
+            description=_("Credit hours used by guests of allied networks"),
+            quantity=Decimal(value.guest_minutes) / MINUTES_PER_HOUR,
+            unit_value=network.credit_hour_value, amount=value.guest_value))
+    if value.payg_count:
+        rows.append(SettlementLine(
+            settlement=settlement, kind=SettlementLineKind.PAYG,
+            description=_("Pay-as-you-go bookings"), quantity=Decimal(value.payg_count),
+            unit_value=money_round(value.payg / value.payg_count), amount=value.payg))
+    if value.membership:
+        rows.append(SettlementLine(
+            settlement=settlement, kind=SettlementLineKind.MEMBERSHIP,
+            description=_("Memberships, attributed by use"),
+            quantity=Decimal(value.membership_count),
+            unit_value=money_round(value.membership / max(value.membership_count, 1)),
+            amount=value.membership))
+    return rows
+
+
+def settlement_approve(*, actor: Any, settlement: Settlement) -> Settlement:
+    require(actor, "network.billing", network=settlement.network_id)
+    with transaction.atomic():
+        locked = Settlement.objects.select_for_update().get(pk=settlement.pk)
+        if locked.state != SettlementState.DRAFT:
+            raise Conflict(_("Only a draft settlement can be approved."),
+                           code="settlement_not_draft")
+        locked.state = SettlementState.APPROVED
+        locked.save(update_fields=["state"])
+        audit_log(actor=actor, action="settlement.approved", obj=locked,
+                  network_id=locked.network_id)
+    return locked
+
+
+# --- SEPA payout (pain.001.001.09) ---------------------------------------------------
+
+
+def iban_check(value: str, *, field_name: str) -> str:
+    try:
+        return str(IBAN(value).compact)
+    except SchwiftyException as exc:
+        raise InvalidInput(_("%(iban)s is not a valid IBAN.") % {"iban": value or "''"},
+                           code="invalid_iban", fields={field_name: str(exc)}) from exc
+
+
+def bic_check(value: str, *, field_name: str) -> str:
+    try:
+        return str(BIC(value).compact)
+    except SchwiftyException as exc:
+        raise InvalidInput(_("%(bic)s is not a valid BIC.") % {"bic": value or "''"},
+                           code="invalid_bic", fields={field_name: str(exc)}) from exc
+
+
+def payout_batch_create(*, actor: Any, network: Network, period: Period,
+                        execution_date: dt.date | None = None) -> PayoutBatch:
+    """One SEPA credit transfer file paying every approved settlement of the period."""
+    from sepaxml import SepaTransfer
+
+    require(actor, "network.billing", network=network)
+    operator = network.operator
+    debtor_iban = iban_check(operator.iban, field_name="operator.iban")
+    debtor_bic = bic_check(operator.bic, field_name="operator.bic")
+    execution_date = execution_date or timezone.localdate() + dt.timedelta(days=1)
+    with transaction.atomic():
+        settlements = list(Settlement.objects.select_for_update(of=("self",)).filter(
+            network=network, period_start=period.start, state=SettlementState.APPROVED,
+            payout_batch__isnull=True,
+        ).select_related("centre").order_by("pk"))
+        settlements = [s for s in settlements if s.payout_amount > 0]
+        if not settlements:
+            raise Conflict(_("No approved settlement waits for payment in this period."),
+                           code="nothing_to_pay")
+        payees = []
+        for s in settlements:
+            payees.append((s, iban_check(s.payee_data.get("iban", ""),
+                                         field_name=f"centre.{s.centre_id}.iban"),
+                           bic_check(s.payee_data.get("bic", ""),
+                                     field_name=f"centre.{s.centre_id}.bic")))
+        sepa = SepaTransfer({
+            "name": operator.legal_name[:70], "IBAN": debtor_iban, "BIC": debtor_bic,
+            "batch": True, "currency": network.currency,
+        }, schema="pain.001.001.09", clean=True)
+        message_id = str(sepa.msg_id)
+        for s, iban, bic in payees:
+            sepa.add_payment({
+                "name": s.payee_data.get("name", "")[:70], "IBAN": iban, "BIC": bic,
+                "amount": int((s.payout_amount * 100).to_integral_value()),
+                "execution_date": execution_date,
+                "description": f"{s.reference} {period.label}"[:140],
+                "endtoend_id": s.reference.replace("-", "")[:35],
+            })
+        xml = sepa.export(validate=True, pretty_print=True)
+        batch = PayoutBatch.objects.create(
+            network=network, period_start=period.start, message_id=message_id,
+            execution_date=execution_date, total=sum((s.payout_amount for s in settlements), ZERO),
+            transfer_count=len(settlements), xml=xml.decode("utf-8"), actor=actor,
+        )
+        Settlement.objects.filter(pk__in=[s.pk for s in settlements]).update(
+            payout_batch=batch, state=SettlementState.IN_BATCH)
+        audit_log(actor=actor, action="payout_batch.created", obj=batch, network_id=network.pk,
+                  data={"total": str(batch.total), "transfers": batch.transfer_count})
+    return batch

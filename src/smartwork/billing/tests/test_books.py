@@ -1,0 +1,166 @@
+"""A month end to end through the real services: credit bought, bookings (credit, roaming,
+membership, pay-as-you-go, a cancellation), invoicing, settlement, SEPA payout, clearing,
+and check-books balancing to the cent (and failing loudly when a cent goes missing)."""
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sepaxml
+import xmlschema
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from smartwork.billing.books import books_check
+from smartwork.billing.calc import period_parse
+from smartwork.billing.choices import SettlementState
+from smartwork.billing.clearing import clearings_create
+from smartwork.billing.models import ClearingStatement, Invoice, PayoutBatch, Settlement
+from smartwork.billing.pdf import settlement_pdf
+from smartwork.billing.run import invoice_run
+from smartwork.billing.settlement import (
+    payout_batch_create,
+    settlement_approve,
+    settlements_create,
+    split_by_weight,
+)
+from smartwork.billing.tests.factories import billing_ready
+from smartwork.bookings.services import booking_cancel
+from smartwork.core import testing
+from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.credits import services as credits
+from smartwork.credits.tests.factories import book, buy, workday
+from smartwork.network.choices import AllianceStatus
+from smartwork.network.models import Alliance
+
+pytestmark = pytest.mark.django_db
+PAIN_XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
+
+
+def give_bank_account(centre, iban, bic="GKCCBEBB"):
+    centre.operator.iban, centre.operator.bic = iban, bic
+    centre.operator.save()
+
+
+@pytest.fixture
+def month(network, centre, operator, company, member):
+    other = billing_ready(testing.make_network(name="Allied network"))
+    Alliance.objects.create(network_a=network, network_b=other, starts_on=dt.date.today(),
+                            status=AllianceStatus.ACTIVE, clearing_hour_rate=Decimal("5.00"))
+    centre2 = testing.make_centre(network=network, name="Liège Centre")
+    away = testing.make_centre(network=other, name="Away Centre")
+    for c, iban in ((centre, "BE68539007547034"), (centre2, "BE62510007547061"),
+                    (away, "BE43068999999501")):
+        give_bank_account(c, iban)
+    buy(company, hours=20, actor=operator)
+    day = workday(3)
+    book(member, centre, on=day)                         # credit, 240 min at Namur
+    book(member, centre2, on=day, slot="full_day")       # credit, 480 min at Liège
+    book(member, away, on=day)                           # roaming, 240 min abroad
+    cancelled = book(member, centre, on=workday(4))
+    booking_cancel(booking=cancelled, actor=member)      # in time: refunded
+    independent = testing.make_user(network=network, language="en")
+    book(independent, centre, on=day, slot="afternoon")  # pay-as-you-go, 15.00
+    plan = credits.membership_plan_create(actor=operator, network=network, name="Flex",
+                                          monthly_fee_net=Decimal("99.00"), included_hours=8)
+    subscriber = testing.make_user(network=network)
+    credits.membership_start(actor=subscriber, member=subscriber, plan=plan)
+    book(subscriber, centre2, on=day)                    # membership hours at Liège
+    periods = sorted({dt.date.today().strftime("%Y-%m"), day.strftime("%Y-%m")})
+    return {"other": other, "centre2": centre2, "away": away, "day": day,
+            "periods": [period_parse(p) for p in periods],
+            "other_operator": testing.make_operator(other)}
+
+
+def close(period, network, operator, other, other_operator):
+    after = period.end + dt.timedelta(days=1)
+    invoice_run(actor=operator, network=network, period=period, today=after, send=False)
+    for net, op in ((network, operator), (other, other_operator)):
+        settlements_create(actor=op, network=net, period=period, today=after)
+        clearings_create(actor=op, network=net, period=period, today=after)
+        for s in Settlement.objects.filter(network=net, state=SettlementState.DRAFT):
+            settlement_approve(actor=op, settlement=s)
+        with contextlib.suppress(Conflict):  # nothing to pay some months
+            payout_batch_create(actor=op, network=net, period=period, execution_date=after)
+
+
+def test_a_month_closes_and_balances_to_the_cent(network, operator, centre, month, capsys):
+    other, centre2, away = month["other"], month["centre2"], month["away"]
+    for period in month["periods"]:
+        close(period, network, operator, other, month["other_operator"])
+        for net in (network, other):
+            books = books_check(network=net, period=period)
+            assert books.failures == [], (net, period, books.failures)
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    namur = Settlement.objects.get(centre=centre, period_start=use.start)
+    lines = {ln.kind: ln.amount for ln in namur.lines.all()}
+    assert lines == {"credit": Decimal("24.00"), "payg": Decimal("15.00")}
+    assert namur.commission == Decimal("5.85") and namur.payout_amount == Decimal("33.15")
+    liege = Settlement.objects.get(centre=centre2, period_start=use.start)
+    assert {ln.kind: ln.amount for ln in liege.lines.all()} == {
+        "credit": Decimal("48.00"), "membership": Decimal("99.00")}
+    guest = Settlement.objects.get(centre=away, period_start=use.start)
+    assert {ln.kind: ln.amount for ln in guest.lines.all()} == {"roaming": Decimal("24.00")}
+    clearing = ClearingStatement.objects.get(period_start=use.start)
+    assert (clearing.a_in_b_minutes, clearing.net_amount, clearing.debtor_id) == (
+        240, Decimal("20.00"), network.pk)
+    # The payout file: valid pain.001.001.09, one transfer per centre, the right total.
+    batch = PayoutBatch.objects.get(network=network, period_start=use.start)
+    xmlschema.XMLSchema(str(PAIN_XSD)).validate(batch.xml)
+    assert batch.total == Decimal("33.15") + liege.payout_amount and batch.transfer_count == 2
+    assert "BE68539007547034" in batch.xml and "<InstdAmt Ccy=\"EUR\">33.15</InstdAmt>" in batch.xml
+    assert settlement_pdf(namur)[:4] == b"%PDF"
+    call_command("check_books", "--period", use.label, "--network", network.slug)
+    assert "balanced to the cent" in capsys.readouterr().out
+
+    # A cent goes missing from a settlement: the books say so, loudly.
+    Settlement.objects.filter(pk=namur.pk).update(payout_amount=F("payout_amount") - Decimal("0.01"))
+    assert not books_check(network=network, period=use).balanced
+    with pytest.raises(CommandError, match="do not balance"):
+        call_command("check_books", "--period", use.label, "--network", network.slug)
+
+
+def test_unbilled_charge_is_caught(network, operator, centre, month):
+    other = month["other"]
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    for period in month["periods"]:
+        close(period, network, operator, other, month["other_operator"])
+    # A booking made after invoicing is a pay-as-you-go charge nobody billed.
+    book(testing.make_user(network=network), centre, on=month["day"], slot="morning")
+    books = books_check(network=network, period=use)
+    assert any("invoiced pay-as-you-go" in f for f in books.failures)
+    # Running the period again bills nothing twice (that customer's invoice is new).
+    before = Invoice.objects.count()
+    invoice_run(actor=operator, network=network, period=use,
+                today=use.end + dt.timedelta(days=1), send=False)
+    assert Invoice.objects.count() == before + 1
+
+
+def test_payout_refuses_an_invalid_iban(network, operator, centre, month):
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    after = use.end + dt.timedelta(days=1)
+    settlements_create(actor=operator, network=network, period=use, today=after)
+    give_bank_account(centre, "BE00 1234 5678 9999")
+    Settlement.objects.filter(centre=centre).update(payee_data={"iban": "BE00123456789999",
+                                                                "bic": "GKCCBEBB", "name": "x"})
+    for s in Settlement.objects.filter(network=network):
+        settlement_approve(actor=operator, settlement=s)
+    with pytest.raises(InvalidInput) as exc:
+        payout_batch_create(actor=operator, network=network, period=use)
+    assert exc.value.code == "invalid_iban" and f"centre.{centre.pk}.iban" in exc.value.fields
+    assert PayoutBatch.objects.count() == 0
+    assert not Settlement.objects.filter(payout_batch__isnull=False).exists()
+
+
+def test_settlement_of_an_open_period_is_refused(network, operator):
+    with pytest.raises(InvalidInput) as exc:
+        settlements_create(actor=operator, network=network, period=period_parse("2099-01"))
+    assert exc.value.code == "period_open"
+
+
+def test_split_by_weight_adds_up():
+    shares = split_by_weight(Decimal("100.00"), {1: 1, 2: 1, 3: 1})
+    assert sum(shares.values()) == Decimal("100.00")
+    assert sorted(shares.values()) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]

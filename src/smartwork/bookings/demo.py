@@ -1,0 +1,224 @@
+"""Demo bookings: four weeks of history, today's arrivals, and bookings to come.
+
+Deterministic: the choices come from ctx["rng"] and the dates from ctx["today"].
+History (past slots cannot be booked through the service) is written as rows
+with their audit entries; what lies ahead goes through the services, so the
+rules, the payment and the audit are the real ones. No mail is sent.
+
+Adds to ctx:
+    bookings        [Booking]: every demo booking, past and future
+    booking_series  [BookingSeries]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from smartwork.bookings import services
+from smartwork.bookings.choices import BookingState, CheckInVia, ConflictPolicy, SeriesKind, Slot
+from smartwork.bookings.models import Booking
+from smartwork.bookings.payment import booking_price
+from smartwork.bookings.rules import calendars_for
+from smartwork.bookings.slots import inside_hours, parts_of, slot_span
+from smartwork.core.errors import DomainError
+from smartwork.core.geo import haversine_km
+from smartwork.core.models import AuditEntry
+from smartwork.network.choices import LabelStatus, ResourceKind
+from smartwork.network.models import Resource
+
+HISTORY_DAYS = 28
+HISTORY_MEMBERS = 90
+
+
+def _nearest(member: Any, centres: list[Any], n: int) -> list[Any]:
+    if member.home_lat is None or member.home_lon is None:
+        return centres[:n]
+    return sorted(centres, key=lambda c: haversine_km(float(member.home_lat),
+                                                      float(member.home_lon),
+                                                      float(c.lat), float(c.lon)))[:n]
+
+
+def _history(ctx: dict[str, Any], centres: list[Any], desks: dict[int, list[Resource]],
+             calendars: dict[int, Any]) -> list[Booking]:
+    """Past bookings: mostly completed, some no-shows and cancellations."""
+    rng, today = ctx["rng"], ctx["today"]
+    members = [m for m in ctx["members"] if m.network_id][:HISTORY_MEMBERS]
+    taken: set[tuple[int, dt.date, str]] = set()
+    rows: list[Booking] = []
+    for member in members:
+        favourites = _nearest(member, centres, 2)
+        for back in range(HISTORY_DAYS, 0, -1):
+            day = today - dt.timedelta(days=back)
+            if rng.random() > 0.3:
+                continue
+            centre = favourites[0] if rng.random() < 0.75 else favourites[-1]
+            calendar = calendars[centre.pk]
+            slot = rng.choice([Slot.MORNING, Slot.AFTERNOON, Slot.FULL_DAY, Slot.FULL_DAY])
+            span = slot_span(centre, day, slot)
+            if calendar.closure_reason(day) or not inside_hours(parts_of(span, centre),
+                                                                calendar.intervals(day)):
+                continue
+            halves = [Slot.MORNING, Slot.AFTERNOON] if slot == Slot.FULL_DAY else [slot]
+            free = [d for d in desks[centre.pk]
+                    if all((d.pk, day, h) not in taken for h in halves)]
+            if not free:
+                continue
+            desk = free[0]
+            for h in halves:
+                taken.add((desk.pk, day, h))
+            roll = rng.random()
+            booking = Booking(member=member, booked_by=member, resource=desk, centre=centre,
+                              slot=slot, start=span.start, end=span.end)
+            if roll < 0.85:
+                booking.state = BookingState.COMPLETED
+                booking.checked_in_at = span.start + dt.timedelta(minutes=rng.randint(0, 25))
+                booking.checked_in_via = rng.choice([CheckInVia.RECEPTION, CheckInVia.QR,
+                                                     CheckInVia.WIFI])
+                booking.completed_at = span.end
+            elif roll < 0.93:
+                booking.state = BookingState.NO_SHOW
+                booking.no_show_at = span.start + dt.timedelta(
+                    minutes=centre.no_show_grace_minutes)
+            else:
+                booking.state = BookingState.CANCELLED
+                booking.cancelled_at = span.start - dt.timedelta(days=2)
+                booking.cancelled_by = member
+                booking.cancel_reason = "Plans changed"
+            rows.append(booking)
+    prices: dict[tuple[int, str], Any] = {}
+    for booking in rows:
+        key = (booking.centre_id, booking.slot)
+        if key not in prices:
+            prices[key] = booking_price(booking=booking)
+        booking.price_net, booking.vat_rate = prices[key]
+        if booking.state == BookingState.CANCELLED and booking.price_net is not None:
+            booking.price_net = booking.price_net * 0
+    created = Booking.objects.bulk_create(rows)
+    # bulk_create returns primary keys on both databases; timestamps follow the slot.
+    for booking in created:
+        Booking.objects.filter(pk=booking.pk).update(
+            created_at=booking.start - dt.timedelta(days=3))
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor_id=b.member_id, action=f"booking.{action}", object_type="bookings.booking",
+                   object_id=str(b.pk), object_repr=str(b)[:200], network_id=b.centre.network_id,
+                   data={"demo": True})
+        for b in created
+        for action in ["created"] + {
+            BookingState.COMPLETED: ["checked_in", "completed"],
+            BookingState.NO_SHOW: ["no_show"],
+            BookingState.CANCELLED: ["cancelled"],
+        }[b.state]
+    ])
+    return created
+
+
+def _today(ctx: dict[str, Any], desks: dict[int, list[Resource]],
+           calendars: dict[int, Any]) -> list[Booking]:
+    """Today's arrivals at the receptionist's centre (when it is open today)."""
+    centre = ctx["centre_staff"]["centre"]
+    receptionist = ctx["centre_staff"]["receptionist"]
+    today = ctx["today"]
+    calendar = calendars.get(centre.pk)
+    if calendar is None or calendar.closure_reason(today) or not calendar.intervals(today):
+        return []
+    now = timezone.now()
+    out = []
+    members = [m for m in ctx["members"] if m.network_id][HISTORY_MEMBERS:HISTORY_MEMBERS + 6]
+    for i, member in enumerate(members):
+        slot = [Slot.FULL_DAY, Slot.MORNING, Slot.AFTERNOON][i % 3]
+        span = slot_span(centre, today, slot)
+        if not inside_hours(parts_of(span, centre), calendar.intervals(today)):
+            continue
+        desk = desks[centre.pk][-(i + 1)]
+        booking = Booking(member=member, booked_by=member, resource=desk, centre=centre,
+                          slot=slot, start=span.start, end=span.end)
+        booking.price_net, booking.vat_rate = booking_price(booking=booking)
+        if i < 2 and span.start <= now < span.end:
+            booking.state = BookingState.CHECKED_IN
+            booking.checked_in_at = span.start + dt.timedelta(minutes=5 + i)
+            booking.checked_in_via = CheckInVia.RECEPTION
+            booking.checked_in_by = receptionist
+        booking.save(force_insert=True)
+        AuditEntry.objects.create(actor=member, action="booking.created",
+                                  object_type="bookings.booking", object_id=str(booking.pk),
+                                  object_repr=str(booking)[:200], network_id=centre.network_id,
+                                  data={"demo": True})
+        out.append(booking)
+    return out
+
+
+def _ahead(ctx: dict[str, Any], walloon: list[Any]) -> tuple[list[Booking], list[Any]]:
+    """Bookings to come, through the services."""
+    today, rng = ctx["today"], ctx["rng"]
+    member = ctx["member"]
+    namur = ctx["centre_staff"]["centre"]
+    bookings: list[Booking] = []
+    series_list = []
+
+    def next_day(offset: int, weekday: int | None = None) -> dt.date:
+        day = today + dt.timedelta(days=offset)
+        while day.weekday() > 4 or (weekday is not None and day.weekday() != weekday):
+            day += dt.timedelta(days=1)
+        return day
+
+    def attempt(**kwargs: Any) -> None:
+        # A closure or a full centre that day: the demo goes on without that booking.
+        with contextlib.suppress(DomainError):
+            bookings.append(services.booking_create(notify=False, **kwargs))
+
+    attempt(actor=member, centre=namur, slot=Slot.MORNING, on=next_day(1))
+    room = Resource.objects.filter(centre=namur, kind=ResourceKind.MEETING_ROOM,
+                                   is_active=True).first()
+    if room is not None:
+        attempt(actor=member, resource=room, slot=Slot.RANGE, on=next_day(2),
+                start_time=dt.time(10, 0), end_time=dt.time(11, 30))
+    try:
+        result = services.series_create(
+            actor=member, centre=None,
+            resource=Resource.objects.filter(centre=namur, kind=ResourceKind.DESK,
+                                             is_active=True).order_by("name").first(),
+            slot=Slot.FULL_DAY, dates=services.weekly_dates(next_day(3, weekday=1), 6),
+            kind=SeriesKind.WEEKLY, conflict_policy=ConflictPolicy.SKIP, notify=False,
+        )
+        bookings.extend(result.bookings)
+        series_list.append(result.series)
+    except DomainError:
+        pass
+    for key, admin in ctx["company_admins"].items():
+        staff = [e for e in ctx["employees"][key] if e.pk != admin.pk][:3]
+        for j, employee in enumerate(staff):
+            centre = _nearest(employee, walloon, 1)[0]
+            attempt(actor=admin, member=employee, centre=centre,
+                    slot=rng.choice([Slot.MORNING, Slot.FULL_DAY]), on=next_day(2 + j))
+    members = [m for m in ctx["members"] if m.network_id][:40]
+    for k, someone in enumerate(members):
+        centre = _nearest(someone, walloon, 1)[0]
+        attempt(actor=someone, centre=centre, slot=rng.choice(list(Slot)[:3]),
+                on=next_day(1 + k % 10))
+    # one cancellation, so the calendar shows a cancelled event
+    if bookings:
+        services.booking_cancel(booking=bookings[-1], actor=bookings[-1].member,
+                                reason="Meeting moved", notify=False)
+    return bookings, series_list
+
+
+def load(ctx: dict[str, Any]) -> None:
+    centres = [c for c in ctx["centres"]["walloon"] + ctx["centres"]["mobispot"]
+               if c.label_status == LabelStatus.LABELLED]
+    walloon = [c for c in ctx["centres"]["walloon"] if c.label_status == LabelStatus.LABELLED]
+    today = ctx["today"]
+    calendars = calendars_for([c.pk for c in centres],
+                              date_from=today - dt.timedelta(days=HISTORY_DAYS), date_to=today)
+    desks: dict[int, list[Resource]] = {c.pk: [] for c in centres}
+    for desk in Resource.objects.filter(centre__in=centres, kind=ResourceKind.DESK,
+                                        is_active=True).order_by("name"):
+        desks[desk.centre_id].append(desk)
+    past = _history(ctx, centres, desks, calendars)
+    now_rows = _today(ctx, desks, calendars)
+    ahead, series = _ahead(ctx, walloon)
+    ctx["bookings"] = past + now_rows + ahead
+    ctx["booking_series"] = series

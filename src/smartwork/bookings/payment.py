@@ -1,0 +1,69 @@
+"""The one place where a booking is paid for.
+
+Every entry point runs INSIDE the booking's transaction, after the booking row
+is written: raising a DomainError here (say, not enough credit) rolls the
+booking back. The time-credit app (smartwork.credits.services) decides how the
+booking is paid (docs/credits.md):
+
+- a company employee pays with the company's time credit (minutes written to the
+  ledger; payment_method "credit", credit_minutes set, no price); when it runs
+  out the booking is refused (409 insufficient_credit) unless the company allows
+  overage, then it is pay-as-you-go billed to the company;
+- another member pays with their membership's included hours ("membership"),
+  then pay-as-you-go: the centre's price in force on the booking's date is
+  copied onto the booking and a PaygCharge says who is billed.
+- release: a cancellation before the network's deadline gives the minutes back
+  (cancellation_refund entries) or drops the charge (price_net 0.00); late,
+  nothing is given back.
+- no-show: consumed; the booking entry or the charge stays as it is.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from smartwork.bookings.choices import Slot
+from smartwork.bookings.models import Booking
+from smartwork.bookings.slots import to_local
+from smartwork.core.money import money_round
+from smartwork.network.selectors import centre_price_on
+
+
+def booking_price(*, booking: Booking) -> tuple[Decimal | None, Decimal | None]:
+    """(net price, VAT rate) of a booking at its centre's price on its date."""
+    centre = booking.centre
+    on = to_local(booking.start, centre.timezone).date()
+    price = centre_price_on(centre=centre, resource_kind=booking.resource.kind, on=on)
+    if price is None:
+        return None, None
+    if booking.slot == Slot.FULL_DAY:
+        amount = price.per_day
+        if amount is None and price.per_half_day is not None:
+            amount = price.per_half_day * 2
+    elif booking.slot in (Slot.MORNING, Slot.AFTERNOON):
+        amount = price.per_half_day
+    else:
+        seconds = Decimal(int((booking.end - booking.start).total_seconds()))
+        amount = None if price.per_hour is None else price.per_hour * seconds / Decimal(3600)
+    if amount is None:
+        return None, price.vat_rate
+    return money_round(amount), price.vat_rate
+
+
+def booking_payment_take(*, booking: Booking, actor: Any) -> None:
+    from smartwork.credits.services import booking_pay
+
+    booking_pay(booking=booking, actor=actor)
+
+
+def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> None:
+    from smartwork.credits.services import booking_refund
+
+    booking_refund(booking=booking, actor=actor, refund=refund)
+
+
+def booking_payment_no_show(*, booking: Booking) -> None:
+    from smartwork.credits.services import booking_no_show
+
+    booking_no_show(booking=booking)

@@ -1,0 +1,96 @@
+"""Demo time credit: packages, purchases, teams, allotments, rules and memberships.
+
+Runs after the bookings loader, inside the demo's transaction, through the real
+services (so every balance is explained by ledger entries and audited). Dates
+come from ctx["today"] only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from smartwork.accounts.services import team_create, team_member_add
+from smartwork.core.errors import DomainError
+from smartwork.credits import services
+from smartwork.credits.models import MembershipPlan
+
+PACKAGES = [  # name, hours, price excl. VAT
+    ("Starter 100 h", 100, Decimal("550.00")),
+    ("Business 500 h", 500, Decimal("2500.00")),
+    ("Large account 1000 h", 1000, Decimal("4600.00")),
+]
+PURCHASES = {"large": "Large account 1000 h", "sme_namur": "Starter 100 h",
+             "sme_brussels": "Business 500 h"}
+TEAMS = {"large": ["Finance", "IT", "Field engineers"], "sme_namur": ["Studio"],
+         "sme_brussels": ["Design"]}
+
+
+def load(ctx: dict[str, Any]) -> None:
+    today: dt.date = ctx["today"]
+    packages: dict[tuple[str, str], Any] = {}
+    for key, network in ctx["networks"].items():
+        operator = ctx["operators"][key]
+        for name, hours, price in PACKAGES:
+            packages[(key, name)] = services.credit_package_create(
+                actor=operator, network=network, name=name, hours=hours, price_net=price)
+        services.membership_plan_create(actor=operator, network=network, name="Flex 4 days",
+                                        monthly_fee_net=Decimal("89.00"), included_hours=32)
+        services.membership_plan_create(actor=operator, network=network, name="Nomad 10 days",
+                                        monthly_fee_net=Decimal("199.00"), included_hours=80)
+    pools = {}
+    for key, company in ctx["companies"].items():
+        admin = ctx["company_admins"][key]
+        network_key = next(k for k, n in ctx["networks"].items() if n.pk == company.network_id)
+        purchase = services.credit_purchase_create(
+            actor=admin, company=company, package=packages[(network_key, PURCHASES[key])],
+            valid_from=today, reference=f"PO-{today:%Y}-{company.pk:03d}")
+        pools[key] = purchase.accounts.get(kind="pool")
+        staff = [u for u in ctx["employees"][key] if u.pk != admin.pk]
+        teams = [team_create(actor=admin, company=company, name=name) for name in TEAMS[key]]
+        for i, person in enumerate(staff):
+            team_member_add(actor=admin, team=teams[i % len(teams)], user=person)
+        # Every team gets hours each month; what is unused goes back to the pool.
+        for team in teams:
+            services.allotment_create(actor=admin, company=company, team=team,
+                                      minutes_per_period=40 * 60, period="monthly",
+                                      at_period_end="return")
+    large, admin = ctx["companies"]["large"], ctx["company_admins"]["large"]
+    walloon = ctx["centres"]["walloon"]
+    # A centre budget, as the network's large accounts do: 100 h in two centres.
+    services.allotment_create(actor=admin, company=large, minutes_per_period=100 * 60,
+                              centres=walloon[:2])
+    # The named member's own 16 hours a month, kept from month to month.
+    services.allotment_create(actor=admin, company=large, member=ctx["member"],
+                              minutes_per_period=16 * 60, period="monthly", at_period_end="keep")
+    services.credit_policy_set(actor=admin, company=large, pool_cap_minutes_per_month=24 * 60,
+                               allowed_resource_kinds=[])
+    services.credit_policy_set(actor=ctx["company_admins"]["sme_namur"],
+                               company=ctx["companies"]["sme_namur"], allow_overage=True)
+    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Flex 4 days")}
+    for person in ctx["independents"][:3]:
+        plan = plans.get(person.network_id)
+        if plan is not None:
+            services.membership_start(actor=person, member=person, plan=plan, starts_on=today)
+    _book_with_credit(ctx)
+
+
+def _book_with_credit(ctx: dict[str, Any]) -> None:
+    """Two bookings paid by credit for the named member, so their history is not empty."""
+    from smartwork.bookings.services import booking_create
+
+    member, centre = ctx["member"], ctx["centres"]["walloon"][0]
+    day, made = ctx["today"] + dt.timedelta(days=7), 0
+    for _ in range(20):
+        if made == 2:
+            break
+        day += dt.timedelta(days=1)
+        if day.weekday() > 4:
+            continue
+        try:
+            booking_create(actor=member, centre=centre, slot="full_day" if made else "morning",
+                           on=day)
+            made += 1
+        except DomainError:
+            continue  # a closed day or a full centre: try the next one

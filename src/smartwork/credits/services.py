@@ -1,0 +1,981 @@
+"""Writes for time credit: purchases, allotments, the ledger, company rules,
+memberships, payment of bookings and the periodic jobs.
+
+Every movement of minutes goes through `_post`, on an account row locked in the
+current transaction (select_for_update, in primary-key order when several), so
+that the stored balance and the entries' running balance stay exact, and the
+CHECK constraint on the balance is only a last guard.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartwork.accounts.choices import OrganisationKind
+from smartwork.accounts.models import Organisation, Team, User
+from smartwork.core.audit import audit_log
+from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smartwork.core.money import money_round
+from smartwork.core.permissions import require
+from smartwork.credits.choices import (
+    AccountKind,
+    AllotmentPeriodKind,
+    LedgerReason,
+    MembershipState,
+    PaygBillTo,
+    PaymentMethod,
+    PeriodEnd,
+)
+from smartwork.credits.models import (
+    Allotment,
+    AllotmentPeriod,
+    CompanyCreditPolicy,
+    CreditAccount,
+    CreditPackage,
+    CreditPurchase,
+    LedgerEntry,
+    Membership,
+    MembershipPeriod,
+    MembershipPlan,
+    PaygCharge,
+    RoamingUsage,
+)
+from smartwork.network.choices import ResourceKind
+from smartwork.network.models import Alliance, Centre, Network
+
+MAX_MINUTES = 10_000_000  # about 19 years of hours: a typo guard, not a business rule
+
+
+# --- Dates ------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- The ledger ---------------------------------------------------------------------
+
+
+def _lock(accounts: Iterable[CreditAccount | int]) -> dict[int, CreditAccount]:
+    """Lock accounts in primary-key order (a stable order: no deadlock between two
+    transactions locking overlapping sets) and return the fresh rows by id."""
+    ids = sorted({a if isinstance(a, int) else a.pk for a in accounts})
+    rows = CreditAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def _insufficient(available: int, wanted: int, field: str = "minutes") -> Conflict:
+    return Conflict(
+        _("Not enough credit: %(available)s min available, %(wanted)s min needed.")
+        % {"available": available, "wanted": wanted},
+        code="insufficient_credit", fields={field: [_("More than the available balance.")]},
+        data={"available_minutes": available, "wanted_minutes": wanted},
+    )
+
+
+def _post(account: CreditAccount, amount: int, reason: str, **links: Any) -> LedgerEntry:
+    """Append one entry to a locked account and move its stored balance with it."""
+    if amount == 0:
+        raise ValueError("A ledger entry moves at least one minute.")
+    new_balance = account.balance_minutes + amount
+    if new_balance < 0:
+        raise _insufficient(account.balance_minutes, -amount)
+    account.balance_minutes = new_balance
+    account.save(update_fields=["balance_minutes"])
+    entry = LedgerEntry(account=account, amount_minutes=amount, balance_after=new_balance,
+                        reason=reason, **links)
+    entry.save()
+    return entry
+
+
+def _transfer(source: CreditAccount, target: CreditAccount, minutes: int, reason: str,
+              **links: Any) -> tuple[LedgerEntry, LedgerEntry]:
+    transfer = uuid.uuid4()
+    out = _post(source, -minutes, reason, transfer=transfer, **links)
+    into = _post(target, minutes, reason, transfer=transfer, **links)
+    return out, into
+
+
+# --- Packages and purchases --------------------------------------------------------------
+
+
+def _positive_minutes(value: Any, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidInput(_("Give a positive whole number."), code="invalid",
+                           fields={field: [_("Must be more than zero.")]})
+    if value > MAX_MINUTES:
+        raise InvalidInput(_("This is far too much."), fields={field: [_("Too large.")]})
+    return value
+
+
+def _money(value: Any, field: str) -> Decimal:
+    if value is None or Decimal(value) < 0:
+        raise InvalidInput(_("An amount is zero or more."), fields={field: [_("Not negative.")]})
+    return money_round(Decimal(value))
+
+
+def _rate(value: Any, field: str = "vat_rate") -> Decimal:
+    if value is None or not Decimal(0) <= Decimal(value) <= Decimal(100):
+        raise InvalidInput(_("A rate lies between 0 and 100."), fields={field: [_("0 to 100.")]})
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def credit_package_create(*, actor: User, network: Network, name: str, hours: int,
+                          price_net: Decimal, vat_rate: Decimal | None = None,
+                          validity_months: int = 12) -> CreditPackage:
+    require(actor, "credit.catalogue", network=network)
+    _positive_minutes(hours, "hours")
+    _positive_minutes(validity_months, "validity_months")
+    if not name.strip():
+        raise InvalidInput(_("Give the package a name."), fields={"name": [_("Required.")]})
+    package = CreditPackage.objects.create(
+        network=network, name=name.strip()[:100], hours=hours,
+        price_net=_money(price_net, "price_net"),
+        vat_rate=_rate(network.default_vat_rate if vat_rate is None else vat_rate),
+        validity_months=validity_months,
+    )
+    audit_log(actor=actor, action="credit_package.created", obj=package,
+              data={"hours": hours, "price_net": str(package.price_net)})
+    return package
+
+
+def _company(company: Organisation) -> Organisation:
+    if company.kind != OrganisationKind.COMPANY or company.network_id is None:
+        raise InvalidInput(_("Only a customer company buys credit."),
+                           fields={"company": [_("Not a customer company.")]})
+    return company
+
+
+def credit_purchase_create(
+    *, actor: User, company: Organisation, package: CreditPackage | None = None,
+    hours: int | None = None, price_net: Decimal | None = None, vat_rate: Decimal | None = None,
+    validity_months: int | None = None, valid_from: dt.date | None = None, reference: str = "",
+) -> CreditPurchase:
+    """A company buys credit for its network: a package from the catalogue, or (operator
+    only) a negotiated number of hours at a negotiated price."""
+    _company(company)
+    require(actor, "company.credit", company=company)
+    network = company.network
+    assert network is not None
+    if package is not None:
+        if package.network_id != network.pk or not package.is_active:
+            raise InvalidInput(_("This package is not sold to this company."),
+                               code="foreign_package",
+                               fields={"package_id": [_("Not on sale in the company's network.")]})
+        hours, price_net, vat_rate = package.hours, package.price_net, package.vat_rate
+        validity_months = validity_months or package.validity_months
+    else:
+        # A negotiated deal is the operator's to record, not the customer's.
+        require(actor, "credit.catalogue", network=network)
+        if hours is None:
+            raise InvalidInput(_("Choose a package or give the hours."),
+                               fields={"hours": [_("Required without a package.")]})
+        _positive_minutes(hours, "hours")
+        price_net = _money(price_net, "price_net")
+        vat_rate = _rate(network.default_vat_rate if vat_rate is None else vat_rate)
+        validity_months = validity_months or 12
+    _positive_minutes(validity_months, "validity_months")
+    assert hours is not None and price_net is not None and vat_rate is not None
+    _positive_minutes(hours * 60, "hours")
+    today = _today()
+    valid_from = valid_from or today
+    if valid_from < today - dt.timedelta(days=31):
+        raise InvalidInput(_("Credit cannot start that far in the past."),
+                           fields={"valid_from": [_("Too far in the past.")]})
+    valid_until = add_months(valid_from, validity_months) - dt.timedelta(days=1)
+    with transaction.atomic():
+        purchase = CreditPurchase.objects.create(
+            company=company, network=network, package=package, minutes=hours * 60,
+            price_net=price_net, vat_rate=vat_rate, currency=network.currency,
+            purchased_on=today, valid_from=valid_from, valid_until=valid_until,
+            reference=reference[:100], bought_by=actor,
+        )
+        pool = CreditAccount.objects.create(
+            kind=AccountKind.POOL, company=company, network=network, purchase=purchase,
+            valid_from=valid_from, valid_until=valid_until,
+        )
+        pool = _lock([pool])[pool.pk]
+        _post(pool, purchase.minutes, LedgerReason.PURCHASE, purchase=purchase, actor=actor)
+        audit_log(actor=actor, action="credit.purchased", obj=purchase, network_id=network.pk,
+                  data={"company": company.pk, "minutes": purchase.minutes,
+                        "price_net": str(price_net), "valid_until": valid_until.isoformat()})
+    return purchase
+
+
+def credit_adjust(*, actor: User, account: CreditAccount, minutes: int, note: str) -> LedgerEntry:
+    """An operator's correction, explained by its note; never below zero."""
+    require(actor, "credit.adjust", network=account.network_id)
+    if not isinstance(minutes, int) or minutes == 0:
+        raise InvalidInput(_("An adjustment moves at least one minute."),
+                           fields={"minutes": [_("Not zero.")]})
+    if not note.strip():
+        raise InvalidInput(_("Say why."), fields={"note": [_("Required.")]})
+    with transaction.atomic():
+        locked = _lock([account])[account.pk]
+        entry = _post(locked, minutes, LedgerReason.ADJUSTMENT, actor=actor, note=note[:300])
+        audit_log(actor=actor, action="credit.adjusted", obj=locked,
+                  data={"minutes": minutes, "note": note[:300]})
+    return entry
+
+
+# --- Company rules --------------------------------------------------------------------
+
+
+def credit_policy_get_or_default(*, company: Organisation) -> CompanyCreditPolicy:
+    policy = CompanyCreditPolicy.objects.filter(company=company).first()
+    return policy or CompanyCreditPolicy(company=company)
+
+
+def credit_policy_set(
+    *, actor: User, company: Organisation, allowed_centres: Sequence[Centre] | None = None,
+    allowed_resource_kinds: Sequence[str] | None = None, pool_open_to_staff: bool | None = None,
+    pool_cap_minutes_per_month: Any = ..., allow_overage: bool | None = None,
+) -> CompanyCreditPolicy:
+    _company(company)
+    require(actor, "company.credit", company=company)
+    errors: dict[str, list[str]] = {}
+    if allowed_resource_kinds is not None:
+        bad = [k for k in allowed_resource_kinds if k not in ResourceKind.values]
+        if bad:
+            errors["allowed_resource_kinds"] = [_("Unknown kind: %s") % ", ".join(bad)]
+    if pool_cap_minutes_per_month not in (..., None) and (
+        not isinstance(pool_cap_minutes_per_month, int) or pool_cap_minutes_per_month <= 0
+    ):
+        errors["pool_cap_minutes_per_month"] = [_("Must be more than zero, or empty.")]
+    if allowed_centres is not None:
+        reachable = _networks_reachable_from(company.network_id)
+        if any(c.network_id not in reachable for c in allowed_centres):
+            errors["allowed_centre_ids"] = [_("A centre outside the company's networks.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    with transaction.atomic():
+        policy, _created = CompanyCreditPolicy.objects.select_for_update().get_or_create(
+            company=company)
+        if allowed_resource_kinds is not None:
+            policy.allowed_resource_kinds = sorted(set(allowed_resource_kinds))
+        if pool_open_to_staff is not None:
+            policy.pool_open_to_staff = pool_open_to_staff
+        if pool_cap_minutes_per_month is not ...:
+            policy.pool_cap_minutes_per_month = pool_cap_minutes_per_month
+        if allow_overage is not None:
+            policy.allow_overage = allow_overage
+        policy.save()
+        if allowed_centres is not None:
+            policy.allowed_centres.set(allowed_centres)
+        audit_log(actor=actor, action="credit_policy.updated", obj=policy,
+                  network_id=company.network_id, data={
+                      "allowed_resource_kinds": policy.allowed_resource_kinds,
+                      "allowed_centres": sorted(c.pk for c in allowed_centres or []),
+                      "pool_open_to_staff": policy.pool_open_to_staff,
+                      "pool_cap_minutes_per_month": policy.pool_cap_minutes_per_month,
+                      "allow_overage": policy.allow_overage})
+    return policy
+
+
+def _networks_reachable_from(network_id: int | None, on: dt.date | None = None) -> set[int]:
+    """The network itself and every network allied with it (on a date, or ever)."""
+    if network_id is None:
+        return set()
+    from smartwork.network.choices import AllianceStatus
+
+    rows = Alliance.objects.filter(Q(network_a_id=network_id) | Q(network_b_id=network_id))
+    if on is not None:
+        rows = rows.filter(status=AllianceStatus.ACTIVE, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    else:
+        rows = rows.exclude(status=AllianceStatus.ENDED)
+    return {network_id} | {b if a == network_id else a
+                           for a, b in rows.values_list("network_a_id", "network_b_id")}
+
+
+# --- Allotments -------------------------------------------------------------------------
+
+
+def _period_bounds(allotment: Allotment, start: dt.date, validity_end: dt.date) -> dt.date:
+    end = validity_end
+    if allotment.period == AllotmentPeriodKind.MONTHLY:
+        end = min(end, month_end(start))
+    if allotment.ends_on is not None:
+        end = min(end, allotment.ends_on)
+    return end
+
+
+def allotment_create(
+    *, actor: User, company: Organisation, minutes_per_period: int,
+    pool: CreditAccount | None = None, member: User | None = None, team: Team | None = None,
+    centres: Sequence[Centre] = (), period: str = AllotmentPeriodKind.WHOLE,
+    at_period_end: str = PeriodEnd.RETURN, starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Allotment:
+    """Share part of a pool out: to a person, a team, centres, or a mix of these."""
+    _company(company)
+    require(actor, "company.credit", company=company)
+    _positive_minutes(minutes_per_period, "minutes_per_period")
+    today = _today()
+    starts_on = starts_on or today
+    errors: dict[str, list[str]] = {}
+    if period not in AllotmentPeriodKind.values:
+        errors["period"] = [_("monthly or whole.")]
+    if at_period_end not in PeriodEnd.values:
+        errors["at_period_end"] = [_("return or keep.")]
+    if member is not None and team is not None:
+        errors["team_id"] = [_("An allotment goes to a person or a team, not both.")]
+    if member is not None and (member.company_id != company.pk or not member.is_active):
+        errors["member_id"] = [_("Not an active employee of this company.")]
+    if team is not None and team.company_id != company.pk:
+        errors["team_id"] = [_("A team of another company.")]
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("Before the start.")]
+    if starts_on < today:
+        errors["starts_on"] = [_("An allotment starts today or later.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    if pool is None:
+        pool = (CreditAccount.objects.filter(kind=AccountKind.POOL, company=company,
+                                             valid_until__gte=starts_on,
+                                             balance_minutes__gte=minutes_per_period)
+                .order_by("valid_until", "pk").first())
+        if pool is None:
+            available = CreditAccount.objects.filter(
+                kind=AccountKind.POOL, company=company, valid_until__gte=starts_on,
+            ).aggregate(m=Sum("balance_minutes"))["m"] or 0
+            raise _insufficient(available, minutes_per_period, "minutes_per_period")
+    if pool.kind != AccountKind.POOL or pool.company_id != company.pk:
+        raise InvalidInput(_("This credit belongs to another company."), code="foreign_credit",
+                           fields={"pool_id": [_("Not this company's credit.")]})
+    if pool.valid_until < starts_on or pool.valid_until < today:
+        raise InvalidInput(_("This credit has expired."), code="expired_credit",
+                           fields={"pool_id": [_("Expired.")]})
+    if ends_on is not None and ends_on > pool.valid_until:
+        raise InvalidInput(_("The allotment would outlive its credit."),
+                           fields={"ends_on": [_("After the credit's validity (%s).")
+                                               % pool.valid_until.isoformat()]})
+    reachable = _networks_reachable_from(pool.network_id)
+    if any(c.network_id not in reachable for c in centres):
+        raise InvalidInput(_("This credit cannot be used in one of these centres."),
+                           fields={"centre_ids": [_("A centre outside the credit's networks.")]})
+    with transaction.atomic():
+        locked_pool = _lock([pool])[pool.pk]
+        if locked_pool.balance_minutes < minutes_per_period:
+            raise _insufficient(locked_pool.balance_minutes, minutes_per_period,
+                                "minutes_per_period")
+        account = CreditAccount.objects.create(
+            kind=AccountKind.ALLOTMENT, company=company, network_id=pool.network_id,
+            purchase_id=pool.purchase_id, valid_from=starts_on, valid_until=pool.valid_until,
+        )
+        allotment = Allotment.objects.create(
+            company=company, pool=pool, account=account, member=member, team=team,
+            minutes_per_period=minutes_per_period, period=period, at_period_end=at_period_end,
+            starts_on=starts_on, ends_on=ends_on, created_by=actor,
+        )
+        if centres:
+            allotment.centres.set(centres)
+        first_end = _period_bounds(allotment, starts_on, pool.valid_until)
+        AllotmentPeriod.objects.create(allotment=allotment, starts_on=starts_on, ends_on=first_end,
+                                       granted_minutes=minutes_per_period)
+        account = _lock([account])[account.pk]
+        _transfer(locked_pool, account, minutes_per_period, LedgerReason.ALLOTMENT,
+                  allotment=allotment, member=member, actor=actor)
+        allotment.account, allotment.pool = account, locked_pool
+        audit_log(actor=actor, action="allotment.created", obj=allotment,
+                  network_id=company.network_id, data={
+                      "minutes_per_period": minutes_per_period, "period": period,
+                      "member": member.pk if member else None, "team": team.pk if team else None,
+                      "centres": [c.pk for c in centres], "at_period_end": at_period_end})
+    return allotment
+
+
+def _return_to_pool(allotment: Allotment, accounts: dict[int, CreditAccount], *,
+                    actor: User | None, note: str, today: dt.date) -> int:
+    """Move what is left on an allotment back to its pool (if the pool is still valid)."""
+    account, pool = accounts[allotment.account_id], accounts[allotment.pool_id]
+    left = account.balance_minutes
+    if left <= 0 or pool.valid_until < today:
+        return 0
+    _transfer(account, pool, left, LedgerReason.ALLOTMENT, allotment=allotment,
+              member=allotment.member, actor=actor, note=note)
+    return left
+
+
+def allotment_end(*, actor: User | None, allotment: Allotment, check: bool = True) -> Allotment:
+    """Stop an allotment now; what is left returns to the company pool."""
+    if check:
+        require(actor, "company.credit", company=allotment.company)
+    today = _today()
+    with transaction.atomic():
+        locked = Allotment.objects.select_for_update().get(pk=allotment.pk)
+        if locked.ended_at is not None:
+            return locked
+        accounts = _lock([locked.account_id, locked.pool_id])
+        returned = _return_to_pool(locked, accounts, actor=actor, note="allotment ended",
+                                   today=today)
+        now = timezone.now()
+        locked.ended_at = now
+        locked.save(update_fields=["ended_at", "updated_at"])
+        current = locked.periods.filter(closed_at__isnull=True).order_by("-starts_on").first()
+        if current is not None:
+            current.returned_minutes += returned
+            current.closed_at = now
+            current.save(update_fields=["returned_minutes", "closed_at"])
+        audit_log(actor=actor, action="allotment.ended", obj=locked,
+                  network_id=locked.company.network_id, data={"returned_minutes": returned})
+    return locked
+
+
+def credit_member_left(*, actor: User | None, member: User) -> int:
+    """A leaver's personal allotments end; their unused minutes return to the company."""
+    returned = 0
+    for allotment in Allotment.objects.filter(member=member, ended_at__isnull=True):
+        before = allotment.account.balance_minutes
+        allotment_end(actor=actor, allotment=allotment, check=False)
+        returned += before
+    return returned
+
+
+# --- Periodic jobs ----------------------------------------------------------------------
+
+
+@dataclass
+class PeriodicResult:
+    periods_closed: int = 0
+    periods_opened: int = 0
+    minutes_returned: int = 0
+    minutes_granted: int = 0
+    accounts_expired: int = 0
+    minutes_expired: int = 0
+    memberships_renewed: int = 0
+    memberships_ended: int = 0
+
+
+def allotment_periods_roll(*, today: dt.date | None = None,
+                           result: PeriodicResult | None = None) -> PeriodicResult:
+    """Close the allotment periods that ended before `today` (returning or keeping what
+    is left) and open the monthly periods due. Idempotent: each allotment is locked,
+    its periods re-read, and a period row is unique per allotment and start."""
+    today = today or _today()
+    result = result or PeriodicResult()
+    due = (AllotmentPeriod.objects.filter(closed_at__isnull=True, ends_on__lt=today)
+           .values_list("allotment_id", flat=True).distinct())
+    for allotment_id in sorted(set(due)):
+        with transaction.atomic():
+            allotment = Allotment.objects.select_for_update().get(pk=allotment_id)
+            accounts = _lock([allotment.account_id, allotment.pool_id])
+            pool = accounts[allotment.pool_id]
+            while True:
+                current = (allotment.periods.filter(closed_at__isnull=True)
+                           .order_by("-starts_on").first())
+                if current is None or current.ends_on >= today:
+                    break
+                returned = 0
+                if allotment.at_period_end == PeriodEnd.RETURN:
+                    returned = _return_to_pool(allotment, accounts, actor=None,
+                                               note="period end", today=today)
+                current.returned_minutes += returned
+                current.closed_at = timezone.now()
+                current.save(update_fields=["returned_minutes", "closed_at"])
+                result.periods_closed += 1
+                result.minutes_returned += returned
+                next_start = current.ends_on + dt.timedelta(days=1)
+                if (allotment.period != AllotmentPeriodKind.MONTHLY
+                        or allotment.ended_at is not None
+                        or next_start > pool.valid_until
+                        or (allotment.ends_on is not None and next_start > allotment.ends_on)):
+                    break
+                # The pool may have less than a full month's share left: give what is there.
+                grant = min(allotment.minutes_per_period, pool.balance_minutes)
+                AllotmentPeriod.objects.create(
+                    allotment=allotment, starts_on=next_start,
+                    ends_on=_period_bounds(allotment, next_start, pool.valid_until),
+                    granted_minutes=grant,
+                )
+                if grant > 0:
+                    _transfer(pool, accounts[allotment.account_id], grant, LedgerReason.ALLOTMENT,
+                              allotment=allotment, member=allotment.member, note="new period")
+                result.periods_opened += 1
+                result.minutes_granted += grant
+    return result
+
+
+def credit_expire(*, today: dt.date | None = None,
+                  result: PeriodicResult | None = None) -> PeriodicResult:
+    """Write an `expiry` entry for what is left on every account whose validity ended
+    before `today`. Idempotent: each account is locked and re-read; an emptied
+    account is left alone."""
+    today = today or _today()
+    result = result or PeriodicResult()
+    due = CreditAccount.objects.filter(valid_until__lt=today, balance_minutes__gt=0)
+    for account_id in list(due.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            account = _lock([account_id])[account_id]
+            if account.valid_until >= today or account.balance_minutes <= 0:
+                continue
+            left = account.balance_minutes
+            allotment = Allotment.objects.filter(account=account).first()
+            _post(account, -left, LedgerReason.EXPIRY, purchase_id=account.purchase_id,
+                  allotment=allotment, note=f"valid until {account.valid_until.isoformat()}")
+            audit_log(actor=None, action="credit.expired", obj=account,
+                      network_id=account.network_id, data={"minutes": left})
+            result.accounts_expired += 1
+            result.minutes_expired += left
+    return result
+
+
+def credit_periodic_run(*, today: dt.date | None = None) -> PeriodicResult:
+    """The nightly job: allotment periods, then expiry, then membership renewals."""
+    today = today or _today()
+    result = PeriodicResult()
+    allotment_periods_roll(today=today, result=result)
+    credit_expire(today=today, result=result)
+    membership_renew_due(today=today, result=result)
+    return result
+
+
+# --- Memberships -------------------------------------------------------------------------
+
+
+def membership_plan_create(*, actor: User, network: Network, name: str,
+                           monthly_fee_net: Decimal, included_hours: int,
+                           vat_rate: Decimal | None = None,
+                           centre: Centre | None = None) -> MembershipPlan:
+    require(actor, "credit.catalogue", network=network)
+    if not name.strip():
+        raise InvalidInput(_("Give the plan a name."), fields={"name": [_("Required.")]})
+    if not isinstance(included_hours, int) or included_hours < 0:
+        raise InvalidInput(_("Included hours are zero or more."),
+                           fields={"included_hours": [_("Not negative.")]})
+    if centre is not None and centre.network_id != network.pk:
+        raise InvalidInput(_("A centre of another network."), fields={"centre_id": [_("Other network.")]})
+    plan = MembershipPlan.objects.create(
+        network=network, centre=centre, name=name.strip()[:100],
+        monthly_fee_net=_money(monthly_fee_net, "monthly_fee_net"),
+        vat_rate=_rate(network.default_vat_rate if vat_rate is None else vat_rate),
+        included_minutes=included_hours * 60,
+    )
+    audit_log(actor=actor, action="membership_plan.created", obj=plan,
+              data={"fee": str(plan.monthly_fee_net), "included_minutes": plan.included_minutes})
+    return plan
+
+
+def _open_membership_period(membership: Membership, account: CreditAccount,
+                            starts_on: dt.date) -> MembershipPeriod:
+    plan = membership.plan
+    ends_on = add_months(starts_on, 1) - dt.timedelta(days=1)
+    period = MembershipPeriod.objects.create(
+        membership=membership, starts_on=starts_on, ends_on=ends_on,
+        fee_net=plan.monthly_fee_net, vat_rate=plan.vat_rate,
+        included_minutes=plan.included_minutes,
+    )
+    account.valid_from, account.valid_until = starts_on, ends_on
+    account.save(update_fields=["valid_from", "valid_until"])
+    if plan.included_minutes:
+        _post(account, plan.included_minutes, LedgerReason.PURCHASE, membership_period=period,
+              member=membership.member, note=f"{plan.name} {starts_on:%Y-%m}")
+    return period
+
+
+def membership_start(*, actor: User, member: User, plan: MembershipPlan,
+                     starts_on: dt.date | None = None) -> Membership:
+    """A member subscribes to a plan of their network; the first month starts now."""
+    if actor.pk != member.pk:
+        raise Forbidden(_("Members subscribe for themselves."))
+    if not plan.is_active or plan.network_id != member.network_id:
+        raise InvalidInput(_("This plan is not offered in your network."), code="foreign_plan",
+                           fields={"plan_id": [_("Not offered to you.")]})
+    today = _today()
+    starts_on = starts_on or today
+    if starts_on < today:
+        raise InvalidInput(_("A membership starts today or later."),
+                           fields={"starts_on": [_("In the past.")]})
+    with transaction.atomic():
+        # Lock the member so two subscriptions at once cannot both pass the check.
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        if Membership.objects.filter(member=member).exclude(state=MembershipState.ENDED).exists():
+            raise Conflict(_("You have a membership already."), code="membership_exists")
+        account = CreditAccount.objects.create(
+            kind=AccountKind.MEMBERSHIP, member=member, network=plan.network,
+            valid_from=starts_on, valid_until=starts_on,
+        )
+        membership = Membership.objects.create(member=member, plan=plan, account=account,
+                                               starts_on=starts_on)
+        account = _lock([account])[account.pk]
+        _open_membership_period(membership, account, starts_on)
+        membership.account = account
+        audit_log(actor=actor, action="membership.started", obj=membership,
+                  network_id=plan.network_id, data={"plan": plan.pk})
+    return membership
+
+
+def membership_cancel(*, actor: User, membership: Membership) -> Membership:
+    """Cancellation takes effect at the end of the running month."""
+    if actor.pk != membership.member_id:
+        require(actor, "credit.catalogue", network=membership.plan.network_id)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.state != MembershipState.ACTIVE:
+            raise Conflict(_("This membership is not active."), code="not_active")
+        current = locked.periods.order_by("-starts_on").first()
+        assert current is not None
+        locked.state = MembershipState.CANCELLING
+        locked.ends_on = current.ends_on
+        locked.save(update_fields=["state", "ends_on", "updated_at"])
+        audit_log(actor=actor, action="membership.cancelled", obj=locked,
+                  network_id=locked.plan.network_id, data={"ends_on": current.ends_on.isoformat()})
+    return locked
+
+
+def membership_renew_due(*, today: dt.date | None = None,
+                         result: PeriodicResult | None = None) -> PeriodicResult:
+    """Start the next month of every live membership whose month is over (expiring the
+    hours left), or end it when it was cancelled. Idempotent (lock + unique period)."""
+    today = today or _today()
+    result = result or PeriodicResult()
+    due = Membership.objects.exclude(state=MembershipState.ENDED).filter(
+        account__valid_until__lt=today)
+    for membership_id in list(due.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            membership = Membership.objects.select_for_update(of=("self",)).select_related("plan").get(
+                pk=membership_id)
+            account = _lock([membership.account_id])[membership.account_id]
+            while membership.state != MembershipState.ENDED and account.valid_until < today:
+                if account.balance_minutes > 0:
+                    _post(account, -account.balance_minutes, LedgerReason.EXPIRY,
+                          member=membership.member, note="end of month")
+                next_start = account.valid_until + dt.timedelta(days=1)
+                if membership.state == MembershipState.CANCELLING and (
+                        membership.ends_on is None or membership.ends_on < next_start):
+                    membership.state = MembershipState.ENDED
+                    membership.save(update_fields=["state", "updated_at"])
+                    audit_log(actor=None, action="membership.ended", obj=membership,
+                              network_id=membership.plan.network_id)
+                    result.memberships_ended += 1
+                    break
+                _open_membership_period(membership, account, next_start)
+                result.memberships_renewed += 1
+    return result
+
+
+# --- Paying for a booking -----------------------------------------------------------------
+
+
+def booking_cost_minutes(*, booking: Any) -> int:
+    """Desks and offices by the slot, at the hours the centre's network sets; rooms at the
+    network's room factor times their length."""
+    from smartwork.bookings.choices import Slot
+
+    network = booking.centre.network
+    if booking.slot == Slot.FULL_DAY:
+        return int(network.desk_full_day_hours) * 60
+    if booking.slot in (Slot.MORNING, Slot.AFTERNOON):
+        return int(network.desk_half_day_hours) * 60
+    length = int((booking.end - booking.start).total_seconds() // 60)
+    return int(network.room_hour_factor) * length
+
+
+def _booking_date(booking: Any) -> dt.date:
+    from smartwork.bookings.slots import to_local
+
+    return to_local(booking.start, booking.centre.timezone).date()
+
+
+@dataclass
+class _Candidate:
+    rank: int
+    account_id: int
+    allotment: Allotment | None
+
+
+def _credit_candidates(*, member: User, company: Organisation, centre: Centre, on: dt.date,
+                       policy: CompanyCreditPolicy) -> list[_Candidate]:
+    """Accounts that may pay for this booking, best first: the member's own allotments,
+    then their teams', then centre budgets, then company-wide allotments, then the pool.
+    Among equals, the credit that expires first is used first."""
+    networks = _networks_reachable_from(centre.network_id, on)
+    valid = Q(account__valid_from__lte=on, account__valid_until__gte=on,
+              account__network_id__in=networks)
+    team_ids = set(member.team_memberships.values_list("team_id", flat=True))
+    allotments = (Allotment.objects.filter(valid, company=company, ended_at__isnull=True,
+                                           starts_on__lte=on)
+                  .filter(Q(member=member) | Q(team_id__in=team_ids)
+                          | Q(member__isnull=True, team__isnull=True))
+                  .select_related("account").prefetch_related("centres"))
+    found: list[tuple[tuple[int, dt.date, int], _Candidate]] = []
+    for allotment in allotments:
+        centre_ids = {c.pk for c in allotment.centres.all()}
+        if centre_ids and centre.pk not in centre_ids:
+            continue
+        if allotment.member_id:
+            rank = 0
+        elif allotment.team_id:
+            rank = 1
+        else:
+            rank = 2 if centre_ids else 3
+        found.append(((rank, allotment.account.valid_until, allotment.account_id),
+                       _Candidate(rank, allotment.account_id, allotment)))
+    if policy.pool_open_to_staff:
+        pools = CreditAccount.objects.filter(
+            kind=AccountKind.POOL, company=company, valid_from__lte=on, valid_until__gte=on,
+            network_id__in=networks)
+        for pool in pools:
+            found.append(((4, pool.valid_until, pool.pk), _Candidate(4, pool.pk, None)))
+    found.sort(key=lambda pair: pair[0])
+    return [candidate for _key, candidate in found]
+
+
+def _pool_used_in_month(*, member: User, company: Organisation, on: dt.date) -> int:
+    first = on.replace(day=1)
+    used = LedgerEntry.objects.filter(
+        account__kind=AccountKind.POOL, account__company=company, member=member,
+        reason__in=[LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND],
+        service_date__gte=first, service_date__lte=month_end(on),
+    ).aggregate(m=Sum("amount_minutes"))["m"] or 0
+    return -used
+
+
+def _alliance_between(a: int, b: int, on: dt.date) -> Alliance | None:
+    from smartwork.network.choices import AllianceStatus
+
+    return (Alliance.objects.filter(Q(network_a_id=a, network_b_id=b)
+                                    | Q(network_a_id=b, network_b_id=a),
+                                    status=AllianceStatus.ACTIVE, starts_on__lte=on)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("pk").first())
+
+
+def _record_roaming(*, entry: LedgerEntry, booking: Any, company: Organisation,
+                    on: dt.date, account: CreditAccount) -> RoamingUsage | None:
+    if account.network_id == booking.centre.network_id:
+        return None
+    alliance = _alliance_between(account.network_id, booking.centre.network_id, on)
+    if alliance is None:  # pragma: no cover - candidates only include allied networks
+        raise Conflict(_("No alliance lets this credit be used here."), code="no_alliance")
+    minutes = -entry.amount_minutes
+    return RoamingUsage.objects.create(
+        booking=booking, ledger_entry=entry, member=booking.member, company=company,
+        centre=booking.centre, home_network_id=account.network_id,
+        host_network_id=booking.centre.network_id, alliance=alliance, minutes=minutes,
+        hour_rate=alliance.clearing_hour_rate,
+        value=money_round(alliance.clearing_hour_rate * Decimal(minutes) / Decimal(60)),
+        service_date=on,
+    )
+
+
+def _take_company_credit(*, booking: Any, actor: Any, company: Organisation, minutes: int,
+                         on: dt.date, policy: CompanyCreditPolicy) -> bool:
+    member = booking.member
+    candidates = _credit_candidates(member=member, company=company, centre=booking.centre, on=on,
+                                    policy=policy)
+    if not candidates:
+        return False
+    accounts = _lock(c.account_id for c in candidates)
+    pool_room: int | None = None
+    for candidate in candidates:
+        account = accounts[candidate.account_id]
+        if account.balance_minutes < minutes:
+            continue
+        if candidate.allotment is None and policy.pool_cap_minutes_per_month is not None:
+            if pool_room is None:
+                used = _pool_used_in_month(member=member, company=company, on=on)
+                pool_room = policy.pool_cap_minutes_per_month - used
+            if pool_room < minutes:
+                continue
+        entry = _post(account, -minutes, LedgerReason.BOOKING, booking=booking, member=member,
+                      centre=booking.centre, allotment=candidate.allotment, service_date=on,
+                      actor=actor if getattr(actor, "pk", None) else None,
+                      purchase_id=account.purchase_id)
+        _record_roaming(entry=entry, booking=booking, company=company, on=on, account=account)
+        return True
+    return False
+
+
+def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
+    membership = (Membership.objects.exclude(state=MembershipState.ENDED)
+                  .filter(member=booking.member).select_related("plan").first())
+    if membership is None:
+        return False
+    plan = membership.plan
+    if plan.centre_id is not None and plan.centre_id != booking.centre_id:
+        return False
+    if plan.centre_id is None and plan.network_id != booking.centre.network_id:
+        return False
+    if membership.ends_on is not None and on > membership.ends_on:
+        return False
+    account = _lock([membership.account_id])[membership.account_id]
+    if account.balance_minutes < minutes:
+        return False
+    _post(account, -minutes, LedgerReason.BOOKING, booking=booking, member=booking.member,
+          centre=booking.centre, service_date=on,
+          actor=actor if getattr(actor, "pk", None) else None)
+    return True
+
+
+def booking_pay(*, booking: Any, actor: Any) -> str:
+    """Decide how a just-written booking is paid and take the payment, inside the
+    booking's transaction. Company employees pay with their company's credit (then
+    pay-as-you-go billed to the company if it allows overage, else refused); other
+    members with their membership's hours, then pay-as-you-go."""
+    from smartwork.bookings.payment import booking_price
+
+    member: User = booking.member
+    on = _booking_date(booking)
+    minutes = booking_cost_minutes(booking=booking)
+    bill_to = PaygBillTo.MEMBER
+    company = member.company if member.company_id else None
+    if company is not None and CreditAccount.objects.filter(
+            kind=AccountKind.POOL, company=company).exists():
+        policy = credit_policy_get_or_default(company=company)
+        _check_policy(policy=policy, booking=booking)
+        if _take_company_credit(booking=booking, actor=actor, company=company, minutes=minutes,
+                                on=on, policy=policy):
+            _mark(booking, PaymentMethod.CREDIT, minutes)
+            return PaymentMethod.CREDIT
+        if not policy.allow_overage:
+            raise Conflict(
+                _("Not enough company credit for this booking (%(minutes)s min needed).")
+                % {"minutes": minutes}, code="insufficient_credit",
+                data={"wanted_minutes": minutes},
+            )
+        bill_to = PaygBillTo.COMPANY
+    elif company is not None and credit_policy_get_or_default(company=company).allow_overage:
+        bill_to = PaygBillTo.COMPANY
+    if bill_to == PaygBillTo.MEMBER and _take_membership(booking=booking, actor=actor,
+                                                         minutes=minutes, on=on):
+        _mark(booking, PaymentMethod.MEMBERSHIP, minutes)
+        return PaymentMethod.MEMBERSHIP
+    price_net, vat_rate = booking_price(booking=booking)
+    booking.payment_method = PaymentMethod.PAYG
+    booking.credit_minutes = 0
+    booking.price_net, booking.vat_rate = price_net, vat_rate
+    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
+                                "updated_at"])
+    if price_net is not None:
+        PaygCharge.objects.create(
+            booking=booking, member=member, bill_to=bill_to,
+            company=company if bill_to == PaygBillTo.COMPANY else None, centre=booking.centre,
+            price_net=price_net, vat_rate=vat_rate or Decimal("0.00"), service_date=on,
+        )
+    return PaymentMethod.PAYG
+
+
+def _check_policy(*, policy: CompanyCreditPolicy, booking: Any) -> None:
+    kinds = policy.allowed_resource_kinds or []
+    if kinds and booking.resource.kind not in kinds:
+        raise Conflict(_("Your company's credit does not cover this kind of resource."),
+                       code="not_allowed_by_company",
+                       fields={"resource_id": [_("Kind not allowed by your company.")]})
+    if policy.pk is not None:
+        allowed = set(policy.allowed_centres.values_list("pk", flat=True))
+        if allowed and booking.centre_id not in allowed:
+            raise Conflict(_("Your company's credit does not cover this centre."),
+                           code="not_allowed_by_company",
+                           fields={"centre_id": [_("Centre not allowed by your company.")]})
+
+
+def _mark(booking: Any, method: str, minutes: int) -> None:
+    booking.payment_method = method
+    booking.credit_minutes = minutes
+    # Credit and membership bookings carry no price of their own: the purchase or the
+    # membership fee is what is invoiced.
+    booking.price_net = None
+    booking.vat_rate = None
+    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
+                                "updated_at"])
+
+
+def booking_refund(*, booking: Any, actor: Any, refund: bool) -> int:
+    """A cancellation (or a move, which releases then takes again). In time, the minutes
+    go back to the accounts they came from, and a pay-as-you-go charge is dropped.
+    Late, nothing is given back. Returns the minutes refunded."""
+    now = timezone.now()
+    if not refund:
+        return 0
+    for charge in PaygCharge.objects.select_for_update().filter(booking=booking,
+                                                                cancelled_at__isnull=True):
+        charge.cancelled_at = now
+        charge.save(update_fields=["cancelled_at"])
+    if booking.price_net is not None and booking.payment_method == PaymentMethod.PAYG:
+        booking.price_net = Decimal("0.00")
+        booking.save(update_fields=["price_net", "updated_at"])
+    net = dict(
+        LedgerEntry.objects.filter(
+            booking=booking,
+            reason__in=[LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND])
+        .values("account_id").annotate(m=Sum("amount_minutes")).values_list("account_id", "m")
+    )
+    owed = {account_id: -m for account_id, m in net.items() if m < 0}
+    if not owed:
+        return 0
+    allotments = {a.account_id: a for a in Allotment.objects.filter(account_id__in=owed)}
+    # One lock, in one order, for the accounts refunded and the pools of their allotments.
+    accounts = _lock([*owed, *(a.pool_id for a in allotments.values())])
+    today = _today()
+    refunded = 0
+    on = _booking_date(booking)
+    for account_id in sorted(owed):
+        account = accounts[account_id]
+        allotment = allotments.get(account_id)
+        entry = _post(account, owed[account_id], LedgerReason.CANCELLATION_REFUND,
+                      booking=booking, member=booking.member, centre=booking.centre,
+                      service_date=on, purchase_id=account.purchase_id, allotment=allotment,
+                      actor=actor if getattr(actor, "pk", None) else None)
+        refunded += owed[account_id]
+        first = (RoamingUsage.objects.filter(booking=booking, minutes__gt=0,
+                                             ledger_entry__account_id=account_id)
+                 .order_by("pk").first())
+        if first is not None:
+            RoamingUsage.objects.create(
+                booking=booking, ledger_entry=entry, member=first.member, company=first.company,
+                centre=first.centre, home_network_id=first.home_network_id,
+                host_network_id=first.host_network_id, alliance=first.alliance,
+                minutes=-owed[account_id], hour_rate=first.hour_rate,
+                value=-money_round(first.hour_rate * Decimal(owed[account_id]) / Decimal(60)),
+                service_date=first.service_date,
+            )
+        # Minutes given back to a leaver's ended allotment, or to a credit already over,
+        # do not stay there: they go back to the pool, or expire, in this transaction.
+        if allotment is not None and allotment.ended_at is not None:
+            _return_to_pool(allotment, accounts, actor=None,
+                            note="refund after the allotment ended", today=today)
+        if account.valid_until < today and account.balance_minutes > 0:
+            _post(account, -account.balance_minutes, LedgerReason.EXPIRY,
+                  purchase_id=account.purchase_id, allotment=allotment,
+                  note="refund after expiry")
+    booking.credit_minutes = 0
+    booking.save(update_fields=["credit_minutes", "updated_at"])
+    return refunded
+
+
+def booking_no_show(*, booking: Any) -> None:
+    """A no-show is consumed: the `booking` entry stays as it is, the pay-as-you-go charge
+    stays billable. Nothing is written, so the ledger does not show the same minutes
+    twice; the booking's state says it was a no-show."""
+    return None
+
+
+# --- Lookups used by the API ------------------------------------------------------------
+
+
+def company_for(*, company_id: int) -> Organisation:
+    company = Organisation.objects.filter(pk=company_id, kind=OrganisationKind.COMPANY).first()
+    if company is None:
+        raise NotFound(_("No such company."))
+    return company

@@ -1,0 +1,407 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from smartwork.accounts.models import Team, TeamMembership
+from smartwork.bookings.models import Booking
+from smartwork.core import testing
+from smartwork.core.errors import Conflict, Forbidden, InvalidInput
+from smartwork.credits import services
+from smartwork.credits.models import (
+    Allotment,
+    AllotmentPeriod,
+    CreditAccount,
+    LedgerEntry,
+    PaygCharge,
+    RoamingUsage,
+)
+from smartwork.credits.selectors import ledger_check
+from smartwork.credits.tests.factories import balance, book, buy, employee, other_company, workday
+from smartwork.network.choices import AllianceStatus
+from smartwork.network.models import Alliance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def ledgers_stay_clean():
+    yield
+    report = ledger_check()
+    assert report.problems == [], report.problems
+
+
+def reasons(account):
+    return list(account.entries.order_by("id").values_list("reason", "amount_minutes"))
+
+
+class TestPurchase:
+    def test_purchase_opens_a_pool_with_a_purchase_entry(self, company, operator):
+        pool = buy(company, hours=500, actor=operator)
+        purchase = pool.purchase
+        assert purchase.minutes == 30000 and purchase.network == company.network
+        assert purchase.valid_until == services.add_months(purchase.valid_from, 12) - dt.timedelta(days=1)
+        assert reasons(pool) == [("purchase", 30000)]
+        assert pool.entries.get().actor == operator
+
+    def test_company_admin_buys_a_package_but_not_a_negotiated_deal(self, company, company_admin,
+                                                                     operator):
+        package = services.credit_package_create(actor=operator, network=company.network,
+                                                 name="500 h", hours=500,
+                                                 price_net=Decimal("2500"))
+        purchase = services.credit_purchase_create(actor=company_admin, company=company,
+                                                   package=package)
+        assert purchase.minutes == 30000 and purchase.price_net == Decimal("2500.00")
+        assert purchase.vat_rate == Decimal("21.00")
+        with pytest.raises(Forbidden):
+            services.credit_purchase_create(actor=company_admin, company=company, hours=10,
+                                            price_net=Decimal(1))
+
+    def test_package_of_another_network_is_refused(self, company, operator):
+        other = testing.make_network()
+        package = services.credit_package_create(actor=testing.make_operator(other),
+                                                 network=other, name="x", hours=5,
+                                                 price_net=Decimal(5))
+        with pytest.raises(InvalidInput) as exc:
+            services.credit_purchase_create(actor=operator, company=company, package=package)
+        assert "package_id" in exc.value.fields
+
+    @pytest.mark.parametrize("hours", [0, -5])
+    def test_zero_or_negative_hours_are_refused(self, company, operator, hours):
+        with pytest.raises(InvalidInput) as exc:
+            services.credit_purchase_create(actor=operator, company=company, hours=hours,
+                                            price_net=Decimal(1))
+        assert "hours" in exc.value.fields
+        assert not CreditAccount.objects.exists()
+
+    def test_others_may_not_buy(self, company, manager, member, outsider):
+        for who in (manager, member, outsider):
+            with pytest.raises(Forbidden):
+                services.credit_purchase_create(actor=who, company=company, hours=1,
+                                                price_net=Decimal(1))
+
+
+class TestAllotment:
+    def test_allotment_moves_minutes_from_the_pool(self, company, company_admin, member):
+        pool = buy(company, hours=10)
+        allotment = services.allotment_create(actor=company_admin, company=company,
+                                              minutes_per_period=120, member=member)
+        assert balance(pool) == 480 and balance(allotment.account) == 120
+        assert reasons(allotment.account) == [("allotment", 120)]
+        legs = LedgerEntry.objects.filter(allotment=allotment)
+        assert len({e.transfer for e in legs}) == 1 and sum(e.amount_minutes for e in legs) == 0
+
+    def test_above_the_balance_is_refused_and_nothing_written(self, company, company_admin):
+        pool = buy(company, hours=1)
+        with pytest.raises(Conflict) as exc:
+            services.allotment_create(actor=company_admin, company=company,
+                                      minutes_per_period=61, pool=pool)
+        assert exc.value.code == "insufficient_credit"
+        assert not Allotment.objects.exists() and balance(pool) == 60
+
+    def test_employee_of_another_company_is_refused(self, company, company_admin, network):
+        buy(company, hours=10)
+        stranger = employee(other_company(network))
+        with pytest.raises(InvalidInput) as exc:
+            services.allotment_create(actor=company_admin, company=company,
+                                      minutes_per_period=60, member=stranger)
+        assert "member_id" in exc.value.fields
+
+    def test_foreign_and_expired_credit_are_refused(self, company, company_admin, network):
+        foreign = buy(other_company(network), hours=10)
+        with pytest.raises(InvalidInput) as exc:
+            services.allotment_create(actor=company_admin, company=company,
+                                      minutes_per_period=60, pool=foreign)
+        assert exc.value.code == "foreign_credit"
+        old = buy(company, hours=10, valid_from=dt.date.today() - dt.timedelta(days=20),
+                  validity_months=1)
+        CreditAccount.objects.filter(pk=old.pk).update(valid_until=dt.date.today() - dt.timedelta(days=1))
+        old.refresh_from_db()
+        with pytest.raises(InvalidInput) as exc:
+            services.allotment_create(actor=company_admin, company=company,
+                                      minutes_per_period=60, pool=old)
+        assert exc.value.code == "expired_credit"
+
+    def test_end_returns_what_is_left(self, company, company_admin, member):
+        pool = buy(company, hours=10)
+        allotment = services.allotment_create(actor=company_admin, company=company,
+                                              minutes_per_period=300, member=member)
+        services.allotment_end(actor=company_admin, allotment=allotment)
+        assert balance(pool) == 600 and balance(allotment.account) == 0
+
+    def test_leaver_returns_personal_allotments(self, company, company_admin, member):
+        pool = buy(company, hours=10)
+        services.allotment_create(actor=company_admin, company=company, minutes_per_period=300,
+                                  member=member)
+        assert services.credit_member_left(actor=company_admin, member=member) == 300
+        assert balance(pool) == 600
+
+
+class TestConsumption:
+    def test_desk_half_day_full_day_and_room_hours(self, company, centre, member):
+        pool = buy(company, hours=100)
+        assert book(member, centre, slot="morning").credit_minutes == 240
+        assert book(member, centre, slot="full_day", on=workday(4)).credit_minutes == 480
+        room = centre.resources.get(kind="meeting_room")
+        b = book(member, centre, resource=room, slot="range", on=workday(5),
+                 start_time=dt.time(10), end_time=dt.time(11, 30))
+        assert b.credit_minutes == 2 * 90
+        assert balance(pool) == 6000 - 240 - 480 - 180
+
+    def test_network_rules_set_the_hours(self, company, centre, member):
+        network = centre.network
+        network.desk_half_day_hours, network.room_hour_factor = 3, 3
+        network.save()
+        buy(company, hours=100)
+        assert book(member, centre).credit_minutes == 180
+
+    def test_personal_then_team_then_centre_then_pool(self, company, company_admin, centre,
+                                                      member):
+        pool = buy(company, hours=100)
+        team = Team.objects.create(company=company, name="Sales")
+        TeamMembership.objects.create(team=team, user=member)
+        mine = services.allotment_create(actor=company_admin, company=company,
+                                         minutes_per_period=240, member=member)
+        ours = services.allotment_create(actor=company_admin, company=company,
+                                         minutes_per_period=240, team=team)
+        budget = services.allotment_create(actor=company_admin, company=company,
+                                           minutes_per_period=240, centres=[centre])
+        other_centre = testing.make_centre(network=centre.network)
+        elsewhere = services.allotment_create(actor=company_admin, company=company,
+                                              minutes_per_period=240, centres=[other_centre])
+        for offset in range(3, 7):
+            book(member, centre, on=workday(offset + (offset - 3) * 0))
+        assert balance(mine.account) == 0
+        assert balance(ours.account) == 0
+        assert balance(budget.account) == 0
+        assert balance(elsewhere.account) == 240  # only usable in the other centre
+        assert balance(pool) == 6000 - 4 * 240 - 240
+
+    def test_insufficient_credit_rolls_the_booking_back(self, company, centre, member):
+        pool = buy(company, hours=3)
+        with pytest.raises(Conflict) as exc:
+            book(member, centre)
+        assert exc.value.code == "insufficient_credit"
+        assert not Booking.objects.exists() and balance(pool) == 180
+
+    def test_overage_is_pay_as_you_go_billed_to_the_company(self, company, company_admin,
+                                                            centre, member):
+        buy(company, hours=3)
+        services.credit_policy_set(actor=company_admin, company=company, allow_overage=True)
+        booking = book(member, centre)
+        assert booking.payment_method == "payg" and booking.price_net == Decimal("15.00")
+        charge = PaygCharge.objects.get(booking=booking)
+        assert charge.bill_to == "company" and charge.company == company
+
+    def test_cancellation_in_time_refunds_late_does_not(self, company, centre, member):
+        from smartwork.bookings.services import booking_cancel
+
+        pool = buy(company, hours=10)
+        booking = book(member, centre)
+        booking_cancel(booking=booking, actor=member)
+        assert balance(pool) == 600
+        assert reasons(pool)[-1] == ("cancellation_refund", 240)
+        late = book(member, centre, on=workday(1) if workday(1) > dt.date.today() else workday(2))
+        start = late.start
+        booking_cancel(booking=late, actor=member, now=start - dt.timedelta(hours=2))
+        assert balance(pool) == 360
+
+    def test_move_releases_and_takes_again(self, company, centre, member):
+        from smartwork.bookings.services import booking_move
+
+        pool = buy(company, hours=10)
+        booking = book(member, centre)
+        booking_move(booking=booking, actor=member, slot="full_day")
+        assert balance(pool) == 600 - 480
+        assert [r for r, _m in reasons(pool)] == ["purchase", "booking", "cancellation_refund",
+                                                  "booking"]
+
+    def test_no_show_keeps_the_booking_entry(self, company, centre, member):
+        from smartwork.bookings.payment import booking_payment_no_show
+
+        pool = buy(company, hours=10)
+        booking = book(member, centre)
+        booking_payment_no_show(booking=booking)
+        assert balance(pool) == 360
+
+    def test_policy_refuses_a_centre_and_a_kind(self, company, company_admin, centre, member):
+        buy(company, hours=10)
+        other = testing.make_centre(network=centre.network)
+        services.credit_policy_set(actor=company_admin, company=company, allowed_centres=[other])
+        with pytest.raises(Conflict) as exc:
+            book(member, centre)
+        assert exc.value.code == "not_allowed_by_company"
+        services.credit_policy_set(actor=company_admin, company=company, allowed_centres=[],
+                                   allowed_resource_kinds=["meeting_room"])
+        with pytest.raises(Conflict):
+            book(member, centre)
+
+    def test_pool_cap_per_employee_per_month(self, company, company_admin, centre, member):
+        buy(company, hours=100)
+        services.credit_policy_set(actor=company_admin, company=company,
+                                   pool_cap_minutes_per_month=480)
+        day = workday(3)
+        # two bookings in one month fit; a third does not
+        same_month = [d for d in (day + dt.timedelta(days=i) for i in range(0, 40))
+                      if d.weekday() < 5 and d.month == day.month]
+        if len(same_month) < 3:
+            day = services.add_months(day, 1).replace(day=1)
+            same_month = [d for d in (day + dt.timedelta(days=i) for i in range(0, 31))
+                          if d.weekday() < 5 and d.month == day.month]
+        book(member, centre, on=same_month[0])
+        book(member, centre, on=same_month[1])
+        with pytest.raises(Conflict) as exc:
+            book(member, centre, on=same_month[2])
+        assert exc.value.code == "insufficient_credit"
+
+    def test_roaming_in_an_allied_network(self, company, centre, member):
+        pool = buy(company, hours=10)
+        other = testing.make_network()
+        Alliance.objects.create(network_a=centre.network, network_b=other,
+                                starts_on=dt.date.today(), status=AllianceStatus.ACTIVE,
+                                clearing_hour_rate=Decimal("5.00"))
+        away = testing.make_centre(network=other)
+        booking = book(member, away)
+        assert booking.payment_method == "credit" and balance(pool) == 360
+        usage = RoamingUsage.objects.get()
+        assert (usage.home_network, usage.host_network, usage.minutes, usage.value) == (
+            centre.network, other, 240, Decimal("20.00"))
+        from smartwork.bookings.services import booking_cancel
+
+        booking_cancel(booking=booking, actor=member)
+        assert sum(RoamingUsage.objects.values_list("minutes", flat=True)) == 0
+        assert balance(pool) == 600
+
+
+class TestMembership:
+    def plan(self, network, hours=8):
+        return services.membership_plan_create(
+            actor=testing.make_operator(network), network=network, name="Flex",
+            monthly_fee_net=Decimal("99.00"), included_hours=hours)
+
+    def test_membership_hours_then_pay_as_you_go(self, network, centre):
+        independent = testing.make_user(network=network)
+        membership = services.membership_start(actor=independent, member=independent,
+                                               plan=self.plan(network, hours=4))
+        assert membership.periods.get().fee_net == Decimal("99.00")
+        first = book(independent, centre)
+        assert first.payment_method == "membership" and first.credit_minutes == 240
+        second = book(independent, centre, on=workday(4))
+        assert second.payment_method == "payg" and second.price_net == Decimal("15.00")
+        assert PaygCharge.objects.get(booking=second).bill_to == "member"
+
+    def test_one_live_membership_and_foreign_plan(self, network):
+        independent = testing.make_user(network=network)
+        plan = self.plan(network)
+        services.membership_start(actor=independent, member=independent, plan=plan)
+        with pytest.raises(Conflict):
+            services.membership_start(actor=independent, member=independent, plan=plan)
+        foreign = self.plan(testing.make_network())
+        with pytest.raises(InvalidInput):
+            services.membership_start(actor=independent, member=independent, plan=foreign)
+
+    def test_renewal_expires_the_rest_and_cancellation_ends(self, network):
+        independent = testing.make_user(network=network)
+        membership = services.membership_start(actor=independent, member=independent,
+                                               plan=self.plan(network))
+        account = membership.account
+        account.refresh_from_db()
+        next_month = account.valid_until + dt.timedelta(days=1)
+        result = services.credit_periodic_run(today=next_month)
+        assert result.memberships_renewed == 1
+        assert [r for r, _m in reasons(account)] == ["purchase", "expiry", "purchase"]
+        assert services.credit_periodic_run(today=next_month).memberships_renewed == 0
+        services.membership_cancel(actor=independent, membership=membership)
+        account.refresh_from_db()
+        services.credit_periodic_run(today=account.valid_until + dt.timedelta(days=1))
+        membership.refresh_from_db()
+        assert membership.state == "ended" and balance(account) == 0
+        assert membership.periods.count() == 2
+
+
+class TestPeriodicJobs:
+    def test_expiry_is_idempotent(self, company):
+        pool = buy(company, hours=10, validity_months=1)
+        after = pool.valid_until + dt.timedelta(days=1)
+        first = services.credit_expire(today=after)
+        second = services.credit_expire(today=after)
+        assert (first.accounts_expired, first.minutes_expired) == (1, 600)
+        assert second.accounts_expired == 0
+        assert reasons(pool) == [("purchase", 600), ("expiry", -600)]
+
+    def test_monthly_allotment_returns_and_renews(self, company, company_admin, member):
+        pool = buy(company, hours=100)
+        allotment = services.allotment_create(actor=company_admin, company=company,
+                                              minutes_per_period=600, member=member,
+                                              period="monthly")
+        first = allotment.periods.get()
+        assert first.ends_on == services.month_end(first.starts_on)
+        day = first.ends_on + dt.timedelta(days=1)
+        services.credit_periodic_run(today=day)
+        services.credit_periodic_run(today=day)  # twice: no harm
+        periods = list(AllotmentPeriod.objects.filter(allotment=allotment).order_by("starts_on"))
+        assert len(periods) == 2 and periods[0].returned_minutes == 600
+        assert balance(allotment.account) == 600 and balance(pool) == 6000 - 600
+
+    def test_keep_mode_carries_over(self, company, company_admin, member):
+        buy(company, hours=100)
+        allotment = services.allotment_create(actor=company_admin, company=company,
+                                              minutes_per_period=600, member=member,
+                                              period="monthly", at_period_end="keep")
+        day = allotment.periods.get().ends_on + dt.timedelta(days=1)
+        services.credit_periodic_run(today=day)
+        assert balance(allotment.account) == 1200
+
+    def test_commands(self, company, capsys):
+        pool = buy(company, hours=1, validity_months=1)
+        call_command("expire_credits", today=(pool.valid_until + dt.timedelta(days=1)).isoformat())
+        call_command("check_ledgers")
+        assert "0 problem(s)" in capsys.readouterr().out
+
+
+class TestLedgerGuards:
+    def test_orm_refuses_update_and_delete(self, company):
+        entry = buy(company, hours=1).entries.get()
+        entry.note = "changed"
+        with pytest.raises(TypeError):
+            entry.save()
+        with pytest.raises(TypeError):
+            entry.delete()
+        with pytest.raises(TypeError):
+            LedgerEntry.objects.filter(pk=entry.pk).update(note="x")
+        with pytest.raises(TypeError):
+            LedgerEntry.objects.filter(pk=entry.pk).delete()
+
+    def test_database_refuses_update(self, company):
+        entry = buy(company, hours=1).entries.get()
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE credits_ledgerentry SET amount_minutes = 1 WHERE id = %s",
+                           [entry.pk])
+        assert LedgerEntry.objects.get(pk=entry.pk).amount_minutes == 60
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE trigger on PostgreSQL")
+    def test_database_refuses_delete_on_postgresql(self, company):
+        entry = buy(company, hours=1).entries.get()
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM credits_ledgerentry WHERE id = %s", [entry.pk])
+        assert LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+    def test_balance_check_constraint(self, company):
+        pool = buy(company, hours=1)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CreditAccount.objects.filter(pk=pool.pk).update(balance_minutes=-1)
+
+    def test_check_ledgers_reports_a_tampered_balance(self, company):
+        pool = buy(company, hours=1)
+        CreditAccount.objects.filter(pk=pool.pk).update(balance_minutes=61)
+        report = ledger_check()
+        assert [p.account_id for p in report.problems] == [pool.pk]
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError):
+            call_command("check_ledgers")
+        CreditAccount.objects.filter(pk=pool.pk).update(balance_minutes=60)

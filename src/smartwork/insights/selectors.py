@@ -1,0 +1,370 @@
+"""Reads of the insights app, each scoped by the acting user's role.
+
+company admin -> own company; centre manager -> own centre; operator -> own
+network (and its companies and centres); member -> own detail. Scoping goes
+through smartwork.core.permissions; the figures come from attendance,
+occupancy, commute and placement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from smartwork.accounts.models import Organisation, Team, User
+from smartwork.core.errors import InvalidInput, NotFound
+from smartwork.core.permissions import require
+from smartwork.insights import conf
+from smartwork.insights.attendance import Presence, Scope, member_intervals, presence
+from smartwork.insights.periods import Period
+from smartwork.insights.privacy import fold_small_groups, suppress_small_buckets
+from smartwork.network.models import Centre, Network
+
+
+def _h(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def company_get(company_id: int) -> Organisation:
+    company = Organisation.objects.filter(pk=company_id, kind="company").first()
+    if company is None:
+        raise NotFound(_("No such company."), code="unknown_company",
+                       fields={"company": [_("Unknown company %(id)s.") % {"id": company_id}]})
+    return company
+
+
+def centre_get(centre_id: int) -> Centre:
+    centre = Centre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        raise NotFound(_("No such centre."), code="unknown_centre",
+                       fields={"centre": [_("Unknown centre %(id)s.") % {"id": centre_id}]})
+    return centre
+
+
+def network_get(network_id: int) -> Network:
+    network = Network.objects.filter(pk=network_id).first()
+    if network is None:
+        raise NotFound(_("No such network."), code="unknown_network",
+                       fields={"network": [_("Unknown network %(id)s.") % {"id": network_id}]})
+    return network
+
+
+def resolve_scope(*, actor: User, action_kind: str, company_id: int | None = None,
+                  centre_id: int | None = None, network_id: int | None = None
+                  ) -> tuple[Scope, Any]:
+    """One of company / centre / network, checked against the actor's role."""
+    given = [x for x in (company_id, centre_id, network_id) if x is not None]
+    if len(given) != 1:
+        raise InvalidInput(_("Give exactly one of company, centre or network."),
+                           code="scope_required",
+                           fields={"scope": [_("Give exactly one of company, centre or network.")]})
+    if company_id is not None:
+        company = company_get(company_id)
+        require(actor, "company.reports", company=company)
+        return Scope("company", company.pk), company
+    if centre_id is not None:
+        centre = centre_get(centre_id)
+        require(actor, "centre.reports", centre=centre)
+        return Scope("centre", centre.pk), centre
+    network = network_get(network_id)  # type: ignore[arg-type]
+    require(actor, "network.reports", network=network)
+    return Scope("network", network.pk), network
+
+
+# --- attendance -----------------------------------------------------------------
+
+
+def _named(rows: list[dict[str, Any]], names: dict[Any, str], none_name: str) -> list[dict[str, Any]]:
+    return [{**r, "name": names.get(r["id"], none_name) if r["id"] is not None else none_name}
+            for r in rows]
+
+
+def _trend(weeks: list[dict[str, Any]]) -> dict[str, Any]:
+    hours = [w["seconds"] / 3600 for w in weeks]
+    n = len(hours)
+    if n < 2:
+        return {"slope_hours_per_week": 0.0, "first_half_hours": round(sum(hours), 2),
+                "second_half_hours": 0.0, "change_pct": None}
+    mean_x, mean_y = (n - 1) / 2, sum(hours) / n
+    var = sum((i - mean_x) ** 2 for i in range(n))
+    slope = sum((i - mean_x) * (h - mean_y) for i, h in enumerate(hours)) / var
+    first, second = sum(hours[: n // 2]), sum(hours[n - n // 2:])
+    return {"slope_hours_per_week": round(slope, 3), "first_half_hours": round(first, 2),
+            "second_half_hours": round(second, 2),
+            "change_pct": round(100 * (second - first) / first, 1) if first else None}
+
+
+def attendance_build(*, scope: Scope, period: Period, aggregate_only: bool = True,
+                     raw: Presence | None = None) -> dict[str, Any]:
+    """The attendance tables of a scope; with `aggregate_only`, privacy rules apply."""
+    p = raw or presence(scope=scope, period=period)
+    k = conf.privacy_min_group()
+    centre_names = dict(Centre.objects.filter(pk__in=[r["id"] for r in p.by_centre])
+                        .values_list("pk", "name"))
+    team_names = dict(Team.objects.filter(pk__in=[r["id"] for r in p.by_team if r["id"]])
+                      .values_list("pk", "name"))
+    company_names = dict(Organisation.objects.filter(
+        pk__in=[r["id"] for r in p.by_company if r["id"]]).values_list("pk", "legal_name"))
+    by_centre = _named(p.by_centre, centre_names, "?")
+    by_team = _named(p.by_team, team_names, _("No team")) if scope.kind == "company" else []
+    by_company = (_named(p.by_company, company_names, _("Independent members"))
+                  if scope.kind in ("network", "centre") else [])
+    by_week, by_month = p.by_week, p.by_month
+    folded = 0
+    suppressed = False
+    if aggregate_only:
+        if p.people and p.people < k:
+            suppressed = True
+        by_centre, f1 = fold_small_groups(by_centre, k=k)
+        by_team, f2 = fold_small_groups(by_team, k=k)
+        by_company, f3 = fold_small_groups(by_company, k=k)
+        folded = f1 + f2 + f3
+        by_week = suppress_small_buckets(by_week, k=k)
+        by_month = suppress_small_buckets(by_month, k=k)
+
+    def table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"id": r.get("id"), "name": r["name"], "hours": _h(r["seconds"]),
+                 "people": r["people"], "visits": r.get("visits")} for r in rows]
+
+    def buckets(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+        return [{key: r[key], "hours": _h(r["seconds"]), "people": r["people"],
+                 "suppressed": r.get("suppressed", False)} for r in rows]
+
+    report: dict[str, Any] = {
+        "scope": {"kind": scope.kind, "id": scope.id},
+        "period": {"label": period.label, "first": period.first.isoformat(),
+                   "last": period.last.isoformat()},
+        "privacy": {"aggregate_only": aggregate_only, "min_group": k, "folded_groups": folded,
+                    "suppressed": suppressed},
+    }
+    if suppressed:
+        report.update(total=None, by_centre=[], by_team=[], by_company=[], by_week=[],
+                      by_month=[], weekday_hour=[], most_used_centres=[], trend=None)
+        return report
+    centres_table = table(by_centre)
+    report.update(
+        total={"hours": _h(p.total_seconds), "people": p.people, "visits": p.visits,
+               "person_days": p.person_days},
+        by_centre=centres_table, by_team=table(by_team), by_company=table(by_company),
+        by_week=buckets(by_week, "week"), by_month=buckets(by_month, "month"),
+        weekday_hour=p.weekday_hour,
+        most_used_centres=[r for r in centres_table if r["id"] is not None][:5],
+        trend=_trend(p.by_week),
+    )
+    return report
+
+
+def attendance_report(*, actor: User, period: Period, company_id: int | None = None,
+                      centre_id: int | None = None, network_id: int | None = None
+                      ) -> dict[str, Any]:
+    scope, _target = resolve_scope(actor=actor, action_kind="attendance", company_id=company_id,
+                                   centre_id=centre_id, network_id=network_id)
+    return attendance_build(scope=scope, period=period, aggregate_only=True)
+
+
+def my_attendance(*, actor: User, period: Period) -> dict[str, Any]:
+    """A member's own detail: every merged presence interval, and their totals."""
+    report = attendance_build(scope=Scope("member", actor.pk), period=period,
+                              aggregate_only=False)
+    names = dict(Centre.objects.values_list("pk", "name"))
+    intervals = member_intervals(member_id=actor.pk, period=period)
+    report["intervals"] = [{**i, "centre": names.get(i["centre_id"], "?")} for i in intervals]
+    return report
+
+
+# --- occupancy ------------------------------------------------------------------
+
+
+def occupancy_report(*, actor: User, period: Period, centre_id: int | None = None,
+                     network_id: int | None = None) -> dict[str, Any]:
+    from smartwork.insights.occupancy import occupancy
+
+    if centre_id is None and network_id is None:
+        raise InvalidInput(_("Give a centre or a network."), code="scope_required",
+                           fields={"scope": [_("Give a centre or a network.")]})
+    scope, target = resolve_scope(actor=actor, action_kind="occupancy", centre_id=centre_id,
+                                  network_id=network_id)
+    centres = [target] if scope.kind == "centre" else list(
+        Centre.objects.filter(network=target).order_by("name"))
+    data = occupancy(centres=centres, period=period)
+    data["scope"] = {"kind": scope.kind, "id": scope.id}
+    data["period"] = {"label": period.label, "first": period.first.isoformat(),
+                      "last": period.last.isoformat()}
+    return data
+
+
+# --- commute study --------------------------------------------------------------
+
+
+def _point(lat: Any, lon: Any) -> tuple[float, float] | None:
+    return (float(lat), float(lon)) if lat is not None and lon is not None else None
+
+
+def commute_inputs(*, members: list[User], period: Period) -> list[Any]:
+    """Each member's home, head office and centre (most used, else nearest)."""
+    from smartwork.core.geo import haversine_km
+    from smartwork.insights.commute import CommuteInput
+    from smartwork.network.choices import LabelStatus
+
+    ids = [m.pk for m in members]
+    used: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    days: dict[int, float] = defaultdict(float)
+    if ids:
+        for company_id in {m.company_id for m in members if m.company_id}:
+            p = presence(scope=Scope("company", company_id), period=period, with_members=True)
+            for row in p.by_member:
+                if row.get("kind") == "centre":
+                    used[row["id"]].append(row)
+                else:
+                    days[row["id"]] = row["days"]
+    labelled = list(Centre.objects.filter(label_status=LabelStatus.LABELLED)
+                    .values("pk", "name", "lat", "lon", "network_id"))
+    all_centres = {c["pk"]: c for c in Centre.objects.values("pk", "name", "lat", "lon")}
+    out = []
+    for m in members:
+        company = m.company
+        mode = m.commute_mode or (company.default_commute_mode if company else "car")
+        home = _point(m.home_lat, m.home_lon)
+        office = _point(company.head_office_lat, company.head_office_lon) if company else None
+        centre, basis = None, "most_used"
+        if used.get(m.pk):
+            best = max(used[m.pk], key=lambda r: (r["seconds"], -r["centre"]))
+            centre = all_centres.get(best["centre"])
+        elif home is not None:
+            network_id = company.network_id if company else m.network_id
+            pool = [c for c in labelled if c["network_id"] == network_id] or labelled
+            if pool:
+                centre = min(pool, key=lambda c: haversine_km(home[0], home[1], float(c["lat"]),
+                                                              float(c["lon"])))
+                basis = "nearest"
+        out.append(CommuteInput(
+            member_id=m.pk, name=m.get_full_name() or m.email, mode=mode, home=home,
+            office=office, centre_id=centre["pk"] if centre else None,
+            centre_name=centre["name"] if centre else "",
+            centre=_point(centre["lat"], centre["lon"]) if centre else None,
+            centre_basis=basis, days_in_period=float(days.get(m.pk, 0)),
+        ))
+    return out
+
+
+def commute_build(*, members: list[User], period: Period, days_per_week: float | None,
+                  aggregate_only: bool, distances: Any = None) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from smartwork.insights.commute import compute
+    from smartwork.insights.factors import load_emission_factors
+
+    factors = load_emission_factors()
+    study = compute(members=commute_inputs(members=members, period=period),
+                    weeks_in_period=period.weeks, factors=factors, days_per_week=days_per_week,
+                    distances=distances)
+    data = asdict(study)
+    data["period"] = {"label": period.label, "first": period.first.isoformat(),
+                      "last": period.last.isoformat()}
+    k = conf.privacy_min_group()
+    data["privacy"] = {"aggregate_only": aggregate_only, "min_group": k}
+    if aggregate_only:
+        # Per-member lines would disclose each person's days at a centre:
+        # aggregate viewers get modes with at least k members, the rest folded.
+        data["lines"] = []
+        data["excluded"] = [{"reason": r, "members": n} for r, n in sorted(
+            _count(e["reason"] for e in study.excluded).items())]
+        visible = [m for m in data["by_mode"] if m["members"] >= k]
+        small = [m for m in data["by_mode"] if m["members"] < k]
+        if small:
+            other = {"mode": "other", "label": _("Other modes (under %(k)s members)") % {"k": k},
+                     "members": sum(m["members"] for m in small), "factor": None}
+            for key in ("km_per_week", "hours_per_week", "kg_per_week", "km_per_year",
+                        "hours_per_year", "kg_per_year"):
+                other[key] = round(sum(m[key] for m in small), 2)
+            visible.append(other)
+        data["by_mode"] = visible
+        if study.total.get("members", 0) < k:
+            data["total"] = {"members": study.total.get("members", 0), "suppressed": True}
+            data["by_mode"] = []
+    return data
+
+
+def _count(items: Any) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for item in items:
+        out[item] += 1
+    return out
+
+
+def commute_study(*, actor: User, period: Period, company_id: int | None = None,
+                  network_id: int | None = None, days_per_week: float | None = None,
+                  distances: Any = None) -> dict[str, Any]:
+    if days_per_week is not None and not 0 < days_per_week <= 7:
+        raise InvalidInput(_("Days per week must be between 0 and 7."),
+                           fields={"days_per_week": [_("Between 0 (excluded) and 7.")]})
+    if company_id is None and network_id is None:
+        raise InvalidInput(_("Give a company or a network."), code="scope_required",
+                           fields={"scope": [_("Give a company or a network.")]})
+    scope, target = resolve_scope(actor=actor, action_kind="commute", company_id=company_id,
+                                  network_id=network_id)
+    qs = User.objects.filter(is_active=True).select_related("company")
+    if scope.kind == "company":
+        qs = qs.filter(company=target)
+    else:
+        qs = qs.filter(company__network=target)
+    data = commute_build(members=list(qs.order_by("pk")), period=period,
+                         days_per_week=days_per_week, aggregate_only=True, distances=distances)
+    data["scope"] = {"kind": scope.kind, "id": scope.id,
+                     "name": str(target)}
+    return data
+
+
+def my_commute(*, actor: User, period: Period, days_per_week: float | None = None,
+               distances: Any = None) -> dict[str, Any]:
+    data = commute_build(members=[actor], period=period, days_per_week=days_per_week,
+                         aggregate_only=False, distances=distances)
+    data["scope"] = {"kind": "member", "id": actor.pk, "name": str(actor)}
+    return data
+
+
+# --- placement ------------------------------------------------------------------
+
+
+def placement_run(*, actor: User, network_id: int, k: int, company_id: int | None = None,
+                  candidates: list[dict[str, Any]] | None = None, capacity: float | None = None,
+                  method: str = "exact", time_limit_s: float | None = None) -> dict[str, Any]:
+    """k new sites for a network (homes of its members, or of one company's staff)."""
+    from dataclasses import asdict
+
+    from smartwork.insights.placement import Site, solve
+    from smartwork.insights.towns import load_towns
+    from smartwork.network.choices import LabelStatus
+
+    network = network_get(network_id)
+    if company_id is not None:
+        company = company_get(company_id)
+        require(actor, "company.reports", company=company)
+        homes_qs = User.objects.filter(company=company)
+    else:
+        require(actor, "network.reports", network=network)
+        homes_qs = User.objects.filter(Q(network=network) | Q(company__network=network))
+    if method not in ("exact", "greedy"):
+        raise InvalidInput(_("Method is 'exact' or 'greedy'."),
+                           fields={"method": [_("Use 'exact' or 'greedy'.")]})
+    homes = [(float(a), float(b)) for a, b in homes_qs.filter(
+        is_active=True, home_lat__isnull=False, home_lon__isnull=False
+    ).values_list("home_lat", "home_lon")]
+    if candidates is None:
+        sites = [Site(t.name, t.lat, t.lon) for t in load_towns()]
+        source = "towns"
+    else:
+        sites = [Site(str(c["name"]), float(c["lat"]), float(c["lon"])) for c in candidates]
+        source = "uploaded"
+    existing = [(float(lat), float(lon)) for lat, lon in Centre.objects.filter(
+        network=network, label_status=LabelStatus.LABELLED).values_list("lat", "lon")]
+    result = solve(homes=homes, existing=existing, candidates=sites, k=k, capacity=capacity,
+                   method=method, time_limit_s=time_limit_s)
+    data = asdict(result)
+    data["candidate_source"] = source
+    data["network"] = {"id": network.pk, "name": network.name}
+    data["existing"] = [{"lat": a, "lon": b} for a, b in existing]
+    return data

@@ -1,0 +1,339 @@
+"""Forms parse what a person typed; the services decide whether it is allowed.
+
+Each form only turns text into typed values (dates, decimals, choices). Every
+business rule lives in the service the view calls, whose refusal is put back
+on the form field by field (views.helpers.apply_domain_error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from smartwork.accounts.choices import (
+    CommuteMode,
+    CompanySize,
+    Language,
+    OrganisationKind,
+    Role,
+    Sector,
+)
+from smartwork.network.choices import Equipment, LabelStatus, ResourceKind, Service
+
+DATE = {"type": "date"}
+TIME = {"type": "time"}
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+def time_input() -> forms.TimeInput:
+    return forms.TimeInput(attrs=TIME, format="%H:%M")
+
+
+WEEKDAYS = [
+    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+]
+
+
+# --- Member ---------------------------------------------------------------------
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    commute_mode = forms.ChoiceField(
+        label=_("How you usually commute"), required=False,
+        choices=[("", "—"), *CommuteMode.choices],
+    )
+    home_town = forms.CharField(label=_("Home town"), max_length=100, required=False)
+    home_lat = forms.DecimalField(
+        label=_("Home latitude"), required=False, max_digits=9, decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+        help_text=_("Click the map to set it, or type it (e.g. 50.4674)."),
+    )
+    home_lon = forms.DecimalField(
+        label=_("Home longitude"), required=False, max_digits=9, decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+    )
+
+
+DISTANCES = [("", _("Any distance")), ("5", "5 km"), ("10", "10 km"), ("25", "25 km"),
+             ("50", "50 km"), ("100", "100 km")]
+
+SLOTS = [
+    ("full_day", pgettext_lazy("slot", "Full day")),
+    ("morning", pgettext_lazy("slot", "Morning")),
+    ("afternoon", pgettext_lazy("slot", "Afternoon")),
+]
+
+
+class CentreFinderForm(forms.Form):
+    q = forms.CharField(label=_("Name or town"), required=False, max_length=100)
+    date = forms.DateField(label=_("Date"), required=False, widget=date_input())
+    slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS, required=False)
+    within_km = forms.ChoiceField(label=_("Distance from home"), choices=DISTANCES, required=False)
+    service = forms.MultipleChoiceField(
+        label=_("Services"), choices=Service.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+# --- Operator: centres and the label --------------------------------------------
+
+
+class CentreForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    operator = forms.TypedChoiceField(label=_("Operating organisation"), coerce=int)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+    street = forms.CharField(label=_("Street"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.CharField(label=_("Country"), max_length=2, initial="BE")
+    lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6,
+                             widget=forms.NumberInput(attrs={"step": "0.000001"}))
+    lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6,
+                             widget=forms.NumberInput(attrs={"step": "0.000001"}))
+    timezone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Brussels")
+    services = forms.MultipleChoiceField(label=_("Services"), choices=Service.choices,
+                                         required=False, widget=forms.CheckboxSelectMultiple)
+    email = forms.EmailField(label=_("Contact email"), required=False)
+    phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    morning_start = forms.TimeField(label=_("Morning starts"), initial=dt.time(8, 30),
+                                    widget=time_input())
+    morning_end = forms.TimeField(label=_("Morning ends"), initial=dt.time(12, 30),
+                                  widget=time_input())
+    afternoon_start = forms.TimeField(label=_("Afternoon starts"), initial=dt.time(13, 30),
+                                      widget=time_input())
+    afternoon_end = forms.TimeField(label=_("Afternoon ends"), initial=dt.time(17, 30),
+                                    widget=time_input())
+    no_show_grace_minutes = forms.IntegerField(
+        label=_("Release a booking not checked in after (minutes)"), min_value=0, initial=30)
+
+    def __init__(self, *args: Any, operators: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].choices = [("", "—"), *operators]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("operator")
+        return data
+
+
+class InspectionForm(forms.Form):
+    visited_on = forms.DateField(label=_("Visited on"), widget=date_input())
+    inspector_name = forms.CharField(label=_("Inspector"), max_length=150)
+    notes = forms.CharField(label=_("Notes"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, checklist: list[dict[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        for item in checklist:
+            self.fields[f"passed_{item['code']}"] = forms.BooleanField(
+                label=gettext(item["label"]), required=False)
+            self.fields[f"note_{item['code']}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=500)
+
+    def items(self) -> dict[str, dict[str, Any]]:
+        return {
+            item["code"]: {"passed": self.cleaned_data.get(f"passed_{item['code']}", False),
+                           "note": self.cleaned_data.get(f"note_{item['code']}", "")}
+            for item in self.checklist
+        }
+
+    def checklist_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"passed_{i['code']}"], self[f"note_{i['code']}"]) for i in self.checklist]
+
+
+class LabelChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New label status"), choices=LabelStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required for a suspension or a withdrawal."))
+
+    def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in LabelStatus.choices if value in moves
+        ]
+
+
+# --- Operator: organisations and roles ------------------------------------------
+
+
+class OrganisationForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices,
+                             initial=OrganisationKind.COMPANY)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.PRIVATE)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *CompanySize.choices],
+                             required=False)
+    enterprise_number = forms.CharField(label=_("Enterprise number"), max_length=20,
+                                        required=False, help_text=_("e.g. 0403.170.701"))
+    vat_number = forms.CharField(label=_("VAT number"), max_length=20, required=False)
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    language = forms.ChoiceField(label=_("Invoice language"), choices=Language.choices,
+                                 initial=Language.FR)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)
+    bic = forms.CharField(label=_("BIC"), max_length=11, required=False)
+    head_office_town = forms.CharField(label=_("Head office town"), max_length=100,
+                                       required=False)
+    head_office_lat = forms.DecimalField(label=_("Head office latitude"), required=False,
+                                         max_digits=9, decimal_places=6,
+                                         widget=forms.NumberInput(attrs={"step": "0.000001"}))
+    head_office_lon = forms.DecimalField(label=_("Head office longitude"), required=False,
+                                         max_digits=9, decimal_places=6,
+                                         widget=forms.NumberInput(attrs={"step": "0.000001"}))
+
+
+class RoleAssignForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    centre = forms.TypedChoiceField(label=_("Centre (for a manager or receptionist)"),
+                                    coerce=int, required=False, empty_value=None)
+    organisation = forms.TypedChoiceField(label=_("Company (for a company admin)"), coerce=int,
+                                          required=False, empty_value=None)
+
+    def __init__(self, *args: Any, centres: list[tuple[int, str]],
+                 companies: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = [("", "—"), *centres]
+        self.fields["organisation"].choices = [("", "—"), *companies]
+
+
+# --- Centre manager -------------------------------------------------------------
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    capacity = forms.IntegerField(label=_("Capacity (people)"), initial=1)
+    equipment = forms.MultipleChoiceField(label=_("Equipment"), choices=Equipment.choices,
+                                          required=False, widget=forms.CheckboxSelectMultiple)
+    is_active = forms.BooleanField(label=_("Bookable"), required=False, initial=True)
+
+
+class PriceForm(forms.Form):
+    resource_kind = forms.ChoiceField(label=_("For"), choices=ResourceKind.choices)
+    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
+    per_half_day = forms.DecimalField(label=_("Per half-day"), required=False, min_value=None,
+                                      max_digits=8, decimal_places=2,
+                                      widget=forms.NumberInput(attrs={"step": "0.01"}))
+    per_day = forms.DecimalField(label=_("Per day"), required=False, max_digits=8,
+                                 decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    per_hour = forms.DecimalField(label=_("Per hour"), required=False, max_digits=8,
+                                  decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    vat_rate = forms.DecimalField(label=_("VAT rate (%)"), required=False, max_digits=5,
+                                  decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
+
+
+class HoursForm(forms.Form):
+    """Two intervals per weekday (e.g. closed at lunch); both empty = closed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, _label in WEEKDAYS:
+            for n in (1, 2):
+                self.fields[f"d{day}_opens{n}"] = forms.TimeField(
+                    label=_("Opens"), required=False, widget=time_input())
+                self.fields[f"d{day}_closes{n}"] = forms.TimeField(
+                    label=_("Closes"), required=False, widget=time_input())
+
+    @staticmethod
+    def initial_from(hours: list[Any]) -> dict[str, dt.time]:
+        initial: dict[str, dt.time] = {}
+        seen: dict[int, int] = {}
+        for row in hours:
+            n = seen.get(row.weekday, 0) + 1
+            if n > 2:
+                continue
+            seen[row.weekday] = n
+            initial[f"d{row.weekday}_opens{n}"] = row.opens
+            initial[f"d{row.weekday}_closes{n}"] = row.closes
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for day, _label in WEEKDAYS:
+            for n in (1, 2):
+                opens, closes = data.get(f"d{day}_opens{n}"), data.get(f"d{day}_closes{n}")
+                if (opens is None) != (closes is None):
+                    missing = f"d{day}_closes{n}" if closes is None else f"d{day}_opens{n}"
+                    self.add_error(missing, _("Give both the opening and the closing time."))
+        return data
+
+    def intervals(self) -> list[tuple[int, dt.time, dt.time]]:
+        rows = []
+        for day, _label in WEEKDAYS:
+            for n in (1, 2):
+                opens = self.cleaned_data.get(f"d{day}_opens{n}")
+                closes = self.cleaned_data.get(f"d{day}_closes{n}")
+                if opens is not None and closes is not None:
+                    rows.append((day, opens, closes))
+        return rows
+
+    def rows(self) -> list[tuple[str, list[tuple[Any, Any]]]]:
+        return [
+            (label, [(self[f"d{day}_opens{n}"], self[f"d{day}_closes{n}"]) for n in (1, 2)])
+            for day, label in WEEKDAYS
+        ]
+
+
+class ClosureForm(forms.Form):
+    start_date = forms.DateField(label=_("From"), widget=date_input())
+    end_date = forms.DateField(label=_("To (inclusive)"), widget=date_input())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+# --- Bookings -------------------------------------------------------------------
+
+BOOK_SLOTS = [*SLOTS, ("range", _("Time range"))]
+
+
+class BookForm(forms.Form):
+    """The hidden fields behind a 'Book' button (desk) or a room's time range."""
+
+    centre = forms.IntegerField()
+    date = forms.DateField(label=_("Date"), widget=date_input())
+    slot = forms.ChoiceField(label=_("Slot"), choices=BOOK_SLOTS)
+    resource = forms.IntegerField(required=False)
+    start_time = forms.TimeField(label=_("From"), required=False, widget=time_input())
+    end_time = forms.TimeField(label=_("To"), required=False, widget=time_input())
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=date_input())
+    slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS, required=False)
+    start_time = forms.TimeField(label=_("From"), required=False, widget=time_input())
+    end_time = forms.TimeField(label=_("To"), required=False, widget=time_input())
+
+    def __init__(self, *args: Any, is_range: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if is_range:
+            del self.fields["slot"]
+        else:
+            del self.fields["start_time"]
+            del self.fields["end_time"]
+
+
+class WalkInForm(forms.Form):
+    email = forms.EmailField(label=_("Member's email"))
+    slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS)
+
+
+class AvailabilityForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=date_input())

@@ -1,0 +1,108 @@
+/* smartwork pages: maps (Leaflet) as an enhancement of lists that work alone. */
+(function () {
+  "use strict";
+
+  function readMarkers(el) {
+    var id = el.getAttribute("data-markers");
+    var node = id && document.getElementById(id);
+    if (!node) return [];
+    try { return JSON.parse(node.textContent); } catch (e) { return []; }
+  }
+
+  function failed(el) {
+    var note = el.parentNode.querySelector("[data-map-failed]");
+    if (note) note.hidden = false;
+  }
+
+  function addTiles(el, map) {
+    var url = el.getAttribute("data-tile-url");
+    if (!url) { failed(el); return; }
+    var errors = 0;
+    var layer = window.L.tileLayer(url, {
+      maxZoom: 19, attribution: el.getAttribute("data-tile-attribution") || ""
+    });
+    layer.on("tileerror", function () { errors += 1; if (errors === 1) failed(el); });
+    layer.addTo(map);
+  }
+
+  function drawMarkers(el, map, layer) {
+    layer.clearLayers();
+    var points = [];
+    readMarkers(el).forEach(function (m) {
+      var marker = window.L.circleMarker([m.lat, m.lon], {
+        radius: 9, color: "#0b5c3b", weight: 2, fillColor: "#22a06b", fillOpacity: 0.85
+      });
+      var label = document.createElement("span");
+      if (m.url) {
+        var a = document.createElement("a");
+        a.href = m.url; a.textContent = m.name; label.appendChild(a);
+      } else { label.textContent = m.name; }
+      if (m.city) label.appendChild(document.createTextNode(" — " + m.city));
+      marker.bindPopup(label);
+      marker.bindTooltip(m.name);
+      marker.addTo(layer);
+      points.push([m.lat, m.lon]);
+    });
+    var hlat = parseFloat(el.getAttribute("data-home-lat"));
+    var hlon = parseFloat(el.getAttribute("data-home-lon"));
+    if (!isNaN(hlat) && !isNaN(hlon)) {
+      window.L.circleMarker([hlat, hlon], { radius: 7, color: "#8a2be2", fillOpacity: 0.9 })
+        .bindTooltip(document.documentElement.lang === "fr" ? "Domicile" :
+                     document.documentElement.lang === "nl" ? "Thuis" : "Home")
+        .addTo(layer);
+      points.push([hlat, hlon]);
+    }
+    if (points.length === 1) map.setView(points[0], parseInt(el.getAttribute("data-zoom") || "12", 10));
+    else if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 13 });
+    else map.setView([50.5, 4.7], 8);
+  }
+
+  function centresMap(el) {
+    var map = window.L.map(el, { scrollWheelZoom: false });
+    addTiles(el, map);
+    var layer = window.L.layerGroup().addTo(map);
+    drawMarkers(el, map, layer);
+    // The list is replaced by htmx when filters change: redraw from its markers.
+    document.body.addEventListener("htmx:afterSettle", function () { drawMarkers(el, map, layer); });
+  }
+
+  function pickerMap(el) {
+    var lat = document.getElementById(el.getAttribute("data-pick-lat"));
+    var lon = document.getElementById(el.getAttribute("data-pick-lon"));
+    var map = window.L.map(el, { scrollWheelZoom: false });
+    addTiles(el, map);
+    var marker = null;
+    function place(latlng, zoom) {
+      if (marker) marker.setLatLng(latlng);
+      else marker = window.L.marker(latlng, { keyboard: true }).addTo(map);
+      if (zoom) map.setView(latlng, zoom);
+    }
+    var start = [parseFloat(lat.value), parseFloat(lon.value)];
+    if (!isNaN(start[0]) && !isNaN(start[1])) place(start, 12);
+    else map.setView([50.5, 4.7], 8);
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      place(e.latlng);
+    });
+    function typed() {
+      var p = [parseFloat(lat.value), parseFloat(lon.value)];
+      if (!isNaN(p[0]) && !isNaN(p[1])) place(p, map.getZoom() || 12);
+    }
+    lat.addEventListener("change", typed);
+    lon.addEventListener("change", typed);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var maps = document.querySelectorAll(".map");
+    if (!maps.length) return;
+    if (!window.L) { maps.forEach(failed); return; }
+    window.L.Icon.Default.imagePath = (document.querySelector("link[href*='leaflet.css']") || {}).href
+      ? document.querySelector("link[href*='leaflet.css']").href.replace(/leaflet\.css.*$/, "images/") : "";
+    maps.forEach(function (el) {
+      try {
+        if (el.hasAttribute("data-pick-lat")) pickerMap(el); else centresMap(el);
+      } catch (e) { failed(el); }
+    });
+  });
+})();

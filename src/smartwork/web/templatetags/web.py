@@ -1,0 +1,86 @@
+"""Formatting per language and the navigation each role sees."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from smartwork.core.permissions import roles_of
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, currency: str = "EUR") -> str:
+    """25 -> '€25.00' (en), '25,00 €' (fr), '€ 25,00' (nl)."""
+    if value is None or value == "":
+        return "—"
+    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    symbol = "€" if currency == "EUR" else currency
+    lang = (get_language() or "en")[:2]
+    if lang == "fr":
+        return f"{amount}\u00a0{symbol}"
+    if lang == "nl":
+        return f"{symbol}\u00a0{amount}"
+    return f"{symbol}{amount}"
+
+
+@register.filter
+def hours(minutes: Any) -> str:
+    """Credit minutes as hours and minutes: 90 -> '1 h 30'."""
+    if minutes is None or minutes == "":
+        return "—"
+    minutes = int(minutes)
+    sign = "−" if minutes < 0 else ""
+    h, m = divmod(abs(minutes), 60)
+    return f"{sign}{h}\u00a0h\u00a0{m:02d}" if m else f"{sign}{h}\u00a0h"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key) if hasattr(mapping, "get") else mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _url(name: str, *args: Any) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections this user may open, in one list: one navigation for every role."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    roles = roles_of(request.user)
+    items: list[tuple[str, str | None]] = [
+        (_("Find a centre"), _url("web:centre_finder")),
+        (_("My bookings"), _url("web:my_bookings")),
+        (_("My credit"), _url("web:my_credit")),
+        (_("WiFi"), _url("web:my_wifi")),
+    ]
+    if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
+        items.append((_("Front desk"), _url("web:front_desk")))
+    if roles.manager_centres or roles.operator_networks or roles.superuser:
+        items.append((_("Centres"), _url("web:staff_centres")))
+    if roles.admin_companies:
+        items.append((_("Company"), _url("web:company_home")))
+    if roles.operator_networks or roles.superuser:
+        items.append((_("Network"), _url("web:operator_home")))
+    path = request.path
+    return [
+        {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+        for label, url in items if url
+    ]

@@ -1,0 +1,104 @@
+"""Log in and out, password reset, the language switcher and the member's profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate, check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartwork.accounts.services import profile_update
+from smartwork.core.errors import DomainError
+from smartwork.web.forms import ProfileForm
+from smartwork.web.views.helpers import apply_domain_error, page
+
+
+def _with_language(response: HttpResponse, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax",
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/account/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The member's saved language wins from then on, on every device.
+        language = form.get_user().language
+        if language and check_for_language(language):
+            _with_language(response, language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="web/account/password_reset.html",
+    email_template_name="web/account/password_reset_email.txt",
+    subject_template_name="web/account/password_reset_subject.txt",
+    success_url=reverse_lazy("web:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="web/account/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="web/account/password_reset_confirm.html",
+    success_url=reverse_lazy("web:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="web/account/password_reset_complete.html")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the pages' language; a logged-in member keeps it in the profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated and request.user.language != language:
+        profile_update(user=request.user, language=language)
+    return _with_language(response, language)
+
+
+@login_required
+@page
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    fields = ["first_name", "last_name", "phone", "language", "commute_mode", "home_town",
+              "home_lat", "home_lon"]
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                profile_update(user=user, **{f: form.cleaned_data[f] for f in fields})
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                activate(user.language)
+                messages.success(request, _("Your profile is saved."))
+                return _with_language(redirect("web:profile"), user.language)
+    else:
+        form = ProfileForm(initial={f: getattr(user, f) for f in fields})
+    return render(request, "web/account/profile.html", {
+        "form": form, "tile_url": settings.SMARTWORK["TILE_URL"],
+        "tile_attribution": settings.SMARTWORK["TILE_ATTRIBUTION"],
+    })
