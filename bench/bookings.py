@@ -240,7 +240,7 @@ def wait_ready(port: int, timeout: float = 60) -> None:
     raise RuntimeError("granian did not start")
 
 
-def run_for(db: str, duration: float, workdir: Path) -> None:
+def run_for(db: str, duration: float, workdir: Path, threads: int | None = None) -> None:
     env = dict(os.environ, SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
                ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
                PYTHONPATH=str(ROOT / "src"), SMARTWORK_DATA_DIR=str(workdir / db))
@@ -253,6 +253,8 @@ def run_for(db: str, duration: float, workdir: Path) -> None:
         env["DATABASE_URL"] = PG_URL.format(name=BENCH_DB)
     else:
         env.pop("DATABASE_URL", None)
+    if threads:
+        env["GRANIAN_BLOCKING_THREADS"] = str(threads)
     info_path = workdir / f"{db}.json"
     subprocess.run([PY, __file__, "--setup", str(info_path)], env=env, check=True)
     info = json.loads(info_path.read_text())
@@ -319,6 +321,8 @@ def main() -> None:
     parser.add_argument("--setup", type=Path)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--only", choices=["postgres", "sqlite"])
+    parser.add_argument("--threads", type=int, default=None,
+                        help="granian blocking threads per worker (default: granian's)")
     args = parser.parse_args()
     if args.setup:
         setup(args.setup)
@@ -328,7 +332,7 @@ def main() -> None:
         for db in ("postgres", "sqlite"):
             if args.only and db != args.only:
                 continue
-            run_for(db, args.duration, workdir)
+            run_for(db, args.duration, workdir, threads=args.threads)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\ncores: {os.cpu_count()}  python {sys.version.split()[0]}  (one run per figure)")

@@ -68,6 +68,16 @@ def make_data(n_members: int) -> list[tuple[str, str]]:
     centre = testing.make_centre(network=network, hours=None)
     operator = testing.make_operator(network)
     company = testing.make_organisation(network=network)
+    # The network's rule is "every member with credit": the company buys hours.
+    import datetime as dt
+    from decimal import Decimal
+
+    from smartwork.credits.services import credit_package_create, credit_purchase_create
+
+    package = credit_package_create(actor=operator, network=network, name="Bench", hours=1000,
+                                    price_net=Decimal("4000.00"))
+    credit_purchase_create(actor=testing.make_company_admin(company), company=company,
+                           package=package, valid_from=dt.date.today())
     nas_create(actor=operator, centre=centre, name="bench", address="127.0.0.1", secret=SECRET)
     logins = []
     for _ in range(n_members):
@@ -123,10 +133,10 @@ def radclient_run(args: argparse.Namespace, logins: list[tuple[str, str]], port:
     ]
     outputs = [p.communicate()[0] for p in procs]
     elapsed = time.perf_counter() - started
-    totals = {"approved": 0, "denied": 0, "lost": 0}
+    totals = {"accepted": 0, "rejected": 0, "lost": 0}
     for out in outputs:
         for key in totals:
-            m = re.search(rf"Total {key} auths:\s+(\d+)", out)
+            m = re.search(rf"{key.capitalize()}\s*:\s*(\d+)", out)
             if m:
                 totals[key] += int(m.group(1))
     sent = per_client * args.clients
@@ -240,7 +250,7 @@ def main() -> None:
         r = radclient_run(args, logins, auth_port)
         print(f"radclient x{args.clients} (-p {args.parallel}, no retry): {r['sent']} "
               f"Access-Requests in {r['elapsed']:.2f} s = {r['rate']:.0f} req/s; "
-              f"approved {r['approved']}, denied {r['denied']}, lost {r['lost']}")
+              f"accepted {r['accepted']}, rejected {r['rejected']}, lost {r['lost']}")
         lat = latency_run(args, logins, auth_port)
         print(f"latency client ({args.parallel} in flight): {lat['answered']}/{lat['sent']} "
               f"answered, {lat['rate']:.0f} req/s, p50 {lat['p50_ms']:.1f} ms, "

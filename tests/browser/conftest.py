@@ -98,7 +98,9 @@ class Site:
 
 def _new_site(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Site]:
     context = browser.new_context(viewport=viewport, locale="en-GB")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
+    # The first pages of a session compile templates and load catalogues on a busy machine.
+    context.set_default_navigation_timeout(60_000)
     origin = live_server.url
 
     def only_local(route: Any) -> None:

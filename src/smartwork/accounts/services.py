@@ -606,21 +606,24 @@ def staff_deactivate(*, actor: User, company: Organisation, user: User) -> dict[
                            fields={"user_id": [_("Not an employee of this company.")]})
     if not user.is_active:
         raise Conflict(_("This person has left already."), code="already_deactivated")
+    from smartwork.accounts.models import TeamMembership
+
     # Cancelled as the company admin when it is one, else on the leaver's behalf.
     canceller = actor if allowed(actor, "company.book_for_staff", company=company) else user
-    cancelled = 0
-    for booking in Booking.objects.filter(member=user, state=BookingState.CONFIRMED,
-                                          start__gt=timezone.now()).order_by("start"):
-        booking_cancel(booking=booking, actor=canceller, reason="left the company")
-        cancelled += 1
-    returned = credit_member_left(actor=actor, member=user)
+    # One transaction: a leaver is either fully gone or still fully there.
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            raise Conflict(_("This person has left already."), code="already_deactivated")
+        cancelled = 0
+        for booking in Booking.objects.filter(member=locked, state=BookingState.CONFIRMED,
+                                              start__gt=timezone.now()).order_by("start"):
+            booking_cancel(booking=booking, actor=canceller, reason="left the company")
+            cancelled += 1
+        returned = credit_member_left(actor=actor, member=locked)
         locked.is_active = False
         locked.deactivated_at = timezone.now()
         locked.save(update_fields=["is_active", "deactivated_at"])
-        from smartwork.accounts.models import TeamMembership
-
         TeamMembership.objects.filter(user=locked).delete()
         audit_log(actor=actor, action="staff.deactivated", obj=locked,
                   network_id=company.network_id,

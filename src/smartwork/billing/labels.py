@@ -24,6 +24,9 @@ LABELS: dict[str, dict[str, str]] = {
             "Statement drawn up by the network operator on behalf of the centre (self-billing).",
         "page": "Page", "credit_note_note": "Nothing to pay: this amount is deducted.",
         "subject": "Your invoice", "body": "Please find attached your invoice",
+        "line_credit": "Credit hours used by the network's members",
+        "line_roaming": "Credit hours used by guests of allied networks",
+        "line_payg": "Pay-as-you-go bookings", "line_membership": "Memberships, attributed by use",
     },
     "fr": {
         "invoice": "Facture", "credit_note": "Note de crédit",
@@ -43,6 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
             "Relevé établi par l'opérateur du réseau au nom du centre (autofacturation).",
         "page": "Page", "credit_note_note": "Rien à payer : ce montant est déduit.",
         "subject": "Votre facture", "body": "Veuillez trouver ci-joint votre facture",
+        "line_credit": "Heures de crédit utilisées par les membres du réseau",
+        "line_roaming": "Heures de crédit utilisées par des membres de réseaux alliés",
+        "line_payg": "Réservations payées à l'usage",
+        "line_membership": "Abonnements, répartis selon l'usage",
     },
     "nl": {
         "invoice": "Factuur", "credit_note": "Creditnota", "self_billing": "Selfbillingoverzicht",
@@ -61,6 +68,10 @@ LABELS: dict[str, dict[str, str]] = {
             "Overzicht opgesteld door de netwerkbeheerder namens het centrum (selfbilling).",
         "page": "Pagina", "credit_note_note": "Niets te betalen: dit bedrag wordt afgetrokken.",
         "subject": "Uw factuur", "body": "In bijlage vindt u uw factuur",
+        "line_credit": "Kredieturen gebruikt door leden van het netwerk",
+        "line_roaming": "Kredieturen gebruikt door leden van verbonden netwerken",
+        "line_payg": "Reservaties betaald per gebruik",
+        "line_membership": "Abonnementen, verdeeld volgens gebruik",
     },
 }
 

@@ -10,11 +10,10 @@ Credit-paid bookings bill nothing here: the credit was billed when bought.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from smartwork.billing.calc import Period
 from smartwork.billing.choices import (
@@ -44,19 +43,27 @@ def vat_category_for(rate: Decimal) -> str:
     return VatCategory.STANDARD if rate > 0 else VatCategory.ZERO
 
 
-def payg_rows(*, network: Network, period: Period) -> list[dict]:
-    """The one aggregated query over pay-as-you-go charges (the benchmark times it)."""
-    return list(
-        PaygCharge.objects.filter(
-            centre__network_id=network.pk, service_date__gte=period.start,
-            service_date__lte=period.end, cancelled_at__isnull=True,
-        )
-        .values("bill_to", "company_id", "member_id", "centre_id", "centre__name",
-                "booking__slot", "booking__resource__kind", "price_net", "vat_rate")
-        .annotate(n=Count("id"))
-        .order_by("bill_to", "company_id", "member_id", "centre__name", "booking__resource__kind",
-                  "booking__slot", "price_net")
+def payg_querysets(*, network: Network, period: Period) -> list[QuerySet]:
+    """The aggregated queries over pay-as-you-go charges (the benchmark times them):
+    overage billed to companies, grouped per company; the rest per member."""
+    base = PaygCharge.objects.filter(
+        centre__network_id=network.pk, service_date__gte=period.start,
+        service_date__lte=period.end, cancelled_at__isnull=True,
     )
+    item = ("centre_id", "centre__name", "booking__slot", "booking__resource__kind",
+            "price_net", "vat_rate")
+    return [
+        base.filter(bill_to=PaygBillTo.COMPANY).values("company_id", *item)
+        .annotate(n=Count("id")).order_by("company_id", "centre__name", *item[2:]),
+        base.filter(bill_to=PaygBillTo.MEMBER).values("member_id", *item)
+        .annotate(n=Count("id")).order_by("member_id", "centre__name", *item[2:]),
+    ]
+
+
+def payg_rows(*, network: Network, period: Period) -> list[dict]:
+    company, member = payg_querysets(network=network, period=period)
+    return ([{**row, "bill_to": PaygBillTo.COMPANY} for row in company]
+            + [{**row, "bill_to": PaygBillTo.MEMBER} for row in member])
 
 
 def lines_gather(*, network: Network, period: Period) -> list[CustomerLines]:
@@ -83,14 +90,11 @@ def lines_gather(*, network: Network, period: Period) -> list[CustomerLines]:
 
     kinds = dict(ResourceKind.choices)
     slots = dict(Slot.choices)
-    by_member_and_company: dict[tuple[int, int], int] = defaultdict(int)
     for row in payg_rows(network=network, period=period):
         company = row["bill_to"] == PaygBillTo.COMPANY
         target = of("org", row["company_id"]) if company else of("member", row["member_id"])
         what = f"{kinds.get(row['booking__resource__kind'], row['booking__resource__kind'])}, " \
                f"{slots.get(row['booking__slot'], row['booking__slot'])}"
-        if company:
-            by_member_and_company[(row["company_id"], row["member_id"])] += row["n"]
         target.lines.append(LineDraft(
             description=str(what) + (" (overage)" if company else ""),
             quantity=Decimal(row["n"]), unit=UNIT_PIECE, unit_price=row["price_net"],

@@ -6,6 +6,8 @@ same document; the words come from labels.py in the customer's language.
 
 from __future__ import annotations
 
+import logging
+import ssl
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -19,6 +21,10 @@ from smartwork.billing.calc import communication_format, totals_compute
 from smartwork.billing.choices import InvoiceKind
 from smartwork.billing.labels import labels_for
 from smartwork.billing.models import Invoice, Settlement
+
+# WeasyPrint logs each layout step at INFO: noise in a run of a thousand invoices.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def money_text(amount: Decimal, language: str, currency: str = "EUR") -> str:
@@ -106,10 +112,17 @@ def invoice_html(invoice: Invoice) -> str:
     return render_to_string("billing/invoice.html", context)
 
 
+_SSL_CONTEXT = ssl.create_default_context()
+
+
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=html).write_pdf()
+    # Only inline data (the QR code): a document never fetches a file or a URL. The SSL
+    # context is made once: building one per document costs more than laying it out.
+    fetcher = URLFetcher(allowed_protocols={"data"}, ssl_context=_SSL_CONTEXT)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -126,7 +139,8 @@ def settlement_html(settlement: Settlement) -> str:
                    "postcode": network.operator.postcode, "city": network.operator.city,
                    "vat_number": network.operator.vat_number},
         "payee": settlement.payee_data,
-        "lines": [{"description": ln.description, "quantity": _number(ln.quantity),
+        "lines": [{"description": labels.get(f"line_{ln.kind}", ln.description),
+                   "quantity": _number(ln.quantity),
                    "unit_value": money_text(ln.unit_value, lang),
                    "amount": money_text(ln.amount, lang)} for ln in settlement.lines.all()],
         "gross": money_text(settlement.gross_value, lang),

@@ -176,9 +176,11 @@ def availability_for_centre(
     days = _dates(date_from, date_to)
     if slot is not None and slot not in Slot.values:
         raise InvalidInput(_("Unknown slot."), code="unknown_slot", fields={"slot": [_("Unknown.")]})
-    resources = list(Resource.objects.filter(centre=centre, is_active=True).order_by("kind", "name"))
+    resources = list(Resource.objects.filter(centre=centre, is_active=True)
+                     .order_by("kind", "name")
+                     .values("id", "name", "kind", "capacity", "equipment"))
     if kind:
-        resources = [r for r in resources if r.kind == kind]
+        resources = [r for r in resources if r["kind"] == kind]
     calendar = calendars_for([centre.pk], date_from=days[0], date_to=days[-1])[centre.pk]
     tz = centre.timezone
     first = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone(tz))
@@ -206,9 +208,9 @@ def availability_for_centre(
     out_resources = []
     for resource in resources:
         slots: list[dict[str, Any]] = []
-        taken = busy.get(resource.pk, [])
+        taken = busy.get(resource["id"], [])
         for on in open_days:
-            if resource.kind in SLOT_KINDS:
+            if resource["kind"] in SLOT_KINDS:
                 if slot == Slot.RANGE:
                     continue
                 for s in DAY_SLOTS:
@@ -220,7 +222,7 @@ def availability_for_centre(
                     free = span.end > now and not any(a < span.end and span.start < b for a, b in taken)
                     slots.append({"date": on, "slot": s, "start": span.start_local,
                                   "end": span.end_local, "free": free})
-            elif resource.kind in RANGE_KINDS:
+            elif resource["kind"] in RANGE_KINDS:
                 if slot is not None and slot != Slot.RANGE:
                     continue
                 day_busy = [(local_time_of(a, tz, on), local_time_of(b, tz, on)) for a, b in taken
@@ -229,9 +231,7 @@ def availability_for_centre(
                     slots.append({"date": on, "slot": Slot.RANGE, "start": a, "end": b,
                                   "free": True})
         out_resources.append({
-            "id": resource.pk, "name": resource.name, "kind": resource.kind,
-            "capacity": resource.capacity, "equipment": resource.equipment or [],
-            "slots": slots,
+            **resource, "equipment": resource["equipment"] or [], "slots": slots,
             "free_count": sum(1 for s in slots if s["free"]),
         })
     return {"centre_id": centre.pk, "timezone": tz, "date_from": days[0], "date_to": days[-1],

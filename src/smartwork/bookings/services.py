@@ -31,6 +31,7 @@ from smartwork.bookings.choices import (
     SeriesKind,
     Slot,
 )
+from smartwork.bookings.locks import sqlite_writer_queue
 from smartwork.bookings.models import Booking, BookingSeries, CalendarFeed, new_feed_token
 from smartwork.bookings.rules import (
     calendars_for,
@@ -150,7 +151,10 @@ def _lock_resource(resource_id: int) -> None:
     IMMEDIATE transaction already holds the database's write lock). Without it two
     partly overlapping inserts can deadlock inside the exclusion constraint check."""
     if connection.features.has_select_for_update:
-        list(Resource.objects.select_for_update().filter(pk=resource_id).values_list("pk"))
+        # No ordering (Resource's default orders by centre, a join) and `of=self`: lock
+        # the resource row only, never the centre row every booking's FK check shares.
+        list(Resource.objects.select_for_update(of=("self",), no_key=True).filter(pk=resource_id)
+             .order_by().values_list("pk"))
 
 
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
@@ -220,7 +224,7 @@ def booking_create(
     if problem is not None:
         raise problem
     try:
-        with transaction.atomic():
+        with sqlite_writer_queue(), transaction.atomic():
             booking = _insert(p=p, actor=actor, span=span, payment_method=payment_method,
                               note=note, series=None)
             if notify:
@@ -297,7 +301,7 @@ def series_create(
 
     if skipped and conflict_policy == ConflictPolicy.ALL_OR_NOTHING:
         raise refuse(skipped)
-    with transaction.atomic():
+    with sqlite_writer_queue(), transaction.atomic():
         series = BookingSeries.objects.create(
             member=p.member, booked_by=actor, resource=p.resource, centre=p.centre, kind=kind,
             slot=slot, start_time=start_time if slot == Slot.RANGE else None,
@@ -373,7 +377,7 @@ def booking_move(
     if problem is not None:
         raise problem
     try:
-        with transaction.atomic():
+        with sqlite_writer_queue(), transaction.atomic():
             locked = _locked(booking)
             if locked.state != BookingState.CONFIRMED:
                 raise Conflict(_("Only a confirmed booking can be changed."),
@@ -406,7 +410,7 @@ def booking_cancel(*, booking: Booking, actor: User, reason: str = "",
     now = _now(now)
     if not _may_manage(actor, booking):
         raise Forbidden(_("You may not cancel this booking."), code="forbidden")
-    with transaction.atomic():
+    with sqlite_writer_queue(), transaction.atomic():
         locked = _locked(booking)
         if locked.state == BookingState.CANCELLED:
             return locked
@@ -469,7 +473,7 @@ def booking_check_in(*, booking: Booking, actor: Any, via: str,
     else:
         raise InvalidInput(_("Unknown check-in channel."), code="invalid",
                            fields={"via": [_("Unknown.")]})
-    with transaction.atomic():
+    with sqlite_writer_queue(), transaction.atomic():
         locked = _locked(booking)
         if locked.state == BookingState.CHECKED_IN:
             return locked

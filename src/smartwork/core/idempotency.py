@@ -16,11 +16,14 @@ Use on a ninja operation (above or below the route decorator)::
 - the same key with another method, path or body: 422 `idempotency_key_reused`.
 
 A 5xx answer is not kept (the row is deleted) so that the client may retry.
+A row left *in progress* by a crashed worker is taken over after
+`STALE_AFTER`. Answers are kept `KEEP_FOR` (purged by a periodic job).
 Keys are per user; anonymous requests pass through (they are refused anyway).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -29,12 +32,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja.decorators import decorate_view
 
 from smartwork.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+STALE_AFTER = dt.timedelta(minutes=5)
+KEEP_FOR = dt.timedelta(hours=24)
 
 
 def _error(status: int, code: str, message: str, field: str = HEADER) -> HttpResponse:
@@ -99,10 +105,18 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             if existing.request_hash != fingerprint:
                 return _error(422, "idempotency_key_reused",
                               "This Idempotency-Key was used for another request.")
-            if existing.state != IdempotencyRecord.State.DONE:
+            if existing.state == IdempotencyRecord.State.DONE:
+                return _replay(existing)
+            # Taken over only if still stale under this conditional update (one winner).
+            now = timezone.now()
+            taken = IdempotencyRecord.objects.filter(
+                pk=existing.pk, state=IdempotencyRecord.State.IN_PROGRESS,
+                created_at__lt=now - STALE_AFTER,
+            ).update(created_at=now)
+            if not taken:
                 return _error(409, "idempotency_in_progress",
                               "A request with this Idempotency-Key is still being processed.")
-            return _replay(existing)
+            record = existing
         try:
             response = run(request, *args, **kwargs)
         except BaseException:
@@ -123,6 +137,23 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a ninja operation so that it honours `Idempotency-Key`."""
     return decorate_view(_guard)(view)
+
+
+def idempotency_records_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget the answers older than KEEP_FOR (a periodic job; idempotent)."""
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def _register_purge() -> None:
+    from smartwork.core import periodic
+
+    periodic.register(idempotency_records_purge, every_seconds=3600,
+                      name="core.idempotency_records_purge")
+
+
+_register_purge()
 
 
 IDEMPOTENCY_OPENAPI = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import Organisation, Team, User
@@ -117,7 +118,7 @@ def allotment_list(*, actor: User, company: Organisation,
 def company_credit_summary(*, actor: User, company: Organisation,
                            on: dt.date | None = None) -> dict[str, Any]:
     require(actor, "company.credit", company=company)
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     accounts = CreditAccount.objects.filter(company=company)
     live = accounts.filter(valid_until__gte=on)
     pool = live.filter(kind=AccountKind.POOL).aggregate(m=Sum("balance_minutes"))["m"] or 0
@@ -193,7 +194,14 @@ def company_ledger(*, actor: User, company: Organisation,
 
 def member_ledger(*, actor: User, filters: LedgerFilters) -> QuerySet[LedgerEntry]:
     """A member's own history: their uses of any credit, and their membership's entries."""
-    qs = _entries().filter(Q(member=actor) | Q(account__member=actor))
+    from smartwork.credits.choices import LedgerReason
+
+    # Their own uses of any account, and every movement of accounts that are theirs
+    # (personal allotments, membership): not the company pool's side of a transfer.
+    qs = _entries().filter(
+        Q(member=actor, reason__in=[LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND,
+                                    LedgerReason.NO_SHOW])
+        | Q(account__allotment__member=actor) | Q(account__member=actor))
     return _filtered(qs, LedgerFilters(centre=filters.centre, reason=filters.reason,
                                        date_from=filters.date_from, date_to=filters.date_to)
                      ).order_by("-created_at", "-id")
@@ -230,7 +238,7 @@ def member_credit(*, actor: User, on: dt.date | None = None) -> dict[str, Any]:
 
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden(_("Log in first."))
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     result: dict[str, Any] = {"allotments": [], "pool_minutes": 0, "pool_cap_minutes": None,
                               "pool_used_this_month": 0, "membership": None}
     company = actor.company

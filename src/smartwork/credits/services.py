@@ -81,7 +81,12 @@ def _lock(accounts: Iterable[CreditAccount | int]) -> dict[int, CreditAccount]:
     """Lock accounts in primary-key order (a stable order: no deadlock between two
     transactions locking overlapping sets) and return the fresh rows by id."""
     ids = sorted({a if isinstance(a, int) else a.pk for a in accounts})
-    rows = CreditAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    # NO KEY UPDATE (PostgreSQL): writers of a balance still queue behind each other, but
+    # inserting a row that merely refers to the account (a ledger entry's foreign key
+    # takes KEY SHARE) is not blocked, which would otherwise deadlock with a transaction
+    # that holds the referring row's lock and waits for this account.
+    rows = (CreditAccount.objects.select_for_update(no_key=True).filter(pk__in=ids)
+            .order_by("pk"))
     return {row.pk: row for row in rows}
 
 
@@ -420,13 +425,18 @@ def _return_to_pool(allotment: Allotment, accounts: dict[int, CreditAccount], *,
 
 def allotment_end(*, actor: User | None, allotment: Allotment, check: bool = True) -> Allotment:
     """Stop an allotment now; what is left returns to the company pool."""
+    return _allotment_end(actor=actor, allotment=allotment, check=check)[0]
+
+
+def _allotment_end(*, actor: User | None, allotment: Allotment,
+                   check: bool = True) -> tuple[Allotment, int]:
     if check:
         require(actor, "company.credit", company=allotment.company)
     today = _today()
     with transaction.atomic():
-        locked = Allotment.objects.select_for_update().get(pk=allotment.pk)
+        locked = Allotment.objects.select_for_update(no_key=True).get(pk=allotment.pk)
         if locked.ended_at is not None:
-            return locked
+            return locked, 0
         accounts = _lock([locked.account_id, locked.pool_id])
         returned = _return_to_pool(locked, accounts, actor=actor, note="allotment ended",
                                    today=today)
@@ -440,16 +450,15 @@ def allotment_end(*, actor: User | None, allotment: Allotment, check: bool = Tru
             current.save(update_fields=["returned_minutes", "closed_at"])
         audit_log(actor=actor, action="allotment.ended", obj=locked,
                   network_id=locked.company.network_id, data={"returned_minutes": returned})
-    return locked
+    return locked, returned
 
 
 def credit_member_left(*, actor: User | None, member: User) -> int:
-    """A leaver's personal allotments end; their unused minutes return to the company."""
+    """A leaver's personal allotments end; their unused minutes return to the company.
+    Returns the minutes returned."""
     returned = 0
-    for allotment in Allotment.objects.filter(member=member, ended_at__isnull=True):
-        before = allotment.account.balance_minutes
-        allotment_end(actor=actor, allotment=allotment, check=False)
-        returned += before
+    for allotment in Allotment.objects.filter(member=member, ended_at__isnull=True).order_by("pk"):
+        returned += _allotment_end(actor=actor, allotment=allotment, check=False)[1]
     return returned
 
 
@@ -479,7 +488,7 @@ def allotment_periods_roll(*, today: dt.date | None = None,
            .values_list("allotment_id", flat=True).distinct())
     for allotment_id in sorted(set(due)):
         with transaction.atomic():
-            allotment = Allotment.objects.select_for_update().get(pk=allotment_id)
+            allotment = Allotment.objects.select_for_update(no_key=True).get(pk=allotment_id)
             accounts = _lock([allotment.account_id, allotment.pool_id])
             pool = accounts[allotment.pool_id]
             while True:
@@ -512,6 +521,10 @@ def allotment_periods_roll(*, today: dt.date | None = None,
                 if grant > 0:
                     _transfer(pool, accounts[allotment.account_id], grant, LedgerReason.ALLOTMENT,
                               allotment=allotment, member=allotment.member, note="new period")
+                audit_log(actor=None, action="allotment.period_opened", obj=allotment,
+                          network_id=pool.network_id,
+                          data={"starts_on": next_start.isoformat(), "granted_minutes": grant,
+                                "returned_before": returned})
                 result.periods_opened += 1
                 result.minutes_granted += grant
     return result
@@ -631,7 +644,7 @@ def membership_cancel(*, actor: User, membership: Membership) -> Membership:
     if actor.pk != membership.member_id:
         require(actor, "credit.catalogue", network=membership.plan.network_id)
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if locked.state != MembershipState.ACTIVE:
             raise Conflict(_("This membership is not active."), code="not_active")
         current = locked.periods.order_by("-starts_on").first()
@@ -654,7 +667,8 @@ def membership_renew_due(*, today: dt.date | None = None,
         account__valid_until__lt=today)
     for membership_id in list(due.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            membership = Membership.objects.select_for_update(of=("self",)).select_related("plan").get(
+            membership = Membership.objects.select_for_update(
+                no_key=True, of=("self",)).select_related("plan").get(
                 pk=membership_id)
             account = _lock([membership.account_id])[membership.account_id]
             while membership.state != MembershipState.ENDED and account.valid_until < today:
@@ -670,7 +684,10 @@ def membership_renew_due(*, today: dt.date | None = None,
                               network_id=membership.plan.network_id)
                     result.memberships_ended += 1
                     break
-                _open_membership_period(membership, account, next_start)
+                period = _open_membership_period(membership, account, next_start)
+                audit_log(actor=None, action="membership.renewed", obj=membership,
+                          network_id=membership.plan.network_id,
+                          data={"period": period.pk, "starts_on": next_start.isoformat()})
                 result.memberships_renewed += 1
     return result
 
@@ -701,26 +718,29 @@ def _booking_date(booking: Any) -> dt.date:
 @dataclass
 class _Candidate:
     rank: int
-    account_id: int
+    valid_until: dt.date
+    account: CreditAccount
     allotment: Allotment | None
 
 
-def _credit_candidates(*, member: User, company: Organisation, centre: Centre, on: dt.date,
-                       policy: CompanyCreditPolicy) -> list[_Candidate]:
-    """Accounts that may pay for this booking, best first: the member's own allotments,
-    then their teams', then centre budgets, then company-wide allotments, then the pool.
-    Among equals, the credit that expires first is used first."""
+def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
+                     policy: CompanyCreditPolicy) -> list[_Candidate]:
+    """Lock, in one statement and in primary-key order, every account that may pay for
+    this booking, and return them best first: the member's own allotments, then their
+    teams', then centre budgets, then company-wide allotments, then the pool. Among
+    equals, the credit that expires first is used first."""
     networks = _networks_reachable_from(centre.network_id, on)
-    valid = Q(account__valid_from__lte=on, account__valid_until__gte=on,
-              account__network_id__in=networks)
-    team_ids = set(member.team_memberships.values_list("team_id", flat=True))
-    allotments = (Allotment.objects.filter(valid, company=company, ended_at__isnull=True,
-                                           starts_on__lte=on)
-                  .filter(Q(member=member) | Q(team_id__in=team_ids)
-                          | Q(member__isnull=True, team__isnull=True))
-                  .select_related("account").prefetch_related("centres"))
-    found: list[tuple[tuple[int, dt.date, int], _Candidate]] = []
-    for allotment in allotments:
+    allotments = {
+        a.account_id: a for a in (
+            Allotment.objects.filter(company_id=company_id, ended_at__isnull=True,
+                                     starts_on__lte=on)
+            .filter(Q(member=member)
+                    | Q(team_id__in=member.team_memberships.values("team_id"))
+                    | Q(member__isnull=True, team__isnull=True))
+            .prefetch_related("centres"))
+    }
+    usable = {}
+    for account_id, allotment in allotments.items():
         centre_ids = {c.pk for c in allotment.centres.all()}
         if centre_ids and centre.pk not in centre_ids:
             continue
@@ -730,22 +750,26 @@ def _credit_candidates(*, member: User, company: Organisation, centre: Centre, o
             rank = 1
         else:
             rank = 2 if centre_ids else 3
-        found.append(((rank, allotment.account.valid_until, allotment.account_id),
-                       _Candidate(rank, allotment.account_id, allotment)))
+        usable[account_id] = (rank, allotment)
+    wanted = Q(pk__in=list(usable))
     if policy.pool_open_to_staff:
-        pools = CreditAccount.objects.filter(
-            kind=AccountKind.POOL, company=company, valid_from__lte=on, valid_until__gte=on,
-            network_id__in=networks)
-        for pool in pools:
-            found.append(((4, pool.valid_until, pool.pk), _Candidate(4, pool.pk, None)))
-    found.sort(key=lambda pair: pair[0])
-    return [candidate for _key, candidate in found]
+        wanted |= Q(kind=AccountKind.POOL, company_id=company_id)
+    rows = (CreditAccount.objects.select_for_update(no_key=True)
+            .filter(wanted, valid_from__lte=on, valid_until__gte=on, network_id__in=networks)
+            .order_by("pk"))
+    found = []
+    for account in rows:
+        rank, allotment = usable.get(account.pk, (4, None))
+        found.append(_Candidate(rank, account.valid_until, account, allotment))
+    found.sort(key=lambda c: (c.rank, c.valid_until, c.account.pk))
+    return found
 
 
-def _pool_used_in_month(*, member: User, company: Organisation, on: dt.date) -> int:
+def _pool_used_in_month(*, member: User, company: Organisation | int, on: dt.date) -> int:
     first = on.replace(day=1)
+    company_id = company if isinstance(company, int) else company.pk
     used = LedgerEntry.objects.filter(
-        account__kind=AccountKind.POOL, account__company=company, member=member,
+        account__kind=AccountKind.POOL, account__company_id=company_id, member=member,
         reason__in=[LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND],
         service_date__gte=first, service_date__lte=month_end(on),
     ).aggregate(m=Sum("amount_minutes"))["m"] or 0
@@ -761,7 +785,7 @@ def _alliance_between(a: int, b: int, on: dt.date) -> Alliance | None:
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("pk").first())
 
 
-def _record_roaming(*, entry: LedgerEntry, booking: Any, company: Organisation,
+def _record_roaming(*, entry: LedgerEntry, booking: Any, company_id: int,
                     on: dt.date, account: CreditAccount) -> RoamingUsage | None:
     if account.network_id == booking.centre.network_id:
         return None
@@ -770,7 +794,7 @@ def _record_roaming(*, entry: LedgerEntry, booking: Any, company: Organisation,
         raise Conflict(_("No alliance lets this credit be used here."), code="no_alliance")
     minutes = -entry.amount_minutes
     return RoamingUsage.objects.create(
-        booking=booking, ledger_entry=entry, member=booking.member, company=company,
+        booking=booking, ledger_entry=entry, member=booking.member, company_id=company_id,
         centre=booking.centre, home_network_id=account.network_id,
         host_network_id=booking.centre.network_id, alliance=alliance, minutes=minutes,
         hour_rate=alliance.clearing_hour_rate,
@@ -779,22 +803,28 @@ def _record_roaming(*, entry: LedgerEntry, booking: Any, company: Organisation,
     )
 
 
-def _take_company_credit(*, booking: Any, actor: Any, company: Organisation, minutes: int,
-                         on: dt.date, policy: CompanyCreditPolicy) -> bool:
+def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: int,
+                         on: dt.date, policy: CompanyCreditPolicy) -> str:
+    """'taken'; 'short' when the company has credit but none that can pay; 'none' when
+    the company has never bought any."""
     member = booking.member
-    candidates = _credit_candidates(member=member, company=company, centre=booking.centre, on=on,
-                                    policy=policy)
+    candidates = _lock_candidates(member=member, company_id=company_id, centre=booking.centre,
+                                  on=on, policy=policy)
     if not candidates:
-        return False
-    accounts = _lock(c.account_id for c in candidates)
+        if not CreditAccount.objects.filter(kind=AccountKind.POOL,
+                                            company_id=company_id).exists():
+            return "none"
+        _check_policy(policy=policy, booking=booking)
+        return "short"
+    _check_policy(policy=policy, booking=booking)
     pool_room: int | None = None
     for candidate in candidates:
-        account = accounts[candidate.account_id]
+        account = candidate.account
         if account.balance_minutes < minutes:
             continue
         if candidate.allotment is None and policy.pool_cap_minutes_per_month is not None:
             if pool_room is None:
-                used = _pool_used_in_month(member=member, company=company, on=on)
+                used = _pool_used_in_month(member=member, company=company_id, on=on)
                 pool_room = policy.pool_cap_minutes_per_month - used
             if pool_room < minutes:
                 continue
@@ -802,9 +832,10 @@ def _take_company_credit(*, booking: Any, actor: Any, company: Organisation, min
                       centre=booking.centre, allotment=candidate.allotment, service_date=on,
                       actor=actor if getattr(actor, "pk", None) else None,
                       purchase_id=account.purchase_id)
-        _record_roaming(entry=entry, booking=booking, company=company, on=on, account=account)
-        return True
-    return False
+        _record_roaming(entry=entry, booking=booking, company_id=company_id, on=on,
+                        account=account)
+        return "taken"
+    return "short"
 
 
 def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
@@ -839,24 +870,23 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     on = _booking_date(booking)
     minutes = booking_cost_minutes(booking=booking)
     bill_to = PaygBillTo.MEMBER
-    company = member.company if member.company_id else None
-    if company is not None and CreditAccount.objects.filter(
-            kind=AccountKind.POOL, company=company).exists():
-        policy = credit_policy_get_or_default(company=company)
-        _check_policy(policy=policy, booking=booking)
-        if _take_company_credit(booking=booking, actor=actor, company=company, minutes=minutes,
-                                on=on, policy=policy):
+    company_id = member.company_id
+    if company_id is not None:
+        policy = (CompanyCreditPolicy.objects.filter(company_id=company_id).first()
+                  or CompanyCreditPolicy(company_id=company_id))
+        taken = _take_company_credit(booking=booking, actor=actor, company_id=company_id,
+                                     minutes=minutes, on=on, policy=policy)
+        if taken == "taken":
             _mark(booking, PaymentMethod.CREDIT, minutes)
             return PaymentMethod.CREDIT
-        if not policy.allow_overage:
+        if taken == "short" and not policy.allow_overage:
             raise Conflict(
                 _("Not enough company credit for this booking (%(minutes)s min needed).")
                 % {"minutes": minutes}, code="insufficient_credit",
                 data={"wanted_minutes": minutes},
             )
-        bill_to = PaygBillTo.COMPANY
-    elif company is not None and credit_policy_get_or_default(company=company).allow_overage:
-        bill_to = PaygBillTo.COMPANY
+        if policy.allow_overage:
+            bill_to = PaygBillTo.COMPANY
     if bill_to == PaygBillTo.MEMBER and _take_membership(booking=booking, actor=actor,
                                                          minutes=minutes, on=on):
         _mark(booking, PaymentMethod.MEMBERSHIP, minutes)
@@ -870,7 +900,8 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     if price_net is not None:
         PaygCharge.objects.create(
             booking=booking, member=member, bill_to=bill_to,
-            company=company if bill_to == PaygBillTo.COMPANY else None, centre=booking.centre,
+            company_id=company_id if bill_to == PaygBillTo.COMPANY else None,
+            centre=booking.centre,
             price_net=price_net, vat_rate=vat_rate or Decimal("0.00"), service_date=on,
         )
     return PaymentMethod.PAYG

@@ -54,6 +54,7 @@ import importlib.util
 import json
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -188,7 +189,7 @@ class _Builder:
         return network, staff
 
     def centre(self, *, actor: User, network: Network, spec: dict[str, Any],
-               services: list[str], sector: str) -> Centre:
+               services: Sequence[str], sector: str) -> Centre:
         operator = self.organisation(
             actor=actor, legal_name=spec["operator"], kind=OrganisationKind.CENTRE_OPERATOR,
             sector=sector, city=spec["town"], postcode=spec["postcode"], street=spec["street"],
@@ -198,7 +199,7 @@ class _Builder:
             actor=actor, network=network, operator=operator, name=spec["name"],
             street=spec["street"], postcode=spec["postcode"], city=spec["town"],
             address_is_demo=True, lat=Decimal(str(spec["lat"])), lon=Decimal(str(spec["lon"])),
-            services=services, email=f"{slug_part}@{DEMO_DOMAIN}",
+            services=list(services), email=f"{slug_part}@{DEMO_DOMAIN}",
             phone=spec.get("phone", ""),
             description=spec.get("description", ""),
         )
@@ -573,8 +574,8 @@ def demo_logins() -> list[Login]:
     for assignment in RoleAssignment.objects.select_related(
         "network", "centre", "organisation"
     ).filter(user__in=users.values()).order_by("id"):
-        scope = assignment.network or assignment.centre or assignment.organisation
-        scopes.setdefault(assignment.user_id, []).append(str(scope))
+        target = assignment.network or assignment.centre or assignment.organisation
+        scopes.setdefault(assignment.user_id, []).append(str(target))
     logins = []
     for role, email in wanted:
         user = users.get(email)

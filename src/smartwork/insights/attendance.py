@@ -2,13 +2,16 @@
 sessions, overlaps of one member merged so that each minute counts once.
 
 The heavy lifting is one SQL statement (window functions, the same text on
-PostgreSQL and SQLite): it merges each member's intervals into islands, then
-aggregates them by centre, team, company, ISO week, month, member and
-time-of-week. Conventions (docs/insights.md):
+PostgreSQL and SQLite): one window pass over each member's intervals sorted
+by start keeps the running end of what is already covered, so each interval
+adds only its uncovered part; those parts are then aggregated by centre,
+team, company, ISO week, month, member and time-of-week. Conventions (docs/insights.md):
 - a booking counts from max(start, check-in time) to its end; a WiFi session
   from its start to its end (or now, while open); all clipped to the period;
-- a merged island is attributed to the centre of its earliest interval and
-  to the local day (week, month) on which it starts;
+- each interval adds only the time not already covered by the member's
+  earlier intervals (sorted by start); that added segment belongs to the
+  interval's centre and to the local day (week, month) on which it starts;
+  a visit is an island of overlapping intervals, counted where it starts;
 - a member in several teams counts in each of them.
 """
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from smartwork.insights import sql
@@ -114,49 +117,60 @@ ordered AS (
                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
   FROM cl WHERE e > s
 ),
-flagged AS (
-  SELECT m, c, co, s, e, CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END AS first
-  FROM ordered
-),
-numbered AS (
-  SELECT m, c, co, s, e, first,
-         SUM(first) OVER (PARTITION BY m ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS isl
-  FROM flagged
-),
-islands AS (
-  SELECT m, MAX(co) AS co, MAX(CASE WHEN first = 1 THEN c END) AS c, MIN(s) AS s, MAX(e) AS e
-  FROM numbered GROUP BY m, isl
+seg AS (
+  SELECT m, c, co,
+         CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END AS first,
+         {sql.greatest('s', 'COALESCE(prev_end, s)')} AS s,
+         e
+  FROM ordered WHERE prev_end IS NULL OR e > prev_end
 ),
 loc AS (
-  SELECT m, co, c, s, e, e - s AS dur, {local_day} AS d,
+  SELECT m, co, c, first, e - s AS dur, {local_day} AS d,
          ((s + {off_s} + {MONDAY_SHIFT_S}) %% {WEEK_S}) / 60 AS wm,
          (e - s) / 60 AS dm
-  FROM islands
+  FROM seg
 ),
 lw AS (
-  SELECT m, co, c, dur, d, wm, dm, (d + 3) / 7 AS wk, {month_case} AS mo FROM loc
-)
-SELECT 'total', 0, SUM(dur), COUNT(DISTINCT m), COUNT(*) FROM lw
-UNION ALL SELECT 'centre', c, SUM(dur), COUNT(DISTINCT m), COUNT(*) FROM lw GROUP BY c
-UNION ALL SELECT 'company', co, SUM(dur), COUNT(DISTINCT m), COUNT(*) FROM lw GROUP BY co
-UNION ALL SELECT 'week', wk, SUM(dur), COUNT(DISTINCT m), COUNT(*) FROM lw GROUP BY wk
-UNION ALL SELECT 'month', mo, SUM(dur), COUNT(DISTINCT m), COUNT(*) FROM lw GROUP BY mo
-UNION ALL SELECT 'team', tm.team_id, SUM(dur), COUNT(DISTINCT lw.m), COUNT(*)
-  FROM lw LEFT JOIN accounts_teammembership tm ON tm.user_id = lw.m GROUP BY tm.team_id
+  SELECT m, co, c, first, dur, d, wm, dm, (d + 3) / 7 AS wk, {month_case} AS mo FROM loc
+),
+pm AS (SELECT m, MAX(co) AS co, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m),
+md AS (SELECT m, d FROM lw GROUP BY m, d),
+mc AS (SELECT m, c, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, c),
+mw AS (SELECT m, wk, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, wk),
+mm AS (SELECT m, mo, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, mo)
+SELECT 'total', 0, SUM(secs), COUNT(*), SUM(n) FROM pm
+UNION ALL SELECT 'centre', c, SUM(secs), COUNT(*), SUM(n) FROM mc GROUP BY c
+UNION ALL SELECT 'company', co, SUM(secs), COUNT(*), SUM(n) FROM pm GROUP BY co
+UNION ALL SELECT 'week', wk, SUM(secs), COUNT(*), SUM(n) FROM mw GROUP BY wk
+UNION ALL SELECT 'month', mo, SUM(secs), COUNT(*), SUM(n) FROM mm GROUP BY mo
+UNION ALL SELECT 'team', tm.team_id, SUM(secs), COUNT(*), SUM(n)
+  FROM pm LEFT JOIN accounts_teammembership tm ON tm.user_id = pm.m GROUP BY tm.team_id
 UNION ALL SELECT 'wm_start', wm, 0, 0, COUNT(*) FROM lw GROUP BY wm
 UNION ALL SELECT 'wm_end', wm + dm, 0, 0, COUNT(*) FROM lw GROUP BY wm + dm
-UNION ALL SELECT 'person_days', 0, 0, 0, COUNT(*) FROM (SELECT DISTINCT m, d FROM lw) pd
-{"UNION ALL SELECT 'member', m, SUM(dur), COUNT(DISTINCT d), COUNT(*) FROM lw GROUP BY m"
- if with_members else ""}
-{"UNION ALL SELECT 'member_centre', m * 1000000 + c, SUM(dur), COUNT(DISTINCT d), COUNT(*) FROM lw GROUP BY m, c"
- if with_members else ""}
+UNION ALL SELECT 'person_days', 0, 0, 0, COUNT(*) FROM md
+{"""UNION ALL SELECT 'member', pm.m, pm.secs, dd.days, pm.n FROM pm
+  JOIN (SELECT m, COUNT(*) AS days FROM md GROUP BY m) dd ON dd.m = pm.m
+UNION ALL SELECT 'member_centre', mc.m * 1000000 + mc.c, mc.secs, cd.days, mc.n FROM mc
+  JOIN (SELECT m, c, COUNT(*) AS days FROM (SELECT m, c, d FROM lw GROUP BY m, c, d) x
+        GROUP BY m, c) cd ON cd.m = mc.m AND cd.c = mc.c""" if with_members else ""}
 """  # noqa: S608 -- only integers and fixed identifiers are interpolated
     s_db, e_db = sql.db_datetime(start), sql.db_datetime(end)
     params = [scope.id, e_db, s_db, scope.id, e_db, s_db]
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
+    rows = _run(query, params)
     return _assemble(rows, period, month_labels)
+
+
+def _run(query: str, params: list[Any]) -> list[tuple]:
+    if not sql.is_postgres():
+        # Not in a transaction: SQLite's are IMMEDIATE here and would take the write lock.
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Sorts and hashes of a year of presence fit in memory: no spill to disk.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute(query, params)
+        return cursor.fetchall()
 
 
 def _assemble(rows: list[tuple], period: Period, month_labels: list[str]) -> Presence:
@@ -169,15 +183,15 @@ def _assemble(rows: list[tuple], period: Period, month_labels: list[str]) -> Pre
         secs, people, count = int(secs or 0), int(people or 0), int(count or 0)
         if kind == "total":
             out.total_seconds, out.people, out.visits = secs, people, count
-        elif kind == "centre" and count:
+        elif kind == "centre" and (secs or count):
             out.by_centre.append({"id": key, "seconds": secs, "people": people, "visits": count})
-        elif kind == "company" and count:
+        elif kind == "company" and (secs or count):
             out.by_company.append({"id": key, "seconds": secs, "people": people, "visits": count})
-        elif kind == "team" and count:
+        elif kind == "team" and (secs or count):
             out.by_team.append({"id": key, "seconds": secs, "people": people, "visits": count})
-        elif kind == "week" and count:
+        elif kind == "week" and (secs or count):
             weeks[int(key)] = (secs, people, count)
-        elif kind == "month" and count:
+        elif kind == "month" and (secs or count):
             months[int(key)] = (secs, people, count)
         elif kind == "wm_start":
             starts[min(int(key), len(starts) - 1)] += count

@@ -76,7 +76,8 @@ def line_chart(*, title: str, desc: str, labels: Sequence[str],
                      f'{escape(str(labels[i]))}</text>')
     for k, (name, vals) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
-        segments, current = [], []
+        segments: list[list[tuple[float, float]]] = []
+        current: list[tuple[float, float]] = []
         for i, v in enumerate(vals):
             if v is None:
                 if current:

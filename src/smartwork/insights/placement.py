@@ -39,8 +39,12 @@ from smartwork.insights.towns import Town, load_towns, require_on_map
 
 STALE = 25
 MAX_ITER = 600
+BIG = 1e12
 # demand towns x candidates kept above which the exact model is not attempted
 MAX_MIP_CELLS = 30000
+# Python builds about this many (demand town x candidate) cells of the model per
+# second; a model that could not even be built in the time left is not tried.
+BUILD_CELLS_PER_S = 15000
 EXACT = "exact"
 GREEDY = "greedy"
 
@@ -75,7 +79,7 @@ class PlacementResult:
     after_km: float
     saving_km: float | None
     saving_pct: float | None
-    bound_km: float
+    bound_km: float | None
     gap: float | None
     seconds: float
     detour_factor: float
@@ -167,11 +171,15 @@ def solve(*, homes: Sequence[tuple[float, float]], existing: Sequence[tuple[floa
     limit = time_limit_s if time_limit_s is not None else conf.placement_time_limit_s()
     notes: list[str] = []
     greedy_idx, greedy_cost = _greedy(dist, base, weights, k)
-    lagr_bound, keep = _lagrangian(dist, base, weights, k, greedy_cost, limit / 4)
+    lagr_bound, keep, lagr_set, _lagr_cost = _lagrangian(dist, base, weights, k, greedy_cost,
+                                                          limit / 4)
+    if lagr_set is not None:
+        polished, polished_cost = _local_search(lagr_set, dist, base, weights)
+        if polished_cost < greedy_cost:
+            greedy_idx, greedy_cost = polished, polished_cost
     outcome = None
     if method == EXACT:
-        remaining = max(0.5, limit - (time.perf_counter() - started))
-        outcome = _solve_mip(dist, base, weights, k, capacity, remaining,
+        outcome = _solve_mip(dist, base, weights, k, capacity, started + limit,
                              keep if capacity is None else np.ones(len(candidates), bool),
                              greedy_idx if capacity is None else None)
         if outcome is None:
@@ -188,16 +196,19 @@ def solve(*, homes: Sequence[tuple[float, float]], existing: Sequence[tuple[floa
         bound = max(bound, lagr_bound)
     today = float((weights * base).sum()) if existing else None
     chosen = _describe(open_idx, dist, base, weights, candidates)
+    method_used = GREEDY if status == "greedy" else EXACT
     gap = None
     if bound is not None:
         gap = 0.0 if after <= 1e-9 else max(0.0, (after - bound) / after)
+        if status == "greedy" and gap <= 1e-9:
+            status = "optimal"  # the heuristic's answer meets the proven bound
     return PlacementResult(
-        k=k, method=GREEDY if status == "greedy" else EXACT, status=status, chosen=chosen,
+        k=k, method=method_used, status=status, chosen=chosen,
         homes=len(home_arr), demand_towns=len(demand_pts), candidates=len(candidates),
         existing_centres=len(existing), today_km=_r(today), after_km=_r(after) or 0.0,
         saving_km=_r(today - after) if today is not None else None,
         saving_pct=round(100 * (today - after) / today, 2) if today else None,
-        bound_km=_r(bound) if bound is not None else 0.0, gap=gap,
+        bound_km=_r(bound), gap=gap,
         seconds=round(time.perf_counter() - started, 3), detour_factor=detour, notes=notes,
     )
 
@@ -233,12 +244,15 @@ def _describe(open_idx: Sequence[int], dist: np.ndarray, base: np.ndarray, weigh
 # --- lower bound and reduction ----------------------------------------------------
 
 
-def _lagrangian(dist, base, weights, k, upper, budget_s) -> tuple[float, np.ndarray]:
+def _lagrangian(dist, base, weights, k, upper, budget_s
+                ) -> tuple[float, np.ndarray, list[int] | None, float]:
     """Lagrangian bound of the p-median (assignment constraints relaxed,
     subgradient steps) and the candidates that may still belong to a solution
     better than `upper`: forcing candidate j open gives a bound L_j; when
     L_j > upper, no better solution opens j (reduced-cost fixing, Beasley 1993).
-    Returns (best bound, mask of candidates kept)."""
+    The sites the relaxation opens at each step are also tried as solutions
+    (a Lagrangian heuristic): the best is returned and tightens `upper`.
+    Returns (best bound, mask of candidates kept, best sites seen, their cost)."""
     m = dist.shape[1]
     cost = weights[:, None] * dist
     exist = weights * base  # inf where there is no existing centre
@@ -249,18 +263,23 @@ def _lagrangian(dist, base, weights, k, upper, budget_s) -> tuple[float, np.ndar
     mu = 2.0
     stale = 0
     deadline = time.perf_counter() + budget_s
+    best_set: list[int] | None = None
+    best_cost = upper
+    best_rho = None
     for _step in range(MAX_ITER):
         red = np.minimum(0.0, cost - lam[:, None])
         rho = red.sum(axis=0)
         order = np.argpartition(rho, k - 1)[:k] if k < m else np.arange(m)
         fixed = np.where(has_exist, np.minimum(0.0, exist - lam), 0.0).sum()
         value = lam.sum() + fixed + rho[order].sum()
+        trial = _cost(list(order), dist, base, weights)
+        if trial < best_cost - 1e-9 * max(1.0, best_cost):
+            best_set, best_cost = [int(j) for j in order], trial
+            upper = min(upper, trial)
         if value > best + 1e-9 * abs(best if math.isfinite(best) else 1):
             best, stale = value, 0
             if k < m:
-                kth = rho[order].max()
-                keep = (value - kth + rho) <= upper * (1 + 1e-9) + 1e-9
-                keep[order] = True
+                best_rho = (value, rho, rho[order].max(), order)
         else:
             stale += 1
             if stale >= STALE:
@@ -274,7 +293,12 @@ def _lagrangian(dist, base, weights, k, upper, budget_s) -> tuple[float, np.ndar
         if norm == 0:
             break
         lam = lam + mu * (upper - value) / norm * grad
-    return float(best), keep
+    if best_rho is not None:
+        # The reduction again, against the final (possibly better) upper bound.
+        value, rho, kth, order = best_rho
+        keep = (value - kth + rho) <= upper * (1 + 1e-9) + 1e-9
+        keep[order] = True
+    return float(best), keep, best_set, best_cost
 
 
 # --- exact ----------------------------------------------------------------------
@@ -290,25 +314,31 @@ def _solver(name: str, limit: float):
     return solver
 
 
-def _solve_mip(dist, base, weights, k, capacity, limit, keep, hint):
+def _solve_mip(dist, base, weights, k, capacity, deadline, keep, hint):
     """SCIP on the candidates that survived the reduction; None on failure."""
     from ortools.linear_solver import pywraplp
 
     cols = np.nonzero(keep)[0]
     if len(cols) < k:
         cols = np.arange(dist.shape[1])
-    if dist.shape[0] * len(cols) > MAX_MIP_CELLS:
+    cells = dist.shape[0] * len(cols)
+    if cells > MAX_MIP_CELLS or cells / BUILD_CELLS_PER_S > deadline - time.perf_counter():
         # SCIP's LP alone would not finish within the limit on a model this
         # size: answer with the heuristic and its Lagrangian gap instead.
         return None
     sub = dist[:, cols]
     if capacity is None:
-        built = _radius_model(sub, base, weights, k, limit)
+        built = _radius_model(sub, base, weights, k, 1.0)
     else:
-        built = _assignment_model(sub, base, weights, k, capacity, limit)
+        built = _assignment_model(sub, base, weights, k, capacity, 1.0)
     if built is None:
         return None
     solver, y = built
+    left = deadline - time.perf_counter()
+    if left < 0.05:
+        return None
+    # The time limit counts from here: building the model has used part of it.
+    solver.SetTimeLimit(max(1, int(left * 1000)))
     if hint is not None:
         pos = {int(j): p for p, j in enumerate(cols)}
         solver.SetHint(y, [1.0 if int(cols[p]) in set(hint) else 0.0 for p in range(len(cols))])
@@ -405,9 +435,7 @@ def _assignment_model(dist, base, weights, k, capacity, limit):
 
 def _greedy(dist, base, weights, k) -> tuple[list[int], float]:
     """Add the best site k times, then swap one site at a time while it helps."""
-    big = 1e12
-    base_big = np.where(np.isinf(base), big, base)
-    current = base_big.copy()
+    current = np.where(np.isinf(base), BIG, base)
     open_idx: list[int] = []
     for _pick in range(k):
         costs = (weights[:, None] * np.minimum(current[:, None], dist)).sum(axis=0)
@@ -415,7 +443,18 @@ def _greedy(dist, base, weights, k) -> tuple[list[int], float]:
         j = int(np.argmin(costs))
         open_idx.append(j)
         current = np.minimum(current, dist[:, j])
-    best = float((weights * current).sum())
+    return _local_search(open_idx, dist, base, weights)
+
+
+def _cost(open_idx, dist, base, weights) -> float:
+    return float((weights * _assign(open_idx, dist, base)).sum())
+
+
+def _local_search(open_idx, dist, base, weights) -> tuple[list[int], float]:
+    """Swap one open site for the best closed one while the total falls."""
+    open_idx = list(open_idx)
+    base_big = np.where(np.isinf(base), BIG, base)
+    best = float((weights * np.minimum(base_big, dist[:, open_idx].min(axis=1))).sum())
     for _round in range(20):
         improved = False
         for pos in range(len(open_idx)):
@@ -430,4 +469,4 @@ def _greedy(dist, base, weights, k) -> tuple[list[int], float]:
                 improved = True
         if not improved:
             break
-    return open_idx, float((weights * _assign(open_idx, dist, base)).sum())
+    return open_idx, _cost(open_idx, dist, base, weights)

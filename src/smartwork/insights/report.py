@@ -31,12 +31,14 @@ def commute_charts(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def commute_html(data: dict[str, Any]) -> str:
+    svg = {k: mark_safe(v) for k, v in commute_charts(data).items()}  # noqa: S308 -- built by charts with escaping
+    return render_to_string("insights/commute_report.html", {
+        "data": data, "charts": svg, "generated_at": timezone.localtime(),
+    })
+
+
 def commute_pdf(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    svg = {k: mark_safe(v) for k, v in commute_charts(data).items()}  # noqa: S308 -- built by charts with escaping
-    html = render_to_string("insights/commute_report.html", {
-        "data": data, "charts": svg, "generated_at": timezone.localtime(),
-        "used_factors": [f for f in data.get("factors", []) if f.get("used")],
-    })
-    return HTML(string=html).write_pdf()
+    return HTML(string=commute_html(data)).write_pdf()

@@ -52,7 +52,7 @@ def network_get(network_id: int) -> Network:
     return network
 
 
-def resolve_scope(*, actor: User, action_kind: str, company_id: int | None = None,
+def resolve_scope(*, actor: User, company_id: int | None = None,
                   centre_id: int | None = None, network_id: int | None = None
                   ) -> tuple[Scope, Any]:
     """One of company / centre / network, checked against the actor's role."""
@@ -160,7 +160,7 @@ def attendance_build(*, scope: Scope, period: Period, aggregate_only: bool = Tru
 def attendance_report(*, actor: User, period: Period, company_id: int | None = None,
                       centre_id: int | None = None, network_id: int | None = None
                       ) -> dict[str, Any]:
-    scope, _target = resolve_scope(actor=actor, action_kind="attendance", company_id=company_id,
+    scope, _target = resolve_scope(actor=actor, company_id=company_id,
                                    centre_id=centre_id, network_id=network_id)
     return attendance_build(scope=scope, period=period, aggregate_only=True)
 
@@ -185,7 +185,7 @@ def occupancy_report(*, actor: User, period: Period, centre_id: int | None = Non
     if centre_id is None and network_id is None:
         raise InvalidInput(_("Give a centre or a network."), code="scope_required",
                            fields={"scope": [_("Give a centre or a network.")]})
-    scope, target = resolve_scope(actor=actor, action_kind="occupancy", centre_id=centre_id,
+    scope, target = resolve_scope(actor=actor, centre_id=centre_id,
                                   network_id=network_id)
     centres = [target] if scope.kind == "centre" else list(
         Centre.objects.filter(network=target).order_by("name"))
@@ -212,9 +212,14 @@ def commute_inputs(*, members: list[User], period: Period) -> list[Any]:
     ids = [m.pk for m in members]
     used: dict[int, list[dict[str, Any]]] = defaultdict(list)
     days: dict[int, float] = defaultdict(float)
+    if len(ids) == 1:
+        scopes = [Scope("member", ids[0])]
+    else:
+        scopes = [Scope("company", c) for c in sorted({m.company_id for m in members
+                                                       if m.company_id})]
     if ids:
-        for company_id in {m.company_id for m in members if m.company_id}:
-            p = presence(scope=Scope("company", company_id), period=period, with_members=True)
+        for scope in scopes:
+            p = presence(scope=scope, period=period, with_members=True)
             for row in p.by_member:
                 if row.get("kind") == "centre":
                     used[row["id"]].append(row)
@@ -304,7 +309,7 @@ def commute_study(*, actor: User, period: Period, company_id: int | None = None,
     if company_id is None and network_id is None:
         raise InvalidInput(_("Give a company or a network."), code="scope_required",
                            fields={"scope": [_("Give a company or a network.")]})
-    scope, target = resolve_scope(actor=actor, action_kind="commute", company_id=company_id,
+    scope, target = resolve_scope(actor=actor, company_id=company_id,
                                   network_id=network_id)
     qs = User.objects.filter(is_active=True).select_related("company")
     if scope.kind == "company":
@@ -343,6 +348,9 @@ def placement_run(*, actor: User, network_id: int, k: int, company_id: int | Non
     if company_id is not None:
         company = company_get(company_id)
         require(actor, "company.reports", company=company)
+        if company.network_id != network.pk:
+            why = _("This company buys from another network.")
+            raise InvalidInput(why, fields={"company_id": [why]})
         homes_qs = User.objects.filter(company=company)
     else:
         require(actor, "network.reports", network=network)
@@ -350,7 +358,7 @@ def placement_run(*, actor: User, network_id: int, k: int, company_id: int | Non
     if method not in ("exact", "greedy"):
         raise InvalidInput(_("Method is 'exact' or 'greedy'."),
                            fields={"method": [_("Use 'exact' or 'greedy'.")]})
-    homes = [(float(a), float(b)) for a, b in homes_qs.filter(
+    homes = [(float(str(a)), float(str(b))) for a, b in homes_qs.filter(
         is_active=True, home_lat__isnull=False, home_lon__isnull=False
     ).values_list("home_lat", "home_lon")]
     if candidates is None:

@@ -337,3 +337,117 @@ class WalkInForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=date_input())
+
+
+# --- Credit ---------------------------------------------------------------------
+
+
+class LedgerFilterForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Kind"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    member = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False,
+                                    empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, reasons: Any, people: Any = None, teams: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", _("All")), *reasons]
+        if people is None:
+            del self.fields["member"]
+        else:
+            self.fields["member"].choices = [("", _("Everyone")), *people]
+        if teams is None:
+            del self.fields["team"]
+        else:
+            self.fields["team"].choices = [("", _("All teams")), *teams]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    as_admin = forms.BooleanField(label=_("Also a company admin"), required=False)
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "—"), *teams]
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"),
+                           help_text=_("Columns: email, first_name, last_name, team (optional)."))
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=100)
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("Person"), coerce=int)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "—"), *people]
+
+
+class BuyCreditForm(forms.Form):
+    package = forms.TypedChoiceField(label=_("Package"), coerce=int)
+    reference = forms.CharField(label=_("Your purchase order reference"), max_length=100,
+                                required=False)
+
+    def __init__(self, *args: Any, packages: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["package"].choices = [("", "—"), *packages]
+
+
+class AllotmentForm(forms.Form):
+    hours = forms.IntegerField(label=_("Hours"), min_value=1)
+    member = forms.TypedChoiceField(label=_("For a person"), coerce=int, required=False,
+                                    empty_value=None)
+    team = forms.TypedChoiceField(label=_("Or for a team"), coerce=int, required=False,
+                                  empty_value=None)
+    period = forms.ChoiceField(label=_("How often"))
+    at_period_end = forms.ChoiceField(label=_("At the end of each period"))
+    ends_on = forms.DateField(label=_("Ends on (optional)"), required=False, widget=date_input())
+
+    def __init__(self, *args: Any, people: Any, teams: Any, periods: Any, period_ends: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "—"), *people]
+        self.fields["team"].choices = [("", "—"), *teams]
+        self.fields["period"].choices = periods
+        self.fields["at_period_end"].choices = period_ends
+
+
+class InvitationAcceptForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    password = forms.CharField(label=_("Choose a password"), required=False,
+                               widget=forms.PasswordInput(render_value=True),
+                               help_text=_("Not needed if you already have a smartwork account."))
+
+
+# --- Billing --------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(label=_("Month"), max_length=7, help_text=_("e.g. 2026-10"),
+                             widget=forms.TextInput(attrs={"pattern": r"\d{4}-\d{2}",
+                                                           "inputmode": "numeric"}))
+
+
+class PayoutForm(PeriodForm):
+    execution_date = forms.DateField(label=_("Pay on"), widget=date_input())
+
+
+class CamtForm(forms.Form):
+    file = forms.FileField(label=_("Bank statement (CAMT.053 XML)"))
+
+
+class ReportPeriodForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=30, required=False,
+                             help_text=_("2026, 2026-Q2, 2026-03 or 2026-W14"))

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from smartwork.web.views import account, bookings, centres, frontdesk, home, operator, staff
+from smartwork.web.views import (
+    account,
+    billing,
+    bookings,
+    centres,
+    company,
+    frontdesk,
+    home,
+    insights,
+    member,
+    operator,
+    staff,
+)
 
 app_name = "web"
 
@@ -29,6 +41,24 @@ urlpatterns = [
          name="booking_calendar"),
     path("bookings/feed/reset/", bookings.calendar_feed_reset, name="calendar_feed_reset"),
     path("check-in/<str:token>/", bookings.check_in, name="check_in"),
+    path("credit/", member.my_credit, name="my_credit"),
+    path("wifi/", member.my_wifi, name="my_wifi"),
+    path("wifi/password/", member.my_wifi_password, name="my_wifi_password"),
+    path("invitations/accept", company.invitation_accept, name="invitation_accept"),
+    # Company admin
+    path("company/", company.company_home, name="company_home"),
+    path("company/<int:company_id>/staff/", company.company_staff, name="company_staff"),
+    path("company/<int:company_id>/staff/<int:user_id>/deactivate/", company.staff_deactivate,
+         name="staff_deactivate"),
+    path("company/<int:company_id>/teams/", company.company_teams, name="company_teams"),
+    path("company/<int:company_id>/credit/", company.company_credit, name="company_credit"),
+    path("company/<int:company_id>/credit/allotments/<int:allotment_id>/end/",
+         company.allotment_end, name="allotment_end"),
+    path("company/<int:company_id>/ledger/", company.company_ledger, name="company_ledger"),
+    path("company/<int:company_id>/bookings/", company.company_bookings,
+         name="company_bookings"),
+    path("company/<int:company_id>/attendance/", insights.company_attendance,
+         name="company_attendance"),
     # Front desk
     path("desk/", frontdesk.front_desk, name="front_desk"),
     path("desk/<int:centre_id>/", frontdesk.desk_today, name="desk_today"),
@@ -51,6 +81,22 @@ urlpatterns = [
     path("staff/centres/<int:centre_id>/hours/", staff.centre_hours, name="centre_hours"),
     path("staff/centres/<int:centre_id>/closures/<int:closure_id>/remove/",
          staff.closure_remove, name="closure_remove"),
+    # Invoices and the operator's billing
+    path("invoices/", billing.invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/pdf/", billing.invoice_pdf_download, name="invoice_pdf"),
+    path("invoices/<int:invoice_id>/ubl/", billing.invoice_ubl_download, name="invoice_ubl"),
+    path("network/invoicing/", billing.invoicing, name="invoicing"),
+    path("network/invoicing/runs/<int:run_id>/", billing.invoice_run, name="invoice_run"),
+    path("network/payments/", billing.payments, name="payments"),
+    path("network/payments/<int:payment_id>/assign/", billing.payment_assign_view,
+         name="payment_assign"),
+    path("settlements/", billing.settlements, name="settlements"),
+    path("settlements/<int:settlement_id>/approve/", billing.settlement_approve_view,
+         name="settlement_approve"),
+    path("settlements/<int:settlement_id>/pdf/", billing.settlement_pdf_download,
+         name="settlement_pdf"),
+    path("network/payouts/<int:batch_id>/xml/", billing.payout_xml, name="payout_xml"),
+    path("network/clearing/", billing.clearing, name="clearing"),
     # Operator
     path("network/", operator.operator_home, name="operator_home"),
     path("network/organisations/", operator.organisations, name="organisations"),

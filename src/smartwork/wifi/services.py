@@ -61,14 +61,17 @@ def _username_candidates(member: User) -> Any:
     yield f"{base}.{member.pk}"
 
 
-def wifi_identity_rotate_password(*, member: User, actor: User) -> tuple[WifiIdentity, str]:
+def wifi_identity_rotate_password(
+    *, member: User, actor: User, password: str | None = None
+) -> tuple[WifiIdentity, str]:
     """Create the member's WiFi login, or give it a new password. The clear
-    password is returned once and never stored or logged."""
+    password is returned once and never stored or logged. `password` is for the
+    deterministic demo only; people always get a generated one."""
     if actor.pk != member.pk and not allowed(actor, "network.wifi", network=member.network_id):
         raise Forbidden(_("Only the member or their network's operator may do this."))
     if not member.is_active:
         raise InvalidInput(_("This member is deactivated."), code="member_inactive")
-    password = crypto.generate_password()
+    password = password or crypto.generate_password()
     now = timezone.now()
     with transaction.atomic():
         identity = WifiIdentity.objects.select_for_update().filter(member=member).first()
@@ -357,31 +360,45 @@ def _record_failure(identity_id: int, now: dt.datetime) -> None:
         identity.save(update_fields=["failed_attempts", "last_failed_at", "locked_until"])
 
 
-_credit_check: Any = None
+_credit_cache: dict[tuple[int, int, dt.date], tuple[float, bool]] = {}
 
 
 def _credit_selector() -> Any:
-    """The credits app's `member_has_wifi_credit(*, member, centre, on)` if it
-    exists, looked up once (a failed import is not cached by Python)."""
-    global _credit_check
-    if _credit_check is None:
-        try:
-            from smartwork.credits import selectors as credit_selectors
-
-            _credit_check = getattr(credit_selectors, "member_has_wifi_credit", False)
-        except ImportError:
-            _credit_check = False
-    return _credit_check
+    try:
+        from smartwork.credits.selectors import member_credit
+    except ImportError:  # the credits app is optional for this rule
+        return None
+    return member_credit
 
 
 def _member_has_credit(member_id: int, centre: Centre, on: dt.date) -> bool:
-    """The "open to all members with credit" rule. Uses the credits app's selector
-    when it exists; until then an active member with a right to the centre passes
-    (checked before this)."""
-    check = _credit_selector()
-    if not check:
+    """"Open to every member with credit": an allotment usable at this centre, the
+    company pool (within the monthly cap) or membership hours, with minutes left
+    (credits.selectors.member_credit). Cached a minute per member and day: the
+    selector costs several queries and a balance change may wait that long."""
+    key = (member_id, centre.pk, on)
+    now = time.monotonic()
+    hit = _credit_cache.get(key)
+    if hit is not None and now - hit[0] < 60:
+        return hit[1]
+    member_credit = _credit_selector()
+    if member_credit is None:
         return True
-    return bool(check(member=User.objects.get(pk=member_id), centre=centre, on=on))
+    member = User.objects.select_related("company").get(pk=member_id)
+    credit = member_credit(actor=member, on=on)
+    ok = any(
+        a["balance_minutes"] > 0 and (not a["centre_ids"] or centre.pk in a["centre_ids"])
+        for a in credit["allotments"]
+    )
+    cap = credit.get("pool_cap_minutes")
+    ok = ok or (credit["pool_minutes"] > 0
+                and (cap is None or credit["pool_used_this_month"] < cap))
+    membership = credit.get("membership")
+    ok = ok or bool(membership and membership["balance_minutes"] > 0)
+    if len(_credit_cache) > 50_000:
+        _credit_cache.clear()
+    _credit_cache[key] = (now, ok)
+    return ok
 
 
 def _has_booking_today(member_id: int, centre: Centre, local_day: dt.date, tz: Any) -> bool:
@@ -417,6 +434,7 @@ def clear_caches() -> None:
     from smartwork.wifi import calendar
 
     _allied_cache.clear()
+    _credit_cache.clear()
     calendar.clear_cache()
 
 
@@ -462,7 +480,8 @@ def _identity_row(username: str, now: dt.datetime) -> IdentityRow | None:
             "WHERE i.username = %s"
         )
     with connection.cursor() as cursor:
-        cursor.execute(_identity_sql, [now, username])
+        cursor.execute(_identity_sql,
+                       [connection.ops.adapt_datetimefield_value(now), username])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -527,7 +546,10 @@ def radius_authenticate(
         elif centre.network.wifi_access_rule == WifiAccessRule.BOOKING_REQUIRED:
             if not _has_booking_today(row.member_id, centre, local_day, tz):
                 reason = AuthReason.NO_BOOKING
-        elif not _member_has_credit(row.member_id, centre, local_day):
+        elif not _member_has_credit(row.member_id, centre, local_day) and not (
+            _has_booking_today(row.member_id, centre, local_day, tz)
+        ):
+            # A member who booked (and paid) here today gets on without credit.
             reason = AuthReason.NO_CREDIT
         decision.session_timeout = timeout
     if reason is not None:

@@ -245,3 +245,42 @@ class TestTeamsAndLeavers:
         for who in (manager, outsider, member):
             assert_error(api(who).post(url), 403)
         assert_error(api(company_admin).post(f"/companies/{company.pk}/staff/{outsider.pk}/deactivate"), 404)
+
+
+class TestOnboarding:
+    def payload(self, network, **extra):
+        data = {"legal_name": "Nouvelle SA", "kind": "company", "network_id": network.pk,
+                "enterprise_number": "0403.170.701", "vat_number": "BE 0403.170.701",
+                "street": "Rue Neuve 1", "postcode": "1000", "city": "Bruxelles",
+                "language": "nl"}
+        data.update(extra)
+        return data
+
+    def test_operator_onboards_a_company_with_checked_numbers(self, api, network, operator):
+        r = api(operator).post("/organisations", self.payload(network))
+        assert r.status_code == 201, r.content
+        body = r.json()
+        assert body["enterprise_number"] == "0403170701"
+        assert body["vat_number"] == "BE0403170701"
+        assert body["peppol_endpoint"] == "0208:0403170701" and body["language"] == "nl"
+
+    def test_bad_numbers_are_refused(self, api, network, operator):
+        assert_error(api(operator).post("/organisations", self.payload(
+            network, enterprise_number="0403.170.702")), 422, field="enterprise_number")
+        assert_error(api(operator).post("/organisations", self.payload(
+            network, vat_number="BE123")), 422, field="vat_number")
+
+    def test_only_the_operator_onboards(self, api, network, company_admin, manager, member):
+        for who in (company_admin, manager, member):
+            assert_error(api(who).post("/organisations", self.payload(network)), 403)
+
+
+def test_operator_deactivates_a_leaver(api, company, operator, centre, member):
+    from smartwork.credits.tests.factories import book
+
+    booking = book(member, centre)
+    r = api(operator).post(f"/companies/{company.pk}/staff/{member.pk}/deactivate")
+    assert r.status_code == 200 and r.json()["bookings_cancelled"] == 1
+    booking.refresh_from_db()
+    assert booking.state == "cancelled" and booking.cancel_reason == "left the company"
+    assert AuditEntry.objects.filter(action="staff.deactivated", actor=operator).exists()

@@ -8,7 +8,7 @@ from lxml import etree
 
 from smartwork.billing.models import Invoice, InvoiceRun
 from smartwork.billing.tests.camt import entry, statement
-from smartwork.billing.tests.factories import issued_invoice, line, period_sources
+from smartwork.billing.tests.factories import issued_invoice, period_sources
 from smartwork.billing.ubl import ubl_schema_errors
 from smartwork.billing.ubl_rules import check
 from smartwork.core import testing

@@ -4,6 +4,7 @@ and check-books balancing to the cent (and failing loudly when a cent goes missi
 
 import contextlib
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -111,9 +112,15 @@ def test_a_month_closes_and_balances_to_the_cent(network, operator, centre, mont
     xmlschema.XMLSchema(str(PAIN_XSD)).validate(batch.xml)
     assert batch.total == Decimal("33.15") + liege.payout_amount and batch.transfer_count == 2
     assert "BE68539007547034" in batch.xml and "<InstdAmt Ccy=\"EUR\">33.15</InstdAmt>" in batch.xml
-    assert settlement_pdf(namur)[:4] == b"%PDF"
+    pdf = settlement_pdf(namur)
+    assert pdf[:4] == b"%PDF"
+    if os.environ.get("SMARTWORK_KEEP_PDF"):
+        Path(os.environ["SMARTWORK_KEEP_PDF"]).write_bytes(pdf)
     call_command("check_books", "--period", use.label, "--network", network.slug)
-    assert "balanced to the cent" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "balanced to the cent" in out
+    if os.environ.get("SMARTWORK_SHOW_BOOKS"):
+        Path(os.environ["SMARTWORK_SHOW_BOOKS"]).write_text(out)
 
     # A cent goes missing from a settlement: the books say so, loudly.
     Settlement.objects.filter(pk=namur.pk).update(payout_amount=F("payout_amount") - Decimal("0.01"))

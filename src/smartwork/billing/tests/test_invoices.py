@@ -162,3 +162,37 @@ def test_credit_note_refers_and_cannot_exceed_the_invoice(network, operator, com
     with pytest.raises(InvalidInput):
         credit_note_issue(actor=operator, invoice=invoice)
     assert Invoice.objects.filter(kind="credit_note").count() == 2
+
+
+def make_superuser():
+    from smartwork.accounts.models import User
+
+    return User.objects.create_superuser("root@example.org", "x-pass-123")
+
+
+def test_admin_is_read_only_for_issued_invoices(network, operator, company, rf):
+    from django.contrib import admin as django_admin
+
+    from smartwork.billing.admin import InvoiceAdmin
+
+    issued = issued_invoice(actor=operator, network=network, customer=company)
+    draft = invoice_draft_create(actor=operator, network=network, customer_organisation=company,
+                                 lines=[line()])
+    request = rf.get("/")
+    request.user = make_superuser()
+    model_admin = InvoiceAdmin(Invoice, django_admin.site)
+    assert not model_admin.has_change_permission(request, issued)
+    assert not model_admin.has_delete_permission(request, issued)
+    assert model_admin.has_change_permission(request, draft)
+
+
+
+
+def test_remind_overdue_command(network, operator, company, capsys):
+    from django.core.management import call_command
+
+    issued_invoice(actor=operator, network=network, customer=company,
+                   issue_date=dt.date(2020, 1, 2))
+    call_command("remind_overdue")
+    assert "1 reminders sent." in capsys.readouterr().out
+    assert Invoice.objects.get().state == InvoiceState.OVERDUE

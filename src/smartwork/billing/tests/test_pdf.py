@@ -38,3 +38,30 @@ def test_pdf_in_the_customer_language(network, operator, company, centre, lang, 
 def test_money_text():
     assert money_text(Decimal("1234.5"), "fr") == "1 234,50 €"
     assert money_text(Decimal("1234.5"), "en") == "€ 1,234.50"
+
+
+def test_every_language_has_every_word():
+    from smartwork.billing.labels import LABELS
+
+    assert LABELS["fr"].keys() == LABELS["en"].keys() == LABELS["nl"].keys()
+
+
+def test_settlement_statement_in_the_centre_operator_language(network, centre):
+    import datetime as dt
+
+    from smartwork.billing.models import Settlement, SettlementLine
+    from smartwork.billing.pdf import settlement_html
+
+    centre.operator.language = "nl"
+    centre.operator.save()
+    s = Settlement.objects.create(
+        network=network, centre=centre, period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31), reference="SB-1", gross_value=Decimal("24.00"),
+        commission_rate=Decimal("15"), commission=Decimal("3.60"),
+        payout_amount=Decimal("20.40"), payee_data={"name": "Centre op", "iban": ""})
+    SettlementLine.objects.create(settlement=s, kind="credit", description="x",
+                                  quantity=Decimal(4), unit_value=Decimal("6"),
+                                  amount=Decimal("24.00"))
+    html = settlement_html(s)
+    assert "Selfbillingoverzicht" in html and "Kredieturen gebruikt" in html
+    assert "20,40 €" in html

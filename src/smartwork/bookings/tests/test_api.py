@@ -311,10 +311,42 @@ def test_idempotency_key_replays_the_first_answer(api, member, desk):
     assert conflict.status_code == 409
     assert client.post("/bookings", payload, **{"Idempotency-Key": "k-2"}).status_code == 409
     # an in-progress twin gets 409
-    IdempotencyRecord.objects.create(user=member, key="k-3", method="POST", path="/x",
-                                     request_hash="x")
-    busy = client.post("/bookings", payload, **{"Idempotency-Key": "k-3"})
-    assert busy.status_code in (409, 422)
+    import hashlib
+    import json
+
+    fingerprint = hashlib.sha256(
+        b"POST\0/api/v1/bookings\0" + json.dumps({**payload, "slot": "full_day"}).encode()
+    ).hexdigest()
+    IdempotencyRecord.objects.create(user=member, key="k-3", method="POST",
+                                     path="/api/v1/bookings", request_hash=fingerprint)
+    busy = client.post("/bookings", {**payload, "slot": "full_day"},
+                       **{"Idempotency-Key": "k-3"})
+    assert busy.status_code == 409 and error(busy) == "idempotency_in_progress"
+    assert Booking.objects.count() == 1
+    # a twin left in progress by a crashed worker is taken over after a while
+    IdempotencyRecord.objects.filter(key="k-3").update(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10))
+    taken_over = client.post("/bookings", {**payload, "slot": "full_day"},
+                             **{"Idempotency-Key": "k-3"})
+    assert taken_over.status_code == 409 and error(taken_over) == "slot_taken"
+    assert IdempotencyRecord.objects.get(key="k-3").state == "done"
+    # no key: no record, the route runs as usual
+    assert client.post("/bookings", {**payload, "slot": "afternoon"}).status_code == 201
+    assert IdempotencyRecord.objects.count() == 3
+    from smartwork.core.idempotency import idempotency_records_purge
+
+    assert idempotency_records_purge(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)) == 3
+
+
+def test_receptionist_of_another_centre_sees_nothing_here(api, member, network, desk):
+    from smartwork.accounts.choices import Role
+
+    booking_row(member=member, resource=desk, on=workday(2))
+    elsewhere = testing.make_centre(network=network)
+    stranger = testing.make_centre_staff(elsewhere, role=Role.RECEPTIONIST)
+    assert api(stranger).get("/bookings").json()["count"] == 0
+    assert api(stranger).get(f"/centres/{desk.centre_id}/arrivals").status_code == 403
+    assert api().get("/bookings").status_code == 401
 
 
 def test_openapi_documents_the_routes_with_examples(api, member):

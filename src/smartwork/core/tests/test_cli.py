@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.tasks import task
 from django.test import override_settings
 
 from smartwork.config.cli import main as cli_main
@@ -169,11 +170,36 @@ def test_demo_reset_targets_the_sqlite_files():
         assert files == []
 
 
+@pytest.fixture
+def no_exec(monkeypatch):
+    """`serve` replaces its process with granian: record the call instead."""
+    from smartwork.core.management.commands import serve
+
+    calls: list[list[str]] = []
+
+    def fake_execv(path: str, argv: list[str]) -> None:
+        calls.append(argv)
+
+    monkeypatch.setattr(serve.os, "execv", fake_execv)
+    return calls
+
+
 @pytest.mark.django_db
-def test_serve_refuses_to_start_when_a_check_fails():
+def test_serve_refuses_to_start_when_a_check_fails(no_exec):
     with override_settings(**{**PRODUCTION, "SECRET_KEY": "short"}), \
             pytest.raises(CommandError, match="check"):
         call_command("serve", "--port", "8124", stdout=io.StringIO())
+    assert no_exec == []
+
+
+@pytest.mark.django_db
+def test_serve_starts_granian_with_the_workers_asked_for(no_exec):
+    out = io.StringIO()
+    with override_settings(**PRODUCTION):
+        call_command("serve", "--port", "8124", "--workers", "3", stdout=out)
+    [argv] = no_exec
+    assert argv == granian_command(host="0.0.0.0", port=8124, workers=3)
+    assert "FAIL" not in out.getvalue()
 
 
 # --- periodic jobs ----------------------------------------------------------------
@@ -219,22 +245,25 @@ def test_register_validates_and_names_by_module_path(clean_registry):
                                                   "by_module_path.<locals>.nightly")
 
 
+TASK_CALLS: list[str] = []
+
+
+@task()
+def recording_task() -> None:
+    TASK_CALLS.append("task")
+
+
 @pytest.mark.django_db
 def test_run_due_jobs_calls_functions_enqueues_tasks_and_survives_a_failure(clean_registry):
-    from django.tasks import task
-
-    calls: list[str] = []
-
-    @task()
-    def a_task() -> None:
-        calls.append("task")
+    calls = TASK_CALLS
+    calls.clear()
 
     def broken() -> None:
         raise RuntimeError("boom")
 
     periodic.register(lambda: calls.append("plain"), every_seconds=60, name="t.a")
     periodic.register(broken, every_seconds=60, name="t.b")
-    periodic.register(a_task, every_seconds=60, name="t.c")
+    periodic.register(recording_task, every_seconds=60, name="t.c")
     # Tests run tasks with the immediate backend: enqueue() runs the task now.
     assert run_due_jobs(now=0.0) == ["t.a", "t.c"]
     assert calls == ["plain", "task"]
@@ -251,3 +280,6 @@ def test_the_worker_imports_every_apps_tasks_module():
                 if c.name.startswith("smartwork.")
                 and importlib.util.find_spec(f"{c.name}.tasks") is not None]
     assert modules == expected
+    names = {job.name for job in periodic.registered()}
+    if importlib.util.find_spec("smartwork.core.idempotency") is not None:
+        assert "core.idempotency_records_purge" in names

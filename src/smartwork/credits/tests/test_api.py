@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from smartwork.accounts.models import Team
 from smartwork.core import testing
 from smartwork.credits import services
 from smartwork.credits.models import Allotment, CreditPurchase, LedgerEntry
@@ -132,6 +133,21 @@ class TestCompanyCredit:
                      422, field="team_id")
         assert_error(api(company_admin).post(url, {"minutes_per_period": 60,
                                                    "period": "weekly"}), 422, field="period")
+        past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        assert_error(api(company_admin).post(url, {"minutes_per_period": 60, "starts_on": past}),
+                     422, field="starts_on")
+        too_late = (pool.valid_until + dt.timedelta(days=1)).isoformat()
+        assert_error(api(company_admin).post(url, {"minutes_per_period": 60, "ends_on": too_late}),
+                     422, field="ends_on")
+        far = testing.make_centre()  # another network, not allied
+        assert_error(api(company_admin).post(url, {"minutes_per_period": 60,
+                                                   "centre_ids": [far.pk]}), 422,
+                     field="centre_ids")
+        assert_error(api(company_admin).post(url, {"minutes_per_period": 60,
+                                                   "member_id": member.pk,
+                                                   "team_id": Team.objects.create(
+                                                       company=company, name="T").pk}),
+                     422, field="team_id")
         assert Allotment.objects.count() == 1
         for who in (member, *others.values()):
             assert_error(api(who).post(url, {"minutes_per_period": 60}), 403)

@@ -405,3 +405,16 @@ class TestLedgerGuards:
         with pytest.raises(CommandError):
             call_command("check_ledgers")
         CreditAccount.objects.filter(pk=pool.pk).update(balance_minutes=60)
+
+
+def test_nightly_task_is_registered_and_runs(company):
+    from smartwork.core import periodic
+    from smartwork.credits.tasks import credit_periodic_run
+
+    assert "credits.periodic_run" in {job.name for job in periodic.registered()}
+    pool = buy(company, hours=1, validity_months=1)
+    CreditAccount.objects.filter(pk=pool.pk).update(
+        valid_until=dt.date.today() - dt.timedelta(days=2))
+    result = credit_periodic_run.enqueue()
+    assert result.return_value["accounts_expired"] == 1
+    assert balance(pool) == 0

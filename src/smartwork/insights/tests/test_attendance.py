@@ -100,3 +100,16 @@ def test_teams_count_each_member_in_their_teams(case, company):
     p = presence(scope=Scope("company", company.pk), period=parse_period("2025-03"))
     teams = {r["id"]: (r["seconds"], r["people"]) for r in p.by_team}
     assert teams == {team.pk: (9 * H, 1), None: (8 * H, 1)}
+
+
+def test_overlap_across_centres_counts_once(company, centre, network):
+    liege = testing.make_centre(network=network, name="Liège Centre")
+    c = testing.make_user(company=company, network=network)
+    booking(c, centre, at(2025, 5, 6, 9), at(2025, 5, 6, 13))
+    wifi(c, liege, at(2025, 5, 6, 12), at(2025, 5, 6, 15))
+    wifi(c, liege, at(2025, 5, 6, 10), at(2025, 5, 6, 11))  # inside the booking: adds nothing
+    p = presence(scope=Scope("member", c.pk), period=parse_period("2025-05"))
+    assert (p.total_seconds, p.visits, p.person_days) == (6 * H, 1, 1)
+    # Each interval adds what was not covered yet, where it happened.
+    assert {r["id"]: r["seconds"] for r in p.by_centre} == {centre.pk: 4 * H, liege.pk: 2 * H}
+    assert p.weekday_hour[1][12] == 1 and p.weekday_hour[1][14] == 1 and p.weekday_hour[1][15] == 0

@@ -19,6 +19,7 @@ from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import LabelStatus
 from smartwork.web.forms import OrganisationForm, RoleAssignForm
 from smartwork.web.views.helpers import apply_domain_error, page, require_page
+from smartwork.web.views.insights import network_dashboard
 from smartwork.web.views.staff import operator_network
 
 
@@ -34,7 +35,7 @@ def operator_home(request: HttpRequest) -> HttpResponse:
         kind=OrganisationKind.COMPANY, network=network).count()
     return render(request, "web/operator/home.html", {
         "network": network, "counts": counts, "companies": companies,
-        "statuses": LabelStatus.choices,
+        "statuses": LabelStatus.choices, **network_dashboard(request, network),
     })
 
 

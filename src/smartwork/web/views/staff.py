@@ -56,11 +56,13 @@ def centre_tabs(request: HttpRequest, centre: Centre) -> list[dict[str, Any]]:
         ("centre.prices", "web:centre_prices", _("Prices")),
         ("centre.hours", "web:centre_hours", _("Hours and closures")),
     ]
+    settlements = allowed(request.user, "centre.settlements", centre=centre)
     return [
         {"url": reverse(name, args=[centre.pk]), "label": label,
          "current": request.resolver_match.view_name == name}
         for action, name, label in tabs if allowed(request.user, action, centre=centre)
-    ]
+    ] + ([{"url": reverse("web:settlements"), "label": _("Settlements"), "current": False}]
+         if settlements else [])
 
 
 def _render(request: HttpRequest, template: str, centre: Centre, **context: Any) -> HttpResponse:

@@ -43,7 +43,10 @@ def wifi_operator(network):
 
 
 @pytest.fixture
-def login(member):
+def login(member, company):
+    from smartwork.wifi.tests.helpers import give_credit
+
+    give_credit(company)
     identity, password = wifi_identity_rotate_password(member=member, actor=member)
     return Login(member=member, identity=identity, username=identity.username, password=password)
 

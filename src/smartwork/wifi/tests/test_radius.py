@@ -210,3 +210,50 @@ class TestPyradClient:
         client.timeout, client.retries = 0.5, 1
         with pytest.raises(Timeout):
             pyrad_auth(client, login.username, login.password)
+
+
+def _free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_smartwork_radius_command_serves_and_stops_on_sigterm(nas, login, radclient_bin):
+    """`smartwork radius` in its own process, on the test database."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+               f"{db['PORT'] or 5432}/{db['NAME']}")
+    auth_port, acct_port = _free_udp_port(), _free_udp_port()
+    env = {**os.environ, "DATABASE_URL": url, "SMARTWORK_TESTING": "1",
+           "DJANGO_SETTINGS_MODULE": "smartwork.config.settings"}
+    env.pop("SMARTWORK_SQLITE_TEST_NAME", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "smartwork.config.cli", "radius", "--bind", "127.0.0.1",
+         "--auth-port", str(auth_port), "--acct-port", str(acct_port), "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert "listening on 127.0.0.1" in proc.stdout.readline()
+        out = subprocess.run(
+            [radclient_bin, "-x", "-r", "1", "-t", "3", f"127.0.0.1:{auth_port}", "auth",
+             NAS_SECRET],
+            input=f'User-Name = "{login.username}", User-Password = "{login.password}", '
+                  "Message-Authenticator = 0x00\n",
+            capture_output=True, text=True, timeout=30, check=False,
+        ).stdout
+        assert "Received Access-Accept" in out, out
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "RADIUS stopped" in rest
+    assert wait_for_attempts(1)[0].reason == AuthReason.OK

@@ -150,6 +150,8 @@ class TestAuthenticate:
 
     def test_rights_follow_label_and_alliances(self, hours_nas, login, outsider, centre):
         identity, password = wifi_identity_rotate_password(member=outsider, actor=outsider)
+        # No company credit: a booking here today is what lets them on.
+        make_booking(member=outsider, centre=centre, start=WEDNESDAY_10)
         d = radius_authenticate(nas=hours_nas, username=identity.username, password=password,
                                 now=WEDNESDAY_10)
         assert d.reason == AuthReason.NO_RIGHT
@@ -163,6 +165,18 @@ class TestAuthenticate:
         centre.save(update_fields=["label_status"])
         hours_nas.centre.label_status = LabelStatus.SUSPENDED
         assert auth(hours_nas, login).reason == AuthReason.NO_RIGHT
+
+    def test_credit_rule_needs_credit_or_a_booking_today(self, hours_nas, centre, network):
+        poor = testing.make_user(network=network, company=testing.make_organisation(
+            network=network))
+        identity, password = wifi_identity_rotate_password(member=poor, actor=poor)
+        d = radius_authenticate(nas=hours_nas, username=identity.username, password=password,
+                                now=WEDNESDAY_10)
+        assert d.reason == AuthReason.NO_CREDIT
+        make_booking(member=poor, centre=centre, start=WEDNESDAY_10.replace(hour=13))
+        d = radius_authenticate(nas=hours_nas, username=identity.username, password=password,
+                                now=WEDNESDAY_10)
+        assert d.accept
 
     def test_booking_required_rule(self, hours_nas, login, centre):
         centre.network.wifi_access_rule = WifiAccessRule.BOOKING_REQUIRED

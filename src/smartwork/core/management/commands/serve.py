@@ -27,15 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")),
                             help="Worker processes (default: WEB_WORKERS or 2).")
-        parser.add_argument("--skip-checks", action="store_true",
+        # Not "--skip-checks": call_command() sets Django's own skip_checks to True.
+        parser.add_argument("--force", action="store_true",
                             help="Start even when a configuration check fails.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1.")
         failures = report(self, run_checks())
-        if failures and not options["skip_checks"]:
-            raise CommandError(f"{failures} check(s) failed: fix them, or pass --skip-checks.")
+        if failures and not options["force"]:
+            raise CommandError(f"{failures} check(s) failed: fix them, or pass --force.")
         argv = granian_command(host=options["host"], port=options["port"],
                                workers=options["workers"])
         self.stdout.write(f"Starting granian on {options['host']}:{options['port']} with "

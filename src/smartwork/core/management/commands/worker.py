@@ -16,6 +16,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -25,7 +26,10 @@ log = logging.getLogger("smartwork.worker")
 
 
 def import_task_modules() -> list[str]:
-    """Import `smartwork.<app>.tasks` for every smartwork app that has one."""
+    """Import `smartwork.<app>.tasks` for every smartwork app that has one, and
+    the URLconf (so modules that register jobs beside their API, such as
+    core.idempotency, are loaded as they are in the web process)."""
+    importlib.import_module(settings.ROOT_URLCONF)
     imported = []
     for config in apps.get_app_configs():
         if not config.name.startswith("smartwork."):

@@ -28,6 +28,7 @@
   function drawMarkers(el, map, layer) {
     layer.clearLayers();
     var points = [];
+    // Centres first, home on top (a small dot, visible inside a centre's marker).
     readMarkers(el).forEach(function (m) {
       var marker = window.L.circleMarker([m.lat, m.lon], {
         radius: 9, color: "#0b5c3b", weight: 2, fillColor: "#22a06b", fillOpacity: 0.85
@@ -46,7 +47,7 @@
     var hlat = parseFloat(el.getAttribute("data-home-lat"));
     var hlon = parseFloat(el.getAttribute("data-home-lon"));
     if (!isNaN(hlat) && !isNaN(hlon)) {
-      window.L.circleMarker([hlat, hlon], { radius: 7, color: "#8a2be2", fillOpacity: 0.9 })
+      window.L.circleMarker([hlat, hlon], { radius: 5, color: "#5b2a86", fillColor: "#8a2be2", fillOpacity: 0.9 })
         .bindTooltip(document.documentElement.lang === "fr" ? "Domicile" :
                      document.documentElement.lang === "nl" ? "Thuis" : "Home")
         .addTo(layer);

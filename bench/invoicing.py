@@ -1,0 +1,287 @@
+"""Invoicing benchmark on PostgreSQL: a month with 1,000 companies and 2 million bookings.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sw_bench_invoicing \
+        .venv/bin/python bench/invoicing.py [--companies 1000] [--bookings 2000000]
+        [--payg-share 0.15] [--workers 2] [--regenerate]
+
+Targets (issue 6): the query that gathers the lines <= 0.5 s; the whole run with
+PDFs and UBL for 1,000 invoices <= 120 s on a 2-core machine.
+
+The data (made once with COPY, kept between runs unless --regenerate):
+- one network, 250 labelled centres of 200 desks each (50,000 desks);
+- 1,000 companies, 10 employees each, each company using 8 centres;
+- 2,000,000 bookings in October 2026, every (desk, day, half-day) slot used at most
+  once (the exclusion constraint holds); a share of them (--payg-share, default 15 %)
+  is pay-as-you-go billed to the company (overage), the rest paid by credit;
+- one credit purchase per company in October.
+The run: every company gets one invoice (credit purchase + overage lines grouped by
+centre). Invoices are issued in one process (one transaction each); their PDF and
+UBL are then rendered by `--workers` processes, as the task workers would.
+Each run starts from empty billing tables (TRUNCATE: issued invoices cannot be
+deleted row by row, by design).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartwork.config.settings")
+os.environ.setdefault("SMARTWORK_TESTING", "1")  # immediate tasks, no SECRET_KEY needed
+
+CENTRES = 250
+DESKS = 200
+EMPLOYEES = 10
+CENTRES_PER_COMPANY = 8
+SLUG = "bench-invoicing"
+TZ = ZoneInfo("Europe/Brussels")
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (this benchmark is for PostgreSQL).")
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def workdays(year: int, month: int) -> list[dt.date]:
+    day = dt.date(year, month, 1)
+    out = []
+    while day.month == month:
+        if day.weekday() < 5:
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def generate(companies: int, bookings: int, payg_share: float) -> None:
+    from django.db import connection, transaction
+
+    from smartwork.accounts.choices import OrganisationKind
+    from smartwork.accounts.models import Organisation, User
+    from smartwork.core import testing
+    from smartwork.network.choices import LabelStatus, ResourceKind
+    from smartwork.network.models import Centre, Network, Price, Resource
+
+    t0 = time.perf_counter()
+    rng = random.Random(6)
+    with transaction.atomic():
+        operator = Organisation.objects.create(
+            legal_name="Bench Operator SA", kind=OrganisationKind.NETWORK_OPERATOR,
+            enterprise_number=testing.enterprise_number(9_000_001), vat_number="",
+            street="Rue du Banc 1", postcode="5000", city="Namur", email="ops@bench.example",
+            iban="BE71096123456769", bic="GKCCBEBB")
+        operator.vat_number = "BE" + operator.enterprise_number
+        operator.peppol_id = operator.enterprise_number
+        operator.save()
+        network = Network.objects.create(name="Bench network", slug=SLUG, operator=operator)
+        centre_ops = Organisation.objects.bulk_create([
+            Organisation(legal_name=f"Centre operator {i}", kind=OrganisationKind.CENTRE_OPERATOR,
+                         enterprise_number=testing.enterprise_number(9_100_000 + i),
+                         city="Namur", postcode="5000", street=f"Place {i}")
+            for i in range(CENTRES)])
+        centres = Centre.objects.bulk_create([
+            Centre(network=network, operator=centre_ops[i], name=f"Centre {i:03d}",
+                   slug=f"bench-centre-{i}", street=f"Place {i}", postcode="5000", city="Namur",
+                   lat=Decimal("50.46"), lon=Decimal("4.87"), label_status=LabelStatus.LABELLED)
+            for i in range(CENTRES)])
+        Price.objects.bulk_create([
+            Price(centre=c, resource_kind=ResourceKind.DESK, valid_from=dt.date(2020, 1, 1),
+                  per_half_day=Decimal("15.00"), per_day=Decimal("25.00")) for c in centres])
+        Resource.objects.bulk_create([
+            Resource(centre=c, kind=ResourceKind.DESK, name=f"Desk {d:03d}")
+            for c in centres for d in range(DESKS)], batch_size=5000)
+        customers = Organisation.objects.bulk_create([
+            Organisation(legal_name=f"Company {i:04d} SA", kind=OrganisationKind.COMPANY,
+                         network=network, enterprise_number=testing.enterprise_number(9_200_000 + i),
+                         peppol_id=testing.enterprise_number(9_200_000 + i),
+                         street=f"Avenue {i}", postcode="1000", city="Bruxelles",
+                         language=("fr", "nl", "en")[i % 3], email=f"billing{i}@bench.example")
+            for i in range(companies)], batch_size=1000)
+        users = User.objects.bulk_create([
+            User(email=f"e{c.pk}-{j}@bench.example", first_name=f"E{j}", last_name=f"C{c.pk}",
+                 company=c, network=network, password="!")
+            for c in customers for j in range(EMPLOYEES)], batch_size=5000)
+    print(f"  reference data in {time.perf_counter() - t0:.1f} s")
+
+    desks = list(Resource.objects.filter(centre__network=network).order_by("centre_id", "pk")
+                 .values_list("pk", "centre_id"))
+    staff: dict[int, list[int]] = {}
+    for u in users:
+        staff.setdefault(u.company_id, []).append(u.pk)
+    by_centre: dict[int, list[int]] = {c.pk: [] for c in centres}
+    for company in customers:
+        for centre in rng.sample(centres, CENTRES_PER_COMPANY):
+            by_centre[centre.pk].append(company.pk)
+    days = workdays(2026, 10)
+    halves = (("morning", 8, 30, 12, 30), ("afternoon", 13, 30, 17, 30))
+    slots = [(desk, centre, day, half) for day in days for half in halves
+             for desk, centre in desks]
+    if bookings > len(slots):
+        sys.exit(f"Only {len(slots)} free slots for {bookings} bookings.")
+    rng.shuffle(slots)
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM bookings_booking")
+        first_id = cur.fetchone()[0] + 1
+    t1 = time.perf_counter()
+    now = dt.datetime(2026, 9, 20, tzinfo=dt.UTC).isoformat()
+    booking_cols = ("id, member_id, booked_by_id, resource_id, centre_id, slot, start, \"end\", "
+                    "state, checked_in_via, cancel_reason, payment_method, price_net, vat_rate, "
+                    "credit_minutes, sequence, note, created_at, updated_at")
+    charge_cols = ("booking_id, member_id, bill_to, company_id, centre_id, price_net, vat_rate, "
+                   "service_date, created_at")
+    payg = 0
+    with connection.cursor() as cur, \
+            cur.copy(f"COPY bookings_booking ({booking_cols}) FROM STDIN") as copy:
+        charges = io.StringIO()
+        for n, (desk, centre, day, (slot, h1, m1, h2, m2)) in enumerate(slots[:bookings]):
+            company = rng.choice(by_centre[centre]) if by_centre[centre] else customers[0].pk
+            member = rng.choice(staff[company])
+            start = dt.datetime(day.year, day.month, day.day, h1, m1, tzinfo=TZ).isoformat()
+            end = dt.datetime(day.year, day.month, day.day, h2, m2, tzinfo=TZ).isoformat()
+            pk = first_id + n
+            if rng.random() < payg_share:
+                payg += 1
+                copy.write_row((pk, member, member, desk, centre, slot, start, end, "completed",
+                                "", "", "payg", "15.00", "21.00", 0, 0, "", now, now))
+                charges.write(f"{pk}\t{member}\tcompany\t{company}\t{centre}\t15.00\t21.00\t"
+                              f"{day.isoformat()}\t{now}\n")
+            else:
+                copy.write_row((pk, member, member, desk, centre, slot, start, end, "completed",
+                                "", "", "credit", None, None, 240, 0, "", now, now))
+    with connection.cursor() as cur:
+        with cur.copy(f"COPY credits_paygcharge ({charge_cols}) FROM STDIN") as copy:
+            copy.write(charges.getvalue())
+        cur.execute("SELECT setval(pg_get_serial_sequence('bookings_booking', 'id'), "
+                    "(SELECT MAX(id) FROM bookings_booking))")
+        cur.execute("ANALYZE")
+    print(f"  {bookings} bookings ({payg} pay-as-you-go) in {time.perf_counter() - t1:.1f} s")
+
+    from smartwork.credits.models import CreditPurchase
+
+    CreditPurchase.objects.bulk_create([
+        CreditPurchase(company=c, network=network, minutes=500 * 60, price_net=Decimal("2750.00"),
+                       vat_rate=Decimal("21.00"), purchased_on=dt.date(2026, 10, 1 + i % 28),
+                       valid_from=dt.date(2026, 10, 1), valid_until=dt.date(2027, 9, 30))
+        for i, c in enumerate(customers)], batch_size=1000)
+
+
+def reset_billing() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE billing_invoiceline, billing_payment, billing_invoice, "
+                    "billing_invoicerun, billing_invoicesequence RESTART IDENTITY CASCADE")
+
+
+def render(ids: list[int]) -> int:
+    import django
+
+    django.setup()
+    from smartwork.billing.models import Invoice
+    from smartwork.billing.pdf import invoice_pdf
+    from smartwork.billing.ubl import invoice_ubl
+
+    size = 0
+    for invoice in Invoice.objects.filter(pk__in=ids).select_related("credited_invoice"):
+        size += len(invoice_pdf(invoice)) + len(invoice_ubl(invoice))
+    return size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--companies", type=int, default=1000)
+    parser.add_argument("--bookings", type=int, default=2_000_000)
+    parser.add_argument("--payg-share", type=float, default=0.15)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    ensure_database()
+    setup_django()
+    from django.db import connection
+
+    from smartwork.billing.calc import period_parse
+    from smartwork.billing.lines import lines_gather, payg_querysets, payg_rows
+    from smartwork.billing.run import invoice_run
+    from smartwork.network.models import Network
+
+    if args.regenerate and Network.objects.filter(slug=SLUG).exists():
+        sys.exit("Drop the database to regenerate (issued invoices are immutable by design).")
+    if not Network.objects.filter(slug=SLUG).exists():
+        print("Generating data ...")
+        generate(args.companies, args.bookings, args.payg_share)
+    network = Network.objects.get(slug=SLUG)
+    period = period_parse("2026-10")
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM bookings_booking WHERE centre_id IN "
+                    "(SELECT id FROM network_centre WHERE network_id = %s)", [network.pk])
+        n_bookings = cur.fetchone()[0]
+        cur.execute("SELECT COUNT(*) FROM credits_paygcharge")
+        n_charges = cur.fetchone()[0]
+    print(f"Data: {n_bookings} bookings, {n_charges} pay-as-you-go charges, "
+          f"{args.companies} companies")
+
+    timings = []
+    for _ in range(5):
+        t = time.perf_counter()
+        rows = payg_rows(network=network, period=period)
+        timings.append(time.perf_counter() - t)
+    print(f"Gather query (pay-as-you-go lines, {len(rows)} grouped rows): "
+          f"best {min(timings):.3f} s, median {statistics.median(timings):.3f} s")
+    for qs in payg_querysets(network=network, period=period):
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        print("  plan:\n    " + plan.replace("\n", "\n    "))
+    t = time.perf_counter()
+    customers = lines_gather(network=network, period=period)
+    gather_all = time.perf_counter() - t
+    print(f"All lines gathered (3 queries): {gather_all:.3f} s, {len(customers)} customers, "
+          f"{sum(len(c.lines) for c in customers)} lines")
+
+    reset_billing()
+    t = time.perf_counter()
+    result = invoice_run(actor=None, network=network, period=period, today=dt.date(2026, 11, 2),
+                         send=False, check_permission=False)
+    issue_time = time.perf_counter() - t
+    print(f"Issued {len(result.created)} invoices in {issue_time:.1f} s")
+    t = time.perf_counter()
+    ids = result.created
+    chunks = [ids[i::args.workers] for i in range(args.workers)]
+    connection.close()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        size = sum(pool.map(render, chunks))
+    docs_time = time.perf_counter() - t
+    print(f"PDF + UBL for {len(ids)} invoices with {args.workers} workers: {docs_time:.1f} s "
+          f"({size / 1e6:.0f} MB)")
+    print(f"Whole run: {issue_time + docs_time:.1f} s (target <= 120 s); "
+          f"gather query {min(timings):.3f} s (target <= 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()
