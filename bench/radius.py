@@ -234,7 +234,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--latency-requests", type=int, default=10000)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--parallel", type=int, default=64)
+    parser.add_argument("--parallel", type=int, default=32)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--database-url", default="")

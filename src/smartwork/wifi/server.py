@@ -219,6 +219,7 @@ class RadiusServer:
         self._local = threading.local()
         self.ready = threading.Event()
         self.stats = {"auth": 0, "acct": 0, "dropped": 0}
+        self._unknown_logged: dict[str, float] = {}
 
     # --- life cycle ------------------------------------------------------------
 
@@ -287,11 +288,20 @@ class RadiusServer:
             entry = self.registry.lookup(addr[0])
             if entry is None:
                 self.stats["dropped"] += 1
-                log.warning("RADIUS %s packet from unknown client %s dropped", kind, addr[0])
+                self._warn_unknown(kind, addr[0])
                 if self.registry.want_reload_after_miss():
                     self._queue.put(("reload",))
                 continue
             self._queue.put((kind, sock, data, addr, entry))
+
+    def _warn_unknown(self, kind: str, address: str) -> None:
+        # Once a minute per address: a flood must not flood the log too.
+        now = time.monotonic()
+        if now - self._unknown_logged.get(address, -60.0) >= 60.0:
+            if len(self._unknown_logged) > 10_000:
+                self._unknown_logged.clear()
+            self._unknown_logged[address] = now
+            log.warning("RADIUS %s packet from unknown client %s dropped", kind, address)
 
     def _reload_registry(self) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, TestCase
 
@@ -111,6 +113,16 @@ class TestDemo(TestCase):
         with pytest.raises(RuntimeError, match="loaded already"):
             demo_load()
         assert fingerprint() == before
+
+    def test_the_demo_command_keeps_a_loaded_demo_and_prints_the_logins(self):
+        out = io.StringIO()
+        call_command("demo", "--no-serve", stdout=out)
+        text = out.getvalue()
+        assert "loaded already" in text
+        for login in self.logins:
+            assert login.email in text
+        assert f"password for all: {DEMO_PASSWORD}" in text
+        assert Network.objects.filter(slug=WALLOON_SLUG).count() == 1
 
     def client_for(self, email: str) -> Client:
         client = Client()
@@ -266,7 +278,3 @@ def test_smartwork_demo_no_serve_prepares_a_fresh_data_folder(tmp_path):
         assert role in first.stdout
     assert "/api/v1/docs" in first.stdout and "/admin/" in first.stdout
     assert (tmp_path / "smartwork.sqlite3").exists()
-    again = subprocess.run(command, env=_cli_env(tmp_path), capture_output=True, text=True,
-                           timeout=180, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert "loaded already" in again.stdout

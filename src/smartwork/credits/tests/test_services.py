@@ -418,3 +418,16 @@ def test_nightly_task_is_registered_and_runs(company):
     result = credit_periodic_run.enqueue()
     assert result.return_value["accounts_expired"] == 1
     assert balance(pool) == 0
+
+
+def test_series_books_as_far_as_the_credit_goes(company, centre, member):
+    from smartwork.bookings.services import series_create, weekly_dates
+
+    pool = buy(company, hours=8)
+    result = series_create(actor=member, centre=centre, slot="morning",
+                           dates=weekly_dates(workday(3), 3), kind="weekly",
+                           conflict_policy="skip")
+    assert len(result.bookings) == 2
+    assert [row["code"] for row in result.skipped] == ["insufficient_credit"]
+    assert balance(pool) == 0
+    assert Booking.objects.count() == 2

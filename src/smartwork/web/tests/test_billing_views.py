@@ -60,3 +60,20 @@ def test_company_attendance_page(company_admin, company):
     bad = client_for(company_admin).get(reverse("web:company_attendance", args=[company.pk]),
                                         {"period": "nonsense"})
     assert bad.status_code == 200
+
+
+def test_run_page_polls_while_running_and_stops_when_done(operator, network):
+    import datetime as dt
+
+    run = InvoiceRun.objects.create(network=network, period_start=dt.date(2026, 10, 1),
+                                    period_end=dt.date(2026, 10, 31), customers_total=4,
+                                    customers_done=1)
+    client = client_for(operator)
+    url = reverse("web:invoice_run", args=[run.pk])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and 'hx-trigger="every 1s"' in partial
+    assert 'value="25"' in partial  # 1 of 4 customers
+    run.state = "done"
+    run.save()
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in partial and 'value="100"' in partial

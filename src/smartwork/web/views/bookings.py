@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -97,7 +97,7 @@ def _when(booking: Any) -> str:
     tz = zone(booking.centre.timezone)
     start, end = booking.start.astimezone(tz), booking.end.astimezone(tz)
     return (f"{date_format(start.date(), 'DATE_FORMAT')} "
-            f"{time_format(start.time(), 'TIME_FORMAT')}–{time_format(end.time(), 'TIME_FORMAT')}")
+            f"{start:%H:%M}–{end:%H:%M}")
 
 
 @login_required

@@ -97,7 +97,7 @@ def radclient(radclient_bin, radius_server):
     """radclient(kind, attrs, secret=..., port=...) -> stdout of one exchange."""
 
     def run(kind: str, attrs: dict[str, object], *, secret: str = NAS_SECRET,
-            message_authenticator: bool = True, timeout: float = 1.0) -> str:
+            message_authenticator: bool = True, timeout: float = 3.0, retries: int = 2) -> str:
         port = radius_server.auth_port if kind == "auth" else radius_server.acct_port
         pairs = []
         for name, value in attrs.items():
@@ -105,7 +105,7 @@ def radclient(radclient_bin, radius_server):
         if kind == "auth" and message_authenticator:
             pairs.append("Message-Authenticator = 0x00")
         result = subprocess.run(
-            [radclient_bin, "-x", "-r", "1", "-t", str(timeout), f"127.0.0.1:{port}", kind,
+            [radclient_bin, "-x", "-r", str(retries), "-t", str(timeout), f"127.0.0.1:{port}", kind,
              secret],
             input=", ".join(pairs) + "\n", capture_output=True, text=True, timeout=30,
             check=False,
