@@ -112,10 +112,18 @@ def _clean_organisation(org: Organisation) -> None:
     ):
         org.peppol_scheme = PEPPOL_SCHEME_BE_ENTERPRISE
         org.peppol_id = org.enterprise_number
+    if org.enterprise_number and Organisation.objects.filter(
+        enterprise_number=org.enterprise_number
+    ).exclude(pk=org.pk).exists():
+        errors.setdefault("enterprise_number", []).append(
+            _("An organisation with this enterprise number exists already."))
     if org.kind == OrganisationKind.COMPANY and org.network_id is None:
         errors["network"] = [_("A customer company buys from a network: choose it.")]
     try:
-        org.full_clean(exclude=["network"] if "network" in errors else None, validate_unique=True)
+        # The unique constraint on the enterprise number is checked above, by field;
+        # the database still enforces it.
+        org.full_clean(exclude=["network"] if "network" in errors else None,
+                       validate_unique=True, validate_constraints=False)
     except ValidationError as exc:
         for name, msgs in exc.message_dict.items():
             errors.setdefault(name, []).extend(msgs)
@@ -227,14 +235,19 @@ def profile_update(*, user: User, **data: Any) -> User:
         raise InvalidInput(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in unknown})
     for name, value in data.items():
         setattr(user, name, value)
-    if (user.home_lat is None) != (user.home_lon is None):
-        raise InvalidInput(_("Give both latitude and longitude of home, or neither."),
-                           fields={"home_lat": [_("Both or neither.")]})
     try:
-        user.full_clean(exclude=["password", "company", "network"])
-    except ValidationError as exc:
-        fields = {k: list(v) for k, v in exc.message_dict.items()}
-        raise InvalidInput(next(iter(fields.values()))[0], fields=fields) from exc
+        if (user.home_lat is None) != (user.home_lon is None):
+            raise InvalidInput(_("Give both latitude and longitude of home, or neither."),
+                               fields={"home_lat": [_("Both or neither.")]})
+        try:
+            user.full_clean(exclude=["password", "company", "network"])
+        except ValidationError as exc:
+            fields = {k: list(v) for k, v in exc.message_dict.items()}
+            raise InvalidInput(next(iter(fields.values()))[0], fields=fields) from exc
+    except InvalidInput:
+        # Leave the caller's object as it is stored: nothing was changed.
+        user.refresh_from_db(fields=list(data))
+        raise
     user.save()
     audit_log(actor=user, action="user.profile_updated", obj=user,
               data={k: str(v) for k, v in data.items()})
