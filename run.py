@@ -56,6 +56,10 @@ def main() -> None:
     os.chdir(ROOT)
     if command == "demo":
         os.execv(str(BIN / "smartwork"), [str(BIN / "smartwork"), "demo", *rest])
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in rest):
+        # Two workers (this is a 2-core machine); a test file stays on one worker so
+        # that its module fixtures (a browser, a RADIUS server) are started once.
+        rest = ["-n", os.environ.get("SMARTWORK_TEST_WORKERS", "2"), "--dist", "loadfile", *rest]
     os.execv(str(BIN / "python"), [str(BIN / "python"), "-m", "pytest", *rest])
 
 

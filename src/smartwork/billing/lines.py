@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from smartwork.billing.calc import Period
@@ -73,6 +74,15 @@ def payg_rows(*, network: Network, period: Period) -> list[dict]:
 
 
 def lines_gather(*, network: Network, period: Period) -> list[CustomerLines]:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # JIT compiling the aggregate costs more (~0.5 s) than it saves here.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _gather(network=network, period=period)
+
+
+def _gather(*, network: Network, period: Period) -> list[CustomerLines]:
     customers: dict[tuple[str, int], CustomerLines] = {}
 
     def of(kind: str, pk: int) -> CustomerLines:

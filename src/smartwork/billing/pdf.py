@@ -48,14 +48,15 @@ def _enterprise_text(value: str) -> str:
     return format_enterprise_number(value or "")
 
 
-def epc_qr_svg(*, name: str, iban: str, amount: Decimal, communication: str,
+def epc_qr_image(*, name: str, iban: str, amount: Decimal, communication: str,
                bic: str = "") -> str:
-    """An EPC (SEPA) payment QR code as an inline SVG data URI."""
+    """An EPC (SEPA) payment QR code as an inline PNG data URI (WeasyPrint draws a PNG
+    faster than the equivalent SVG path; 5 px per module prints sharp at 30 mm)."""
     qr: segno.QRCode = segno_helpers.make_epc_qr(
         name=name[:70], iban=iban, amount=amount, reference=communication or None,
         text=None if communication else "Invoice", bic=bic or None,
     )
-    return qr.svg_data_uri(scale=3, border=0)
+    return qr.png_data_uri(scale=5, border=0)
 
 
 def _party(data: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def invoice_html(invoice: Invoice) -> str:
     iban = invoice.issuer_data.get("iban", "")
     qr = ""
     if iban and not credit and invoice.amount_due > 0 and invoice.currency == "EUR":
-        qr = epc_qr_svg(name=invoice.issuer_data.get("name", ""), iban=iban,
+        qr = epc_qr_image(name=invoice.issuer_data.get("name", ""), iban=iban,
                         amount=invoice.total_gross - invoice.amount_credited,
                         communication=invoice.structured_communication,
                         bic=invoice.issuer_data.get("bic", ""))

@@ -27,7 +27,7 @@ def test_pdf_in_the_customer_language(network, operator, company, centre, lang, 
         assert word in html
     assert f"+++{invoice.structured_communication[:3]}/" in html
     assert "BE71 0961 2345 6769" in html
-    assert "data:image/svg+xml" in html  # the EPC QR code
+    assert "data:image/png;base64," in html  # the EPC QR code
     assert centre.name in html
     pdf = invoice_pdf(invoice)
     assert pdf[:4] == b"%PDF"
