@@ -111,7 +111,7 @@ def _history(ctx: dict[str, Any], centres: list[Any], desks: dict[int, list[Reso
             BookingState.COMPLETED: ["checked_in", "completed"],
             BookingState.NO_SHOW: ["no_show"],
             BookingState.CANCELLED: ["cancelled"],
-        }[b.state]
+        }[BookingState(b.state)]
     ])
     return created
 

@@ -39,7 +39,7 @@ def checkin_url(*, token: str) -> str:
         path = reverse("web:check_in", kwargs={"token": token})
     except NoReverseMatch:
         path = f"/api/v1/check-in/qr/{token}"
-    return f"{settings.SMARTWORK['BASE_URL'].rstrip('/')}{path}"
+    return f"{str(settings.SMARTWORK['BASE_URL']).rstrip('/')}{path}"
 
 
 def checkin_qr_svg(*, centre: Centre, now: dt.datetime | None = None) -> str:

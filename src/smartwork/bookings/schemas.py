@@ -6,8 +6,6 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from smartwork.bookings.choices import ConflictPolicy, PaymentMethod
-
 SlotName = Literal["morning", "afternoon", "full_day", "range"]
 
 
@@ -22,7 +20,7 @@ class BookingIn(Schema):
                            "Rooms: range, with start_time and end_time (15-minute grid).")
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    payment_method: Literal["credit", "membership", "payg"] = PaymentMethod.PAYG
+    payment_method: Literal["credit", "membership", "payg"] = "payg"
     note: str = Field("", max_length=300)
 
     model_config = {"json_schema_extra": {"examples": [
@@ -43,8 +41,8 @@ class SeriesIn(Schema):
     dates: list[dt.date] | None = Field(None, description="Several days at once.")
     weekly_from: dt.date | None = Field(None, description="First date of a weekly series.")
     weeks: int | None = Field(None, ge=1, le=52, description="How many weeks (with weekly_from).")
-    conflict_policy: Literal["all_or_nothing", "skip"] = ConflictPolicy.ALL_OR_NOTHING
-    payment_method: Literal["credit", "membership", "payg"] = PaymentMethod.PAYG
+    conflict_policy: Literal["all_or_nothing", "skip"] = "all_or_nothing"
+    payment_method: Literal["credit", "membership", "payg"] = "payg"
     note: str = Field("", max_length=300)
 
     model_config = {"json_schema_extra": {"examples": [

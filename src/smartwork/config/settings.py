@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -228,7 +229,7 @@ LOGGING = {
 }
 
 # --- smartwork ------------------------------------------------------------------
-SMARTWORK = {
+SMARTWORK: dict[str, Any] = {
     # Map tiles for Leaflet; pages work without them.
     "TILE_URL": os.environ.get(
         "SMARTWORK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -26,7 +26,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.tasks import Task
 
 
 @dataclass
@@ -58,8 +61,8 @@ def job_name(func: Any) -> str:
 
 
 def register(
-    func: Callable[..., Any], *, every_seconds: int, name: str | None = None
-) -> Callable[..., Any]:
+    func: Callable[..., Any] | Task[..., Any], *, every_seconds: int, name: str | None = None
+) -> Callable[..., Any] | Task[..., Any]:
     """Run `func` every `every_seconds` in the worker. `name` defaults to the
     function's module path. Registering a name again replaces the job (modules
     may be imported twice); returns `func`."""

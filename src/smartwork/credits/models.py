@@ -26,8 +26,8 @@ from smartwork.credits.choices import (
     PeriodEnd,
 )
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
-RATE = {"max_digits": 5, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
+RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
 
 
 class CreditPackage(TimeStampedModel):

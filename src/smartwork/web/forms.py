@@ -8,7 +8,8 @@ on the form field by field (views.helpers.apply_domain_error).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext, pgettext_lazy
@@ -24,6 +25,9 @@ from smartwork.accounts.choices import (
 )
 from smartwork.network.choices import Equipment, LabelStatus, ResourceKind, Service
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE = {"type": "date"}
 TIME = {"type": "time"}
 
@@ -34,6 +38,11 @@ def date_input() -> forms.DateInput:
 
 def time_input() -> forms.TimeInput:
     return forms.TimeInput(attrs=TIME, format="%H:%M")
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A form's choice field, to fill its choices when the form is built."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 WEEKDAYS = [
@@ -121,7 +130,7 @@ class CentreForm(forms.Form):
 
     def __init__(self, *args: Any, operators: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [("", "—"), *operators]
+        choice_field(self, "operator").choices = [("", "—"), *operators]
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -161,9 +170,9 @@ class LabelChangeForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required for a suspension or a withdrawal."))
 
-    def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, moves: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
+        choice_field(self, "to_status").choices = [
             (value, label) for value, label in LabelStatus.choices if value in moves
         ]
 
@@ -211,8 +220,8 @@ class RoleAssignForm(forms.Form):
     def __init__(self, *args: Any, centres: list[tuple[int, str]],
                  companies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = [("", "—"), *centres]
-        self.fields["organisation"].choices = [("", "—"), *companies]
+        choice_field(self, "centre").choices = [("", "—"), *centres]
+        choice_field(self, "organisation").choices = [("", "—"), *companies]
 
 
 # --- Centre manager -------------------------------------------------------------
@@ -267,7 +276,8 @@ class HoursForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for day, _label in WEEKDAYS:
             for n in (1, 2):
                 opens, closes = data.get(f"d{day}_opens{n}"), data.get(f"d{day}_closes{n}")
@@ -286,7 +296,7 @@ class HoursForm(forms.Form):
                     rows.append((day, opens, closes))
         return rows
 
-    def rows(self) -> list[tuple[str, list[tuple[Any, Any]]]]:
+    def rows(self) -> list[tuple[StrOrPromise, list[tuple[Any, Any]]]]:
         return [
             (label, [(self[f"d{day}_opens{n}"], self[f"d{day}_closes{n}"]) for n in (1, 2)])
             for day, label in WEEKDAYS
@@ -353,15 +363,15 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args: Any, reasons: Any, people: Any = None, teams: Any = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", _("All")), *reasons]
+        choice_field(self, "reason").choices = [("", _("All")), *reasons]
         if people is None:
             del self.fields["member"]
         else:
-            self.fields["member"].choices = [("", _("Everyone")), *people]
+            choice_field(self, "member").choices = [("", _("Everyone")), *people]
         if teams is None:
             del self.fields["team"]
         else:
-            self.fields["team"].choices = [("", _("All teams")), *teams]
+            choice_field(self, "team").choices = [("", _("All teams")), *teams]
 
 
 class InviteForm(forms.Form):
@@ -373,7 +383,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "—"), *teams]
+        choice_field(self, "team").choices = [("", "—"), *teams]
 
 
 class StaffImportForm(forms.Form):
@@ -390,7 +400,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—"), *people]
+        choice_field(self, "user").choices = [("", "—"), *people]
 
 
 class BuyCreditForm(forms.Form):
@@ -400,7 +410,7 @@ class BuyCreditForm(forms.Form):
 
     def __init__(self, *args: Any, packages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["package"].choices = [("", "—"), *packages]
+        choice_field(self, "package").choices = [("", "—"), *packages]
 
 
 class AllotmentForm(forms.Form):
@@ -416,10 +426,10 @@ class AllotmentForm(forms.Form):
     def __init__(self, *args: Any, people: Any, teams: Any, periods: Any, period_ends: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—"), *people]
-        self.fields["team"].choices = [("", "—"), *teams]
-        self.fields["period"].choices = periods
-        self.fields["at_period_end"].choices = period_ends
+        choice_field(self, "member").choices = [("", "—"), *people]
+        choice_field(self, "team").choices = [("", "—"), *teams]
+        choice_field(self, "period").choices = periods
+        choice_field(self, "at_period_end").choices = period_ends
 
 
 class InvitationAcceptForm(forms.Form):

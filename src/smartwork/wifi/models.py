@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.wifi.choices import AuthReason, AuthResult, Via
@@ -40,7 +41,7 @@ class WifiIdentity(models.Model):
         verbose_name_plural = _("WiFi identities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(username=models.functions.Lower("username")),
+                condition=Q(username=Lower("username")),
                 name="wifi_username_lowercase",
             ),
         ]

@@ -44,7 +44,7 @@ TERMINATE_CAUSES = {
 }
 # Messages the device may show: the same for unknown user and wrong password,
 # so the answer tells nobody which usernames exist.
-PUBLIC_MESSAGES = {
+PUBLIC_MESSAGES: dict[str, str] = {
     AuthReason.UNKNOWN_USER: "Wrong username or password.",
     AuthReason.BAD_PASSWORD: "Wrong username or password.",
 }

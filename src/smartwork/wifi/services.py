@@ -160,7 +160,10 @@ def _lock_nas_registry() -> None:
 
 def _check_no_overlap(address: str, exclude_pk: int | None = None) -> None:
     net = ipaddress.ip_network(address, strict=False)
-    others = Nas.objects.filter(is_active=True).exclude(pk=exclude_pk).select_related("centre")
+    others = Nas.objects.filter(is_active=True)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    others = others.select_related("centre")
     for other in others:
         other_net = other.network
         if other_net.version == net.version and other_net.overlaps(net):

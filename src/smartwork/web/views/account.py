@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from smartwork.accounts.services import profile_update
 from smartwork.core.errors import DomainError
 from smartwork.web.forms import ProfileForm
-from smartwork.web.views.helpers import apply_domain_error, page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 
 
 def _with_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -81,7 +81,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     fields = ["first_name", "last_name", "phone", "language", "commute_mode", "home_town",
               "home_lat", "home_lon"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,13 @@ from smartwork.billing.ubl import invoice_ubl
 from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.core.permissions import roles_of
 from smartwork.web.forms import CamtForm, PayoutForm, PeriodForm
-from smartwork.web.views.helpers import apply_domain_error, is_htmx, page, require_page
+from smartwork.web.views.helpers import (
+    AuthedRequest,
+    apply_domain_error,
+    is_htmx,
+    page,
+    require_page,
+)
 from smartwork.web.views.staff import operator_network
 
 
@@ -50,7 +56,7 @@ def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 @page
-def invoices(request: HttpRequest) -> HttpResponse:
+def invoices(request: AuthedRequest) -> HttpResponse:
     qs = billing_selectors.invoices_for(user=request.user).select_related(
         "customer_organisation", "customer_member").order_by("-issue_date", "-id")
     state = request.GET.get("state", "")
@@ -66,7 +72,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "invoices": qs[:300], "state": state, "states": InvoiceState.choices})
 
 
-def _document(request: HttpRequest, invoice_id: int) -> Any:
+def _document(request: AuthedRequest, invoice_id: int) -> Any:
     invoice = billing_selectors.invoice_get(user=request.user, invoice_id=invoice_id)
     if invoice.number is None:
         raise InvalidInput(_("A draft has no document yet."))
@@ -75,7 +81,7 @@ def _document(request: HttpRequest, invoice_id: int) -> Any:
 
 @login_required
 @page
-def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf_download(request: AuthedRequest, invoice_id: int) -> HttpResponse:
     try:
         invoice = _document(request, invoice_id)
     except InvalidInput as exc:
@@ -86,7 +92,7 @@ def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @page
-def invoice_ubl_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_ubl_download(request: AuthedRequest, invoice_id: int) -> HttpResponse:
     try:
         invoice = _document(request, invoice_id)
     except InvalidInput as exc:
@@ -100,7 +106,7 @@ def invoice_ubl_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @page
-def invoicing(request: HttpRequest) -> HttpResponse:
+def invoicing(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.billing", network=network)
     form = PeriodForm(request.POST or None, initial={"period": last_month()})
@@ -120,7 +126,7 @@ def invoicing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def invoice_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def invoice_run(request: AuthedRequest, run_id: int) -> HttpResponse:
     """The run's progress; the page polls itself (htmx) until the run is over."""
     run = billing_selectors.get_or_404(billing_selectors.runs_for(user=request.user), run_id,
                                        "run")
@@ -142,7 +148,7 @@ def invoice_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @page
-def payments(request: HttpRequest) -> HttpResponse:
+def payments(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.billing", network=network)
     form = CamtForm()
@@ -178,7 +184,7 @@ def payments(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def payment_assign_view(request: HttpRequest, payment_id: int) -> HttpResponse:
+def payment_assign_view(request: AuthedRequest, payment_id: int) -> HttpResponse:
     payment = billing_selectors.get_or_404(billing_selectors.payments_for(user=request.user),
                                            payment_id, "payment")
     invoice_id = request.POST.get("invoice", "")
@@ -202,7 +208,7 @@ def payment_assign_view(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 @login_required
 @page
-def settlements(request: HttpRequest) -> HttpResponse:
+def settlements(request: AuthedRequest) -> HttpResponse:
     """The operator draws up and approves settlements and the payout file; a centre
     manager reads their own centre's statements."""
     network = None
@@ -212,7 +218,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(prefix="s", initial={"period": last_month()})
     payout = PayoutForm(prefix="p", initial={"period": last_month(),
                                              "execution_date": timezone.localdate()})
-    if request.method == "POST" and operator and "create" in request.POST:
+    if request.method == "POST" and network is not None and "create" in request.POST:
         form = PeriodForm(request.POST, prefix="s")
         if form.is_valid():
             try:
@@ -223,7 +229,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(n)s settlements drawn up.") % {"n": len(made)})
                 return redirect("web:settlements")
-    elif request.method == "POST" and operator and "payout" in request.POST:
+    elif request.method == "POST" and network is not None and "payout" in request.POST:
         payout = PayoutForm(request.POST, prefix="p")
         if payout.is_valid():
             try:
@@ -249,7 +255,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def settlement_approve_view(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_approve_view(request: AuthedRequest, settlement_id: int) -> HttpResponse:
     settlement = billing_selectors.settlement_get(user=request.user, settlement_id=settlement_id)
     try:
         settlement_approve(actor=request.user, settlement=settlement)
@@ -262,14 +268,14 @@ def settlement_approve_view(request: HttpRequest, settlement_id: int) -> HttpRes
 
 @login_required
 @page
-def settlement_pdf_download(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_pdf_download(request: AuthedRequest, settlement_id: int) -> HttpResponse:
     settlement = billing_selectors.settlement_get(user=request.user, settlement_id=settlement_id)
     return _download(settlement_pdf(settlement), f"{settlement.reference}.pdf", "application/pdf")
 
 
 @login_required
 @page
-def payout_xml(request: HttpRequest, batch_id: int) -> HttpResponse:
+def payout_xml(request: AuthedRequest, batch_id: int) -> HttpResponse:
     batch = billing_selectors.get_or_404(billing_selectors.payout_batches_for(user=request.user),
                                          batch_id, "payout batch")
     return _download(batch.xml.encode(), f"{batch.message_id}.xml", "application/xml")
@@ -277,7 +283,7 @@ def payout_xml(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @page
-def clearing(request: HttpRequest) -> HttpResponse:
+def clearing(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.billing", network=network)
     form = PeriodForm(request.POST or None, initial={"period": last_month()})

@@ -27,7 +27,7 @@ from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.network import selectors as network_selectors
 from smartwork.network.models import Resource
 from smartwork.web.forms import BookForm, MoveForm
-from smartwork.web.views.helpers import apply_domain_error, page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 
 
 def next_working_day(today: dt.date | None = None) -> dt.date:
@@ -65,12 +65,12 @@ def booking_error_text(exc: DomainError) -> str:
 @login_required
 @require_POST
 @page
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthedRequest) -> HttpResponse:
     """One POST books: a desk anywhere in a centre for a slot, or a given room for a range."""
     form = BookForm(request.POST)
     fallback = "/centres/"
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(_back(request, fallback))
     data = form.cleaned_data
     centre = network_selectors.centre_get(centre_id=data["centre"])
@@ -102,7 +102,7 @@ def _when(booking: Any) -> str:
 
 @login_required
 @page
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: AuthedRequest) -> HttpResponse:
     show_past = request.GET.get("past") == "1"
     today = timezone.localdate()
     filters = booking_selectors.BookingFilters(
@@ -121,14 +121,14 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _my_booking(request: HttpRequest, booking_id: int) -> Any:
+def _my_booking(request: AuthedRequest, booking_id: int) -> Any:
     return booking_selectors.booking_get(actor=request.user, booking_id=booking_id)
 
 
 @login_required
 @require_POST
 @page
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_cancel(request: AuthedRequest, booking_id: int) -> HttpResponse:
     booking = _my_booking(request, booking_id)
     try:
         booking_services.booking_cancel(booking=booking, actor=request.user,
@@ -143,7 +143,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @page
-def booking_change(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_change(request: AuthedRequest, booking_id: int) -> HttpResponse:
     """Another date or slot at the same centre (the service re-checks everything)."""
     booking = _my_booking(request, booking_id)
     tz = zone(booking.centre.timezone)
@@ -169,7 +169,7 @@ def booking_change(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @page
-def booking_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_calendar(request: AuthedRequest, booking_id: int) -> HttpResponse:
     booking = _my_booking(request, booking_id)
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
@@ -179,7 +179,7 @@ def booking_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
+def calendar_feed_reset(request: AuthedRequest) -> HttpResponse:
     booking_services.calendar_feed_reset(member=request.user)
     messages.success(request, _("Your calendar feed has a new address; the old one no longer works."))
     return redirect("web:my_bookings")
@@ -187,7 +187,7 @@ def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def check_in(request: HttpRequest, token: str) -> HttpResponse:
+def check_in(request: AuthedRequest, token: str) -> HttpResponse:
     """The page the centre's QR code opens: one button checks the member in."""
     try:
         centre = checkin_token_verify(token=token)

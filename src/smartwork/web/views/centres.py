@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,10 @@ from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import RANGE_KINDS, SLOT_KINDS, LabelStatus, ResourceKind, Service
 from smartwork.web.forms import SLOTS, WEEKDAYS, AvailabilityForm, CentreFinderForm
 from smartwork.web.views.bookings import free_desks, next_working_day
-from smartwork.web.views.helpers import is_htmx, page
+from smartwork.web.views.helpers import AuthedRequest, is_htmx, page
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def map_settings() -> dict[str, str]:
@@ -34,12 +38,13 @@ def _home(user: Any) -> tuple[float, float] | None:
 
 @login_required
 @page
-def centre_finder(request: HttpRequest) -> HttpResponse:
-    defaults = {"date": next_working_day(), "slot": "full_day"}
-    form = CentreFinderForm(request.GET or None, initial=defaults)
+def centre_finder(request: AuthedRequest) -> HttpResponse:
+    default_on, default_slot = next_working_day(), "full_day"
+    form = CentreFinderForm(request.GET or None,
+                            initial={"date": default_on, "slot": default_slot})
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    on = data.get("date") or defaults["date"]
-    slot = data.get("slot") or defaults["slot"]
+    on: dt.date = data.get("date") or default_on
+    slot: str = data.get("slot") or default_slot
     home = _home(request.user)
     within = float(data["within_km"]) if data.get("within_km") and home else None
     member = request.user if request.user.network_id else None
@@ -69,7 +74,7 @@ def centre_finder(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def centre_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     centre = network_selectors.centre_get(centre_id=slug)
     if centre.label_status != LabelStatus.LABELLED and not network_selectors.centres_for_staff(
         actor=request.user
@@ -102,7 +107,7 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _weekday_rows(centre: Any) -> list[tuple[str, list[Any]]]:
+def _weekday_rows(centre: Any) -> list[tuple[StrOrPromise, list[Any]]]:
     by_day: dict[int, list[Any]] = {}
     for row in centre.opening_hours.all():
         by_day.setdefault(row.weekday, []).append(row)

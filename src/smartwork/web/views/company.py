@@ -36,25 +36,25 @@ from smartwork.web.forms import (
     TeamForm,
     TeamMemberForm,
 )
-from smartwork.web.views.helpers import apply_domain_error, page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
 @login_required
 @page
-def company_home(request: HttpRequest) -> HttpResponse:
+def company_home(request: AuthedRequest) -> HttpResponse:
     companies = sorted(roles_of(request.user).admin_companies)
     if not companies:
         raise PermissionDenied
     return redirect("web:company_staff", companies[0])
 
 
-def _company(request: HttpRequest, company_id: int) -> Organisation:
+def _company(request: AuthedRequest, company_id: int) -> Organisation:
     return account_selectors.staff_company(actor=request.user, company_id=company_id)
 
 
-def company_tabs(request: HttpRequest, company: Organisation) -> list[dict[str, Any]]:
+def company_tabs(request: AuthedRequest, company: Organisation) -> list[dict[str, Any]]:
     tabs = [("web:company_staff", _("Staff")), ("web:company_teams", _("Teams")),
             ("web:company_credit", _("Credit")), ("web:company_ledger", _("Ledger")),
             ("web:company_bookings", _("Bookings")),
@@ -67,18 +67,18 @@ def company_tabs(request: HttpRequest, company: Organisation) -> list[dict[str, 
     return out
 
 
-def _render(request: HttpRequest, template: str, company: Organisation,
+def _render(request: AuthedRequest, template: str, company: Organisation,
             **context: Any) -> HttpResponse:
     return render(request, template, {"company": company, "tabs": company_tabs(request, company),
                                       **context})
 
 
-def _teams(request: HttpRequest, company: Organisation) -> list[tuple[int, str]]:
+def _teams(request: AuthedRequest, company: Organisation) -> list[tuple[int, str]]:
     return [(t.pk, t.name) for t in account_selectors.team_list(actor=request.user,
                                                                 company=company)]
 
 
-def _people(request: HttpRequest, company: Organisation) -> list[tuple[int, str]]:
+def _people(request: AuthedRequest, company: Organisation) -> list[tuple[int, str]]:
     return [(u.pk, f"{u} <{u.email}>") for u in account_selectors.staff_list(
         actor=request.user, company=company, active=True)]
 
@@ -88,7 +88,7 @@ def _people(request: HttpRequest, company: Organisation) -> list[tuple[int, str]
 
 @login_required
 @page
-def company_staff(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_staff(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
     teams = _teams(request, company)
     invite = InviteForm(teams=teams, prefix="inv")
@@ -151,7 +151,7 @@ def company_staff(request: HttpRequest, company_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def staff_deactivate(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+def staff_deactivate(request: AuthedRequest, company_id: int, user_id: int) -> HttpResponse:
     company = _company(request, company_id)
     user = account_selectors.staff_list(actor=request.user, company=company).filter(
         pk=user_id).first()
@@ -171,7 +171,7 @@ def staff_deactivate(request: HttpRequest, company_id: int, user_id: int) -> Htt
 
 @login_required
 @page
-def company_teams(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_teams(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
     people = _people(request, company)
     form = TeamForm(prefix="team")
@@ -216,9 +216,11 @@ def company_teams(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @login_required
 @page
-def company_credit(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_credit(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
-    packages = list(credit_selectors.credit_package_list(network_id=company.network_id))
+    # A company outside any network has no packages to buy from.
+    packages = (list(credit_selectors.credit_package_list(network_id=company.network_id))
+                if company.network_id is not None else [])
     people, teams = _people(request, company), _teams(request, company)
     buy = BuyCreditForm(packages=[(p.pk, p.name) for p in packages], prefix="buy")
     allot_kwargs = {"people": people, "teams": teams,
@@ -271,7 +273,7 @@ def company_credit(request: HttpRequest, company_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def allotment_end(request: HttpRequest, company_id: int, allotment_id: int) -> HttpResponse:
+def allotment_end(request: AuthedRequest, company_id: int, allotment_id: int) -> HttpResponse:
     company = _company(request, company_id)
     allotment = credit_selectors.allotment_list(actor=request.user, company=company).filter(
         pk=allotment_id).first()
@@ -288,7 +290,7 @@ def allotment_end(request: HttpRequest, company_id: int, allotment_id: int) -> H
 
 @login_required
 @page
-def company_ledger(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_ledger(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
     form = LedgerFilterForm(request.GET or None, reasons=LedgerReason.choices,
                             people=_people(request, company), teams=_teams(request, company))
@@ -318,7 +320,7 @@ def company_ledger(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @login_required
 @page
-def company_bookings(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_bookings(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
     today = timezone.localdate()
     bookings = booking_selectors.booking_list(actor=request.user, filters=(

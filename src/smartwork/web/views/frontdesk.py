@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,17 +26,23 @@ from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import ResourceKind
 from smartwork.web.forms import SLOTS, WalkInForm
 from smartwork.web.views.bookings import booking_error_text
-from smartwork.web.views.helpers import apply_domain_error, is_htmx, page, require_page
+from smartwork.web.views.helpers import (
+    AuthedRequest,
+    apply_domain_error,
+    is_htmx,
+    page,
+    require_page,
+)
 from smartwork.web.views.staff import centre_tabs, staff_centre
 
 
-def _desk_centres(request: HttpRequest) -> list[Any]:
+def _desk_centres(request: AuthedRequest) -> list[Any]:
     return list(network_selectors.centres_for_staff(actor=request.user).order_by("name"))
 
 
 @login_required
 @page
-def front_desk(request: HttpRequest) -> HttpResponse:
+def front_desk(request: AuthedRequest) -> HttpResponse:
     centres = _desk_centres(request)
     if not centres:
         raise PermissionDenied
@@ -49,7 +55,7 @@ def _today(centre: Any) -> dt.date:
     return timezone.now().astimezone(zone(centre.timezone)).date()
 
 
-def _desk_context(request: HttpRequest, centre: Any, walk_in: WalkInForm | None = None
+def _desk_context(request: AuthedRequest, centre: Any, walk_in: WalkInForm | None = None
                   ) -> dict[str, Any]:
     today = _today(centre)
     arrivals = list(booking_selectors.arrivals(actor=request.user, centre=centre, on=today))
@@ -66,7 +72,7 @@ def _desk_context(request: HttpRequest, centre: Any, walk_in: WalkInForm | None 
 
 @login_required
 @page
-def desk_today(request: HttpRequest, centre_id: int) -> HttpResponse:
+def desk_today(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)
     context = _desk_context(request, centre)
@@ -78,7 +84,7 @@ def desk_today(request: HttpRequest, centre_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def desk_check_in(request: HttpRequest, centre_id: int, booking_id: int) -> HttpResponse:
+def desk_check_in(request: AuthedRequest, centre_id: int, booking_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     booking = booking_selectors.booking_get(actor=request.user, booking_id=booking_id)
     if booking.centre_id != centre.pk:
@@ -98,7 +104,7 @@ def desk_check_in(request: HttpRequest, centre_id: int, booking_id: int) -> Http
 @login_required
 @require_POST
 @page
-def desk_walk_in(request: HttpRequest, centre_id: int) -> HttpResponse:
+def desk_walk_in(request: AuthedRequest, centre_id: int) -> HttpResponse:
     """Book a free desk for a member who walks in, and check them in at once."""
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)
@@ -126,7 +132,7 @@ def desk_walk_in(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def desk_week(request: HttpRequest, centre_id: int) -> HttpResponse:
+def desk_week(request: AuthedRequest, centre_id: int) -> HttpResponse:
     """Desks taken per day and slot over seven days, from the booking rows."""
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)
@@ -153,7 +159,7 @@ def desk_week(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def desk_qr(request: HttpRequest, centre_id: int) -> HttpResponse:
+def desk_qr(request: AuthedRequest, centre_id: int) -> HttpResponse:
     """Today's code for the reception screen; scanning it opens the check-in page."""
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)

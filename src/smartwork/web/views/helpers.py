@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +15,19 @@ from django.utils.translation import gettext as _
 
 from smartwork.core.errors import DomainError, Forbidden, NotAuthenticated, NotFound
 from smartwork.core.permissions import allowed
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from smartwork.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a page behind login_required: the user is a real account,
+    and HtmxMiddleware has added the htmx details. Only for annotations."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 def apply_domain_error(
@@ -65,4 +78,6 @@ def require_page(request: HttpRequest, action: str, **scope: Any) -> None:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False)) and not getattr(request.htmx, "boosted", False)
+    # Requests built without HtmxMiddleware (tests, error pages) have no details.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)

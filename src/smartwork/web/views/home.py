@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from smartwork.accounts.choices import Role
 from smartwork.accounts.selectors import user_roles_summary
 from smartwork.core.permissions import roles_of
+from smartwork.web.views.helpers import AuthedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each role's starting points; every person is also a member who may book."""
     roles = roles_of(request.user)
     summary = user_roles_summary(user=request.user)

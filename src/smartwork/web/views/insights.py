@@ -21,7 +21,7 @@ from smartwork.insights import selectors as insight_selectors
 from smartwork.insights.periods import parse_period
 from smartwork.web.forms import ReportPeriodForm
 from smartwork.web.views.company import _company, company_tabs
-from smartwork.web.views.helpers import apply_domain_error, page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 
 
 def _period(request: HttpRequest) -> tuple[ReportPeriodForm, Any]:
@@ -37,7 +37,7 @@ def _period(request: HttpRequest) -> tuple[ReportPeriodForm, Any]:
         return form, parse_period(default)
 
 
-def network_dashboard(request: HttpRequest, network: Any) -> dict[str, Any]:
+def network_dashboard(request: AuthedRequest, network: Any) -> dict[str, Any]:
     """The operator's figures for a period: occupancy per centre and per day,
     bookings, what was invoiced."""
     form, period = _period(request)
@@ -85,7 +85,7 @@ def _date(value: str) -> dt.date:
 
 @login_required
 @page
-def company_attendance(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_attendance(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = _company(request, company_id)
     form, period = _period(request)
     data = insight_selectors.attendance_report(actor=request.user, period=period,

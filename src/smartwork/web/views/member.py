@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -11,14 +11,14 @@ from smartwork.core.errors import NotFound
 from smartwork.credits import selectors as credit_selectors
 from smartwork.credits.choices import LedgerReason
 from smartwork.web.forms import LedgerFilterForm
-from smartwork.web.views.helpers import page
+from smartwork.web.views.helpers import AuthedRequest, page
 from smartwork.wifi import selectors as wifi_selectors
 from smartwork.wifi import services as wifi_services
 
 
 @login_required
 @page
-def my_credit(request: HttpRequest) -> HttpResponse:
+def my_credit(request: AuthedRequest) -> HttpResponse:
     credit = credit_selectors.member_credit(actor=request.user)
     form = LedgerFilterForm(request.GET or None, reasons=LedgerReason.choices)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -35,7 +35,7 @@ def my_credit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def my_wifi(request: HttpRequest) -> HttpResponse:
+def my_wifi(request: AuthedRequest) -> HttpResponse:
     try:
         identity = wifi_selectors.wifi_identity_for_member(member=request.user)
     except NotFound:
@@ -46,7 +46,7 @@ def my_wifi(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def my_wifi_password(request: HttpRequest) -> HttpResponse:
+def my_wifi_password(request: AuthedRequest) -> HttpResponse:
     """Create the login or give it a new password, shown on this page once."""
     identity, password = wifi_services.wifi_identity_rotate_password(
         member=request.user, actor=request.user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,14 +18,14 @@ from smartwork.core.errors import DomainError
 from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import LabelStatus
 from smartwork.web.forms import OrganisationForm, RoleAssignForm
-from smartwork.web.views.helpers import apply_domain_error, page, require_page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page, require_page
 from smartwork.web.views.insights import network_dashboard
 from smartwork.web.views.staff import operator_network
 
 
 @login_required
 @page
-def operator_home(request: HttpRequest) -> HttpResponse:
+def operator_home(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.reports", network=network)
     centres = network_selectors.centres_for_staff(actor=request.user).filter(network=network)
@@ -44,7 +44,7 @@ ORG_FIELDS = list(OrganisationForm.base_fields)
 
 @login_required
 @page
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "organisation.manage", network=network)
     kind = request.GET.get("kind", OrganisationKind.COMPANY)
@@ -59,7 +59,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page
-def organisation_form(request: HttpRequest, organisation_id: int | None = None) -> HttpResponse:
+def organisation_form(request: AuthedRequest, organisation_id: int | None = None) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "organisation.manage", network=network)
     org = None
@@ -95,7 +95,7 @@ def organisation_form(request: HttpRequest, organisation_id: int | None = None) 
 
 @login_required
 @page
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "role.assign", network=network)
     centres = [(c.pk, c.name) for c in network_selectors.centres_for_staff(
@@ -136,7 +136,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, assignment_id: int) -> HttpResponse:
     assignment = account_selectors.role_list(actor=request.user).filter(
         pk=assignment_id).first()
     if assignment is not None:

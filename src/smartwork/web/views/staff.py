@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,17 +34,17 @@ from smartwork.web.forms import (
     ResourceForm,
 )
 from smartwork.web.views.centres import map_settings
-from smartwork.web.views.helpers import apply_domain_error, page, require_page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page, require_page
 
 
-def staff_centre(request: HttpRequest, centre_id: int) -> Centre:
+def staff_centre(request: AuthedRequest, centre_id: int) -> Centre:
     """A centre this person works for, or 404 (never a hint that it exists)."""
     if not network_selectors.centres_for_staff(actor=request.user).filter(pk=centre_id).exists():
         raise Http404
     return network_selectors.centre_get(centre_id=centre_id)
 
 
-def centre_tabs(request: HttpRequest, centre: Centre) -> list[dict[str, Any]]:
+def centre_tabs(request: AuthedRequest, centre: Centre) -> list[dict[str, Any]]:
     tabs = [
         ("centre.front_desk", "web:staff_centre", _("Overview")),
         ("centre.front_desk", "web:desk_today", _("Today")),
@@ -59,13 +59,14 @@ def centre_tabs(request: HttpRequest, centre: Centre) -> list[dict[str, Any]]:
     settlements = allowed(request.user, "centre.settlements", centre=centre)
     return [
         {"url": reverse(name, args=[centre.pk]), "label": label,
-         "current": request.resolver_match.view_name == name}
+         "current": request.resolver_match is not None
+         and request.resolver_match.view_name == name}
         for action, name, label in tabs if allowed(request.user, action, centre=centre)
     ] + ([{"url": reverse("web:settlements"), "label": _("Settlements"), "current": False}]
          if settlements else [])
 
 
-def _render(request: HttpRequest, template: str, centre: Centre, **context: Any) -> HttpResponse:
+def _render(request: AuthedRequest, template: str, centre: Centre, **context: Any) -> HttpResponse:
     return render(request, template, {"centre": centre, "tabs": centre_tabs(request, centre),
                                       **context})
 
@@ -75,7 +76,7 @@ def _render(request: HttpRequest, template: str, centre: Centre, **context: Any)
 
 @login_required
 @page
-def staff_centres(request: HttpRequest) -> HttpResponse:
+def staff_centres(request: AuthedRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if not (roles.superuser or roles.operator_networks or roles.manager_centres
             or roles.receptionist_centres):
@@ -91,7 +92,7 @@ def staff_centres(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _operator_choices(request: HttpRequest) -> list[tuple[int, str]]:
+def _operator_choices(request: AuthedRequest) -> list[tuple[int, str]]:
     return [
         (org.pk, org.legal_name)
         for org in organisation_list(actor=request.user).filter(
@@ -101,7 +102,7 @@ def _operator_choices(request: HttpRequest) -> list[tuple[int, str]]:
     ]
 
 
-def operator_network(request: HttpRequest) -> Any:
+def operator_network(request: AuthedRequest) -> Network:
     """The network an operator works on (the first, for someone with several)."""
     roles = roles_of(request.user)
     qs = Network.objects.order_by("pk")
@@ -115,7 +116,7 @@ def operator_network(request: HttpRequest) -> Any:
 
 @login_required
 @page
-def centre_create(request: HttpRequest) -> HttpResponse:
+def centre_create(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "centre.create", network=network)
     operators = _operator_choices(request)
@@ -143,7 +144,7 @@ CENTRE_EDIT_FIELDS = ["name", "description", "street", "postcode", "city", "coun
 
 @login_required
 @page
-def centre_edit(request: HttpRequest, centre_id: int) -> HttpResponse:
+def centre_edit(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.edit", centre=centre)
     initial = {f: getattr(centre, f) for f in CENTRE_EDIT_FIELDS}
@@ -164,7 +165,7 @@ def centre_edit(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def staff_centre_overview(request: HttpRequest, centre_id: int) -> HttpResponse:
+def staff_centre_overview(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)
     resources = list(centre.resources.all())
@@ -179,7 +180,7 @@ def staff_centre_overview(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def centre_label(request: HttpRequest, centre_id: int) -> HttpResponse:
+def centre_label(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.inspect", centre=centre)
     checklist = centre.network.label_checklist
@@ -234,7 +235,7 @@ def centre_label(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def centre_resources(request: HttpRequest, centre_id: int) -> HttpResponse:
+def centre_resources(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.resources", centre=centre)
     form = ResourceForm(request.POST or None, initial={"kind": ResourceKind.DESK, "capacity": 1,
@@ -254,7 +255,7 @@ def centre_resources(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def resource_edit(request: HttpRequest, centre_id: int, resource_id: int) -> HttpResponse:
+def resource_edit(request: AuthedRequest, centre_id: int, resource_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.resources", centre=centre)
     resource = get_object_or_404(Resource, pk=resource_id, centre=centre)
@@ -276,7 +277,7 @@ def resource_edit(request: HttpRequest, centre_id: int, resource_id: int) -> Htt
 
 @login_required
 @page
-def centre_prices(request: HttpRequest, centre_id: int) -> HttpResponse:
+def centre_prices(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.prices", centre=centre)
     form = PriceForm(request.POST or None, initial={
@@ -302,7 +303,7 @@ def centre_prices(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 @login_required
 @page
-def centre_hours(request: HttpRequest, centre_id: int) -> HttpResponse:
+def centre_hours(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.hours", centre=centre)
     hours_form = HoursForm(initial=HoursForm.initial_from(list(centre.opening_hours.all())),
@@ -338,7 +339,7 @@ def centre_hours(request: HttpRequest, centre_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @page
-def closure_remove(request: HttpRequest, centre_id: int, closure_id: int) -> HttpResponse:
+def closure_remove(request: AuthedRequest, centre_id: int, closure_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     closure = get_object_or_404(Closure.objects.select_related("centre"), pk=closure_id,
                                 centre=centre)
