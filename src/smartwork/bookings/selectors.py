@@ -219,7 +219,9 @@ def availability_for_centre(
                     span = spans[(on, s)]
                     if span is None:
                         continue
-                    free = span.end > now and not any(a < span.end and span.start < b for a, b in taken)
+                    # Most desks have no booking that day: skip the scan then.
+                    free = span.end > now and not (taken and any(
+                        a < span.end and span.start < b for a, b in taken))
                     slots.append({"date": on, "slot": s, "start": span.start_local,
                                   "end": span.end_local, "free": free})
             elif resource["kind"] in RANGE_KINDS:
