@@ -125,7 +125,7 @@ def books_check(*, network: Network, period: Period) -> Books:
     own_accounts = LedgerEntry.objects.filter(account__network=network).exclude(
         account__kind=AccountKind.MEMBERSHIP)
     used_here = {c: v.own_minutes for c, v in values.items()}
-    abroad = defaultdict(int)
+    abroad: defaultdict[int, int] = defaultdict(int)
     for row in own_accounts.filter(reason__in=USE_REASONS, **in_period).exclude(
         centre__network=network).values("centre__network_id").annotate(m=Sum("amount_minutes")):
         abroad[row["centre__network_id"]] += -int(row["m"] or 0)

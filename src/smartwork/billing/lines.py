@@ -128,7 +128,7 @@ def _gather(*, network: Network, period: Period) -> list[CustomerLines]:
             description=f"Membership {plan.name}, {mp.starts_on:%d/%m/%Y}–{mp.ends_on:%d/%m/%Y}",
             quantity=Decimal(1), unit=UNIT_PIECE, unit_price=mp.fee_net, vat_rate=mp.vat_rate,
             vat_category=vat_category_for(mp.vat_rate), centre_id=plan.centre_id,
-            centre_name=plan.centre.name if plan.centre_id else "",
+            centre_name=plan.centre.name if plan.centre is not None else "",
             service_date=mp.starts_on, source_type=LineSource.MEMBERSHIP, source_id=mp.pk,
             source_key=f"membership_period:{mp.pk}",
         ))

@@ -30,7 +30,7 @@ from smartwork.billing.choices import (
 from smartwork.core.errors import Conflict
 from smartwork.core.models import TimeStampedModel
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00")}
+AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00")}
 
 # What may still change on an issued invoice: its payment progress, nothing else.
 INVOICE_MUTABLE_AFTER_ISSUE = frozenset(
@@ -172,6 +172,9 @@ class Invoice(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["network", "period_start"])]
 
+    # The state as last read from or written to the database (None when it was deferred).
+    _stored_state: str | None
+
     def __str__(self) -> str:
         return self.display_number or f"draft #{self.pk}"
 
@@ -206,15 +209,15 @@ class Invoice(TimeStampedModel):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= INVOICE_MUTABLE_AFTER_ISSUE:
                 raise ImmutableDocument(
-                    _("An issued invoice cannot be changed; issue a credit note instead."),
-                    fields={"invoice": _("issued")},
+                    str(_("An issued invoice cannot be changed; issue a credit note instead.")),
+                    fields={"invoice": str(_("issued"))},
                 )
         super().save(*args, **kwargs)
         self._stored_state = self.state
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.is_issued:
-            raise ImmutableDocument(_("An issued invoice cannot be deleted."))
+            raise ImmutableDocument(str(_("An issued invoice cannot be deleted.")))
         return super().delete(*args, **kwargs)
 
 
@@ -260,12 +263,12 @@ class InvoiceLine(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._invoice_issued():
-            raise ImmutableDocument(_("The lines of an issued invoice cannot be changed."))
+            raise ImmutableDocument(str(_("The lines of an issued invoice cannot be changed.")))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self._invoice_issued():
-            raise ImmutableDocument(_("The lines of an issued invoice cannot be deleted."))
+            raise ImmutableDocument(str(_("The lines of an issued invoice cannot be deleted.")))
         return super().delete(*args, **kwargs)
 
     def _invoice_issued(self) -> bool:

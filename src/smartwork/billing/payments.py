@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -316,7 +317,7 @@ def invoices_remind_overdue(*, today: dt.date | None = None) -> int:
             audit_log(actor=None, action="invoice.reminded", obj=invoice,
                       data={"count": invoice.reminder_count})
             invoice_id = invoice.pk
-            transaction.on_commit(lambda i=invoice_id: _send_reminder(i))
+            transaction.on_commit(partial(_send_reminder, invoice_id))
             reminded += 1
     return reminded
 

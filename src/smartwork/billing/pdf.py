@@ -63,14 +63,21 @@ def _party(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "enterprise_text": _enterprise_text(data.get("enterprise_number", ""))}
 
 
+def _credited_number(credit_note: Invoice) -> str:
+    original = credit_note.credited_invoice
+    # The invoice_credit_note_refers constraint: a credit note always names its invoice.
+    assert original is not None, "a credit note refers to the invoice it corrects"
+    return original.display_number
+
+
 def invoice_html(invoice: Invoice) -> str:
     lang = invoice.language
     labels = labels_for(lang)
     lines = list(invoice.lines.all())
     totals = totals_compute((ln.vat_category, ln.vat_rate, ln.line_net) for ln in lines)
     groups = []
-    for centre_name, items in groupby(lines, key=lambda ln: ln.centre_name):
-        items = list(items)
+    for centre_name, centre_lines in groupby(lines, key=lambda ln: ln.centre_name):
+        items = list(centre_lines)
         groups.append({
             "centre": centre_name or labels["network_wide"],
             "subtotal": money_text(sum((i.line_net for i in items), Decimal(0)), lang,
@@ -108,7 +115,7 @@ def invoice_html(invoice: Invoice) -> str:
         "due_date": f"{invoice.due_date:%d/%m/%Y}" if invoice.due_date else "",
         "period": (f"{invoice.period_start:%d/%m/%Y} – {invoice.period_end:%d/%m/%Y}"
                    if invoice.period_start and invoice.period_end else ""),
-        "credited": invoice.credited_invoice.display_number if credit else "",
+        "credited": _credited_number(invoice) if credit else "",
     }
     return render_to_string("billing/invoice.html", context)
 

@@ -210,9 +210,12 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
     invoice.total_net, invoice.total_vat, invoice.total_gross = (
         totals.net, totals.vat, totals.gross)
     invoice.issuer_data = organisation_snapshot(invoice.issuer)
-    invoice.customer_data = (organisation_snapshot(invoice.customer_organisation)
-                             if invoice.customer_organisation_id
-                             else member_snapshot(invoice.customer_member))
+    if invoice.customer_organisation is not None:
+        invoice.customer_data = organisation_snapshot(invoice.customer_organisation)
+    else:
+        # The invoice_one_customer constraint: without a company, the customer is a member.
+        assert invoice.customer_member is not None, "an invoice has one customer"
+        invoice.customer_data = member_snapshot(invoice.customer_member)
     if invoice.kind == InvoiceKind.INVOICE:
         invoice.structured_communication = communication_make(year=invoice.year,
                                                               number=invoice.number)
@@ -285,6 +288,8 @@ def credit_note_issue(
         for ln in InvoiceLine.objects.filter(
             invoice__credited_invoice=original, credited_line__isnull=False
         ).exclude(invoice__state=InvoiceState.DRAFT):
+            # Set on every row: the query keeps only lines with a credited line.
+            assert ln.credited_line_id is not None
             credited_qty[ln.credited_line_id] = credited_qty.get(ln.credited_line_id, ZERO) + ln.quantity
         wanted: list[tuple[InvoiceLine, Decimal]] = []
         if lines:

@@ -88,13 +88,13 @@ def centre_values(*, network: Network, period: Period) -> dict[int, CentreValue]
         value.own_value = hour_value(value.own_minutes, network.credit_hour_value)
         value.guest_value = hour_value(value.guest_minutes, network.credit_hour_value)
 
-    for row in (PaygCharge.objects.filter(
+    for payg_row in (PaygCharge.objects.filter(
         centre__network_id=network.pk, service_date__gte=period.start,
         service_date__lte=period.end, cancelled_at__isnull=True,
     ).values("centre_id").annotate(total=Sum("price_net"), n=Count("id"))):
-        value = of(row["centre_id"])
-        value.payg = money_round(row["total"] or ZERO)
-        value.payg_count = row["n"]
+        value = of(payg_row["centre_id"])
+        value.payg = money_round(payg_row["total"] or ZERO)
+        value.payg_count = payg_row["n"]
 
     for centre_id, amount, count in membership_attribution(network=network, period=period):
         value = of(centre_id)

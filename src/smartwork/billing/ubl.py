@@ -27,7 +27,7 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
 # Why a rate is zero, for the exempt and reverse-charge categories (BR-E-10, BR-AE-10).
-EXEMPTION_REASONS = {
+EXEMPTION_REASONS: dict[str, tuple[str, str]] = {
     VatCategory.EXEMPT: ("VATEX-EU-132", "Exempt under Article 132 of Directive 2006/112/EC"),
     VatCategory.REVERSE_CHARGE: ("VATEX-EU-AE", "Reverse charge"),
 }
@@ -57,7 +57,7 @@ class _Builder:
         self.currency = currency
 
     def cbc(self, parent: etree._Element, name: str, text: Any = None, **attrs: str) -> Any:
-        el = etree.SubElement(parent, f"{{{CBC}}}{name}", **attrs)
+        el = etree.SubElement(parent, f"{{{CBC}}}{name}", attrib=attrs)
         if text is not None:
             el.text = str(text)
         return el
@@ -105,12 +105,14 @@ class _Builder:
 
 def invoice_ubl(invoice: Invoice) -> bytes:
     """The Peppol BIS 3.0 document of an issued invoice or credit note, as UTF-8 XML."""
-    if invoice.number is None:
+    if invoice.number is None or invoice.issue_date is None:
         raise ValueError("Only an issued invoice has an e-invoice.")
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     root_ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
-                         nsmap={None: root_ns, "cac": CAC, "cbc": CBC})
+                         # None keys the default namespace, as lxml documents; the stubs
+                         # type nsmap as Mapping[str, str] and so refuse it.
+                         nsmap={None: root_ns, "cac": CAC, "cbc": CBC})  # type: ignore[dict-item]
     b = _Builder(invoice.currency)
     lines = list(invoice.lines.all())
     b.cbc(root, "CustomizationID", CUSTOMIZATION_ID)
@@ -130,6 +132,10 @@ def invoice_ubl(invoice: Invoice) -> bytes:
         b.cbc(period, "EndDate", invoice.period_end.isoformat())
     if credit:
         original = invoice.credited_invoice
+        # The invoice_credit_note_refers and invoice_number_iff_issued constraints: a credit
+        # note names an invoice, and only an issued invoice can be credited.
+        if original is None or original.issue_date is None:
+            raise ValueError("A credit note refers to the issued invoice it corrects.")
         ref = b.cac(b.cac(root, "BillingReference"), "InvoiceDocumentReference")
         b.cbc(ref, "ID", original.display_number)
         b.cbc(ref, "IssueDate", original.issue_date.isoformat())
@@ -205,4 +211,5 @@ def ubl_schema_errors(xml: bytes) -> list[str]:
     schema = _SCHEMAS[name]
     if schema.validate(doc):
         return []
-    return [f"{e.line}: {e.message}" for e in schema.error_log]
+    # _ErrorLog is iterable (of _LogEntry) at runtime; lxml-stubs declare it as an empty class.
+    return [f"{e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]

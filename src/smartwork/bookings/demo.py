@@ -2,7 +2,9 @@
 
 Deterministic: the choices come from ctx["rng"] and the dates from ctx["today"].
 History (past slots cannot be booked through the service) is written as rows
-with their audit entries; what lies ahead goes through the services, so the
+with their audit entries, including last month's pay-as-you-go bookings and their
+charges (the billing demo month: independents pay as they go, the Namur SME's
+employees book beyond a credit it did not have yet, billed to it as overage); what lies ahead goes through the services, so the
 rules, the payment and the audit are the real ones. No mail is sent.
 
 Adds to ctx:
@@ -43,11 +45,10 @@ def _nearest(member: Any, centres: list[Any], n: int) -> list[Any]:
 
 
 def _history(ctx: dict[str, Any], centres: list[Any], desks: dict[int, list[Resource]],
-             calendars: dict[int, Any]) -> list[Booking]:
+             calendars: dict[int, Any], taken: set[tuple[int, dt.date, str]]) -> list[Booking]:
     """Past bookings: mostly completed, some no-shows and cancellations."""
     rng, today = ctx["rng"], ctx["today"]
     members = [m for m in ctx["members"] if m.network_id][:HISTORY_MEMBERS]
-    taken: set[tuple[int, dt.date, str]] = set()
     rows: list[Booking] = []
     for member in members:
         favourites = _nearest(member, centres, 2)
@@ -112,6 +113,78 @@ def _history(ctx: dict[str, Any], centres: list[Any], desks: dict[int, list[Reso
             BookingState.NO_SHOW: ["no_show"],
             BookingState.CANCELLED: ["cancelled"],
         }[BookingState(b.state)]
+    ])
+    return created
+
+
+def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar month before today's: the demo's closed month to invoice."""
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def _last_month_payg(ctx: dict[str, Any], centres: list[Any], desks: dict[int, list[Resource]],
+                     calendars: dict[int, Any],
+                     taken: set[tuple[int, dt.date, str]]) -> list[Booking]:
+    """Completed pay-as-you-go bookings last month, with the charges billing invoices."""
+    from smartwork.credits.choices import PaygBillTo
+    from smartwork.credits.models import PaygCharge
+
+    start, end = last_month(ctx["today"])
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    sme = ctx["companies"]["sme_namur"]
+    sme_staff = [e for e in ctx["employees"]["sme_namur"]
+                 if e.pk != ctx["company_admins"]["sme_namur"].pk][:3]
+    payers = ([(m, PaygBillTo.MEMBER, None, 4) for m in ctx["independents"] if m.network_id]
+              + [(m, PaygBillTo.COMPANY, sme, 3) for m in sme_staff])
+    slots = [Slot.FULL_DAY, Slot.MORNING, Slot.AFTERNOON]
+    rows: list[tuple[Booking, Any, Any]] = []
+    for i, (member, bill_to, company, wanted) in enumerate(payers):
+        own = [c for c in centres if c.network_id == member.network_id]
+        favourites = _nearest(member, own, 2)
+        made = 0
+        for k, day in enumerate(days[i % 3::3]):
+            if made == wanted:
+                break
+            centre = favourites[k % len(favourites)]
+            slot = slots[(i + k) % 3]
+            span = slot_span(centre, day, slot)
+            calendar = calendars[centre.pk]
+            if calendar.closure_reason(day) or not inside_hours(parts_of(span, centre),
+                                                                calendar.intervals(day)):
+                continue
+            halves = [Slot.MORNING, Slot.AFTERNOON] if slot == Slot.FULL_DAY else [slot]
+            free = [d for d in reversed(desks[centre.pk])
+                    if all((d.pk, day, h) not in taken for h in halves)]
+            if not free:
+                continue
+            for h in halves:
+                taken.add((free[0].pk, day, h))
+            booking = Booking(member=member, booked_by=member, resource=free[0], centre=centre,
+                              slot=slot, start=span.start, end=span.end,
+                              state=BookingState.COMPLETED, checked_in_at=span.start,
+                              checked_in_via=CheckInVia.RECEPTION, completed_at=span.end)
+            booking.price_net, booking.vat_rate = booking_price(booking=booking)
+            if booking.price_net is None:
+                continue  # no price at that centre: nothing to charge
+            rows.append((booking, bill_to, company))
+            made += 1
+    created = Booking.objects.bulk_create([b for b, _, _ in rows])
+    PaygCharge.objects.bulk_create([
+        PaygCharge(booking=b, member=b.member, bill_to=bill_to, company=company,
+                   centre=b.centre, price_net=b.price_net, vat_rate=b.vat_rate,
+                   service_date=timezone.localtime(b.start).date())
+        for b, (_, bill_to, company) in zip(created, rows, strict=True)
+    ])
+    for booking in created:
+        Booking.objects.filter(pk=booking.pk).update(
+            created_at=booking.start - dt.timedelta(days=3))
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor_id=b.member_id, action=f"booking.{action}", object_type="bookings.booking",
+                   object_id=str(b.pk), object_repr=str(b)[:200], network_id=b.centre.network_id,
+                   data={"demo": True, "payment": "payg"})
+        for b in created for action in ("created", "checked_in", "completed")
     ])
     return created
 
@@ -211,13 +284,17 @@ def load(ctx: dict[str, Any]) -> None:
                if c.label_status == LabelStatus.LABELLED]
     walloon = [c for c in ctx["centres"]["walloon"] if c.label_status == LabelStatus.LABELLED]
     today = ctx["today"]
-    calendars = calendars_for([c.pk for c in centres],
-                              date_from=today - dt.timedelta(days=HISTORY_DAYS), date_to=today)
+    calendars = calendars_for(
+        [c.pk for c in centres],
+        date_from=min(today - dt.timedelta(days=HISTORY_DAYS), last_month(today)[0]),
+        date_to=today)
     desks: dict[int, list[Resource]] = {c.pk: [] for c in centres}
     for desk in Resource.objects.filter(centre__in=centres, kind=ResourceKind.DESK,
                                         is_active=True).order_by("name"):
         desks[desk.centre_id].append(desk)
-    past = _history(ctx, centres, desks, calendars)
+    taken: set[tuple[int, dt.date, str]] = set()
+    past = _history(ctx, centres, desks, calendars, taken)
+    past += _last_month_payg(ctx, centres, desks, calendars, taken)
     now_rows = _today(ctx, desks, calendars)
     ahead, series = _ahead(ctx, walloon)
     ctx["bookings"] = past + now_rows + ahead

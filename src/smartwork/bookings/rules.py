@@ -18,7 +18,7 @@ from smartwork.network.models import Centre, Closure, OpeningHours
 
 @dataclass
 class CentreCalendar:
-    """A centre's opening hours by weekday and its closures (two queries)."""
+    """A centre's opening hours by weekday and its closures (one query)."""
 
     hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
     closures: list[tuple[dt.date, dt.date, str]] = field(default_factory=list)
@@ -40,7 +40,7 @@ def calendars_for(centre_ids: list[int], *, date_from: dt.date | None = None,
         out[cid] = CentreCalendar()
     # One round trip for both tables (UNION ALL): this runs on every booking and
     # every availability request. `k` tells the rows apart (0 hours, 1 closure).
-    hours = (OpeningHours.objects.filter(centre_id__in=centre_ids)
+    hours = (OpeningHours.objects.filter(centre_id__in=centre_ids).order_by()
              .annotate(k=Value(0, output_field=IntegerField()),
                        sd=Value(None, output_field=DateField()),
                        ed=Value(None, output_field=DateField()),
@@ -51,7 +51,7 @@ def calendars_for(centre_ids: list[int], *, date_from: dt.date | None = None,
         closures = closures.filter(end_date__gte=date_from)
     if date_to is not None:
         closures = closures.filter(start_date__lte=date_to)
-    closures = (closures.annotate(k=Value(1, output_field=IntegerField()),
+    closures = (closures.order_by().annotate(k=Value(1, output_field=IntegerField()),
                                   wd=Value(None, output_field=IntegerField()),
                                   o=Value(None, output_field=TimeField()),
                                   c=Value(None, output_field=TimeField()))

@@ -73,7 +73,33 @@ def load(ctx: dict[str, Any]) -> None:
         plan = plans.get(person.network_id)
         if plan is not None:
             services.membership_start(actor=person, member=person, plan=plan, starts_on=today)
+    _last_month_purchases(ctx, packages)
     _book_with_credit(ctx)
+
+
+def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], Any]) -> None:
+    """Top-ups bought last month, so the demo has a closed month with credit to invoice.
+
+    The service dates a purchase today (a customer cannot buy in the past); the demo
+    moves the purchase and its pool back to a day of last month, as if bought then.
+    The Namur SME bought nothing last month: its employees' bookings then were overage.
+    """
+    from smartwork.credits.models import CreditAccount, CreditPurchase
+
+    end = ctx["today"].replace(day=1) - dt.timedelta(days=1)
+    for n, key in enumerate(("large", "sme_brussels")):
+        company, admin = ctx["companies"][key], ctx["company_admins"][key]
+        network_key = next(k for k, net in ctx["networks"].items() if net.pk == company.network_id)
+        day = end.replace(day=3 + 7 * n)
+        purchase = services.credit_purchase_create(
+            actor=admin, company=company, package=packages[(network_key, "Starter 100 h")],
+            reference=f"PO-{day:%Y%m}-{company.pk:03d}")
+        valid_until = services.add_months(day, purchase.package.validity_months) \
+            - dt.timedelta(days=1)
+        CreditPurchase.objects.filter(pk=purchase.pk).update(
+            purchased_on=day, valid_from=day, valid_until=valid_until)
+        CreditAccount.objects.filter(purchase=purchase).update(valid_from=day,
+                                                               valid_until=valid_until)
 
 
 def _book_with_credit(ctx: dict[str, Any]) -> None:

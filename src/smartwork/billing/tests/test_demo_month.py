@@ -1,0 +1,130 @@
+"""The demo's closed month, end to end: invoiced, paid from a CAMT.053 file, settled,
+paid out by a pain.001 file, and the books balance (issue 6's "done when")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import sepaxml
+import xmlschema
+from django.test import TestCase
+from django.utils import timezone
+
+from smartwork.accounts.choices import Role
+from smartwork.accounts.models import RoleAssignment
+from smartwork.billing.books import books_check
+from smartwork.billing.calc import period_parse
+from smartwork.billing.choices import InvoiceState, LineSource, SettlementState
+from smartwork.billing.models import Invoice, PayoutBatch, Settlement
+from smartwork.billing.payments import camt_import
+from smartwork.billing.run import invoice_run
+from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
+from smartwork.billing.tests import camt
+from smartwork.credits.models import CreditPurchase, PaygCharge
+from smartwork.demo import demo_load
+from smartwork.network.models import Network
+
+PAIN_XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
+
+
+def contiguous(names: list[str]) -> bool:
+    """Each centre's lines in one block, network-wide lines (no centre) first."""
+    blocks = [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]
+    return len(blocks) == len(set(blocks)) and ("" not in blocks or blocks[0] == "")
+
+
+class TestDemoMonth(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        demo_load()
+        cls.today = timezone.localdate()
+        end = cls.today.replace(day=1) - dt.timedelta(days=1)
+        cls.period = period_parse(f"{end:%Y-%m}")
+        cls.networks = list(Network.objects.order_by("slug"))
+        cls.operators = {n.pk: RoleAssignment.objects.filter(
+            role=Role.OPERATOR, network=n).order_by("user__email").first().user
+            for n in cls.networks}
+
+    def test_the_loader_leaves_last_month_with_facts_and_nothing_invoiced(self):
+        p = self.period
+        assert CreditPurchase.objects.filter(purchased_on__range=(p.start, p.end)).count() == 2
+        charges = PaygCharge.objects.filter(service_date__range=(p.start, p.end))
+        assert charges.filter(bill_to="member").exists()
+        assert charges.filter(bill_to="company").exists()
+        assert not Invoice.objects.exists()
+
+    def test_last_month_is_invoiced_paid_settled_paid_out_and_balanced(self):
+        p, today = self.period, self.today
+        for network in self.networks:
+            result = invoice_run(actor=self.operators[network.pk], network=network, period=p,
+                                 today=today, send=False)
+            assert result.created and result.skipped == 0
+            again = invoice_run(actor=self.operators[network.pk], network=network, period=p,
+                                today=today, send=False)
+            assert again.created == [] and again.skipped == result.customers
+
+        # Every demo company, and every member who paid as they went, has one invoice.
+        companies = set(CreditPurchase.objects.filter(
+            purchased_on__range=(p.start, p.end)).values_list("company_id", flat=True))
+        charges = PaygCharge.objects.filter(service_date__range=(p.start, p.end))
+        companies |= set(charges.filter(bill_to="company").values_list("company_id", flat=True))
+        members = set(charges.filter(bill_to="member").values_list("member_id", flat=True))
+        assert len(companies) == 3
+        invoices = list(Invoice.objects.filter(period_start=p.start).prefetch_related("lines"))
+        by_company = sorted(i.customer_organisation_id for i in invoices
+                            if i.customer_organisation_id)
+        assert by_company == sorted(companies)
+        assert sorted(i.customer_member_id for i in invoices if i.customer_member_id) == \
+            sorted(members)
+        centred = 0
+        for invoice in invoices:
+            assert invoice.state == InvoiceState.ISSUED and invoice.total_gross > 0
+            lines = list(invoice.lines.all())
+            assert contiguous([ln.centre_name for ln in lines]), invoice
+            for ln in lines:
+                if ln.source_type in (LineSource.BOOKING, LineSource.OVERAGE):
+                    assert ln.centre_name
+                    centred += 1
+                if ln.source_type == LineSource.CREDIT_PURCHASE:
+                    assert ln.centre_name == ""
+        assert centred > len(members)  # pay-as-you-go at more than one centre somewhere
+
+        # The customers pay by bank transfer with the structured communication.
+        paid_on = today.isoformat()
+        for network in self.networks:
+            entries = [
+                camt.entry(i.total_gross, name=i.customer_name, structured=i.structured_communication,
+                           ref=f"REF-{i.pk}", date=paid_on)
+                for i in invoices if i.network_id == network.pk]
+            statement = camt_import(
+                actor=self.operators[network.pk], network=network,
+                data=camt.statement(network.operator.iban, entries,
+                                    statement_id=f"STMT-{network.slug}-{paid_on}"))
+            assert statement.entry_count == len(entries)
+        assert set(Invoice.objects.filter(period_start=p.start).values_list(
+            "state", flat=True)) == {InvoiceState.PAID}
+        assert all(i.amount_due == 0 for i in Invoice.objects.filter(period_start=p.start))
+
+        # Each centre is settled and paid by one valid pain.001 file per network.
+        schema = xmlschema.XMLSchema(str(PAIN_XSD))
+        for network in self.networks:
+            op = self.operators[network.pk]
+            created = settlements_create(actor=op, network=network, period=p, today=today)
+            assert created
+            for s in Settlement.objects.filter(network=network, period_start=p.start,
+                                               state=SettlementState.DRAFT):
+                settlement_approve(actor=op, settlement=s)
+            batch = payout_batch_create(actor=op, network=network, period=p,
+                                        execution_date=today + dt.timedelta(days=1))
+            schema.validate(batch.xml)
+            settled = Settlement.objects.filter(network=network, period_start=p.start)
+            assert batch.transfer_count == settled.count()
+            assert batch.total == sum((s.payout_amount for s in settled), Decimal("0.00"))
+            assert batch.total > 0
+
+            books = books_check(network=network, period=p)
+            assert books.failures == [], (network.slug, books.failures)
+            assert books.figures["invoiced"] > 0
+        assert PayoutBatch.objects.filter(period_start=p.start).count() == len(self.networks)
