@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, DateField, IntegerField, TimeField, Value
 from django.utils.translation import gettext as _
 
 from smartwork.bookings.slots import Span, inside_hours, parts_of, zone
@@ -18,7 +17,7 @@ from smartwork.network.models import Centre, Closure, OpeningHours
 
 @dataclass
 class CentreCalendar:
-    """A centre's opening hours by weekday and its closures (one query)."""
+    """A centre's opening hours by weekday and its closures (two queries)."""
 
     hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
     closures: list[tuple[dt.date, dt.date, str]] = field(default_factory=list)
@@ -38,31 +37,17 @@ def calendars_for(centre_ids: list[int], *, date_from: dt.date | None = None,
     out: dict[int, CentreCalendar] = defaultdict(CentreCalendar)
     for cid in centre_ids:
         out[cid] = CentreCalendar()
-    # One round trip for both tables (UNION ALL): this runs on every booking and
-    # every availability request. `k` tells the rows apart (0 hours, 1 closure).
-    hours = (OpeningHours.objects.filter(centre_id__in=centre_ids).order_by()
-             .annotate(k=Value(0, output_field=IntegerField()),
-                       sd=Value(None, output_field=DateField()),
-                       ed=Value(None, output_field=DateField()),
-                       why=Value("", output_field=CharField()))
-             .values_list("k", "centre_id", "weekday", "opens", "closes", "sd", "ed", "why"))
+    for row in OpeningHours.objects.filter(centre_id__in=centre_ids).values_list(
+        "centre_id", "weekday", "opens", "closes"
+    ):
+        out[row[0]].hours.setdefault(row[1], []).append((row[2], row[3]))
     closures = Closure.objects.filter(centre_id__in=centre_ids)
     if date_from is not None:
         closures = closures.filter(end_date__gte=date_from)
     if date_to is not None:
         closures = closures.filter(start_date__lte=date_to)
-    closures = (closures.order_by().annotate(k=Value(1, output_field=IntegerField()),
-                                  wd=Value(None, output_field=IntegerField()),
-                                  o=Value(None, output_field=TimeField()),
-                                  c=Value(None, output_field=TimeField()))
-                .values_list("k", "centre_id", "wd", "o", "c", "start_date", "end_date", "reason"))
-    # The same order as each model's own (hours by weekday, opens; closures by start).
-    rows = hours.union(closures, all=True).order_by("k", "weekday", "opens", "sd")
-    for k, cid, weekday, opens, closes, a, b, reason in rows:
-        if k == 0:
-            out[cid].hours.setdefault(weekday, []).append((opens, closes))
-        else:
-            out[cid].closures.append((a, b, reason))
+    for cid, a, b, reason in closures.values_list("centre_id", "start_date", "end_date", "reason"):
+        out[cid].closures.append((a, b, reason))
     return dict(out)
 
 

@@ -171,7 +171,7 @@ def availability_for_centre(
     slot: str | None = None, kind: str | None = None, now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Each active resource and its free slots per date (desks: morning, afternoon,
-    full day; rooms: free local time ranges). Three queries whatever the size."""
+    full day; rooms: free local time ranges). Four queries whatever the size."""
     now = now or timezone.now()
     days = _dates(date_from, date_to)
     if slot is not None and slot not in Slot.values:

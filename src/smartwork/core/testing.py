@@ -104,3 +104,30 @@ def make_company_admin(company: Organisation, **extra: Any) -> User:
     user = make_user(company=company, network=company.network, **extra)
     RoleAssignment.objects.create(user=user, role=Role.COMPANY_ADMIN, organisation=company)
     return user
+
+
+def run_together(calls: list[Any], *, timeout: float = 180) -> list[Any]:
+    """Start every call at the same moment in its own thread (each with its own
+    database connection); return their results, or the exception each raised, in order."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Any) -> None:
+        try:
+            barrier.wait(timeout=60)
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results
