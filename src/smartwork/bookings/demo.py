@@ -3,7 +3,7 @@
 Deterministic: the choices come from ctx["rng"] and the dates from ctx["today"].
 History (past slots cannot be booked through the service) is written as rows
 with their audit entries, including last month's pay-as-you-go bookings and their
-charges (the billing demo month: independents pay as they go, the Namur SME's
+charges (the billing demo month: three independents pay as they go, the Namur SME's
 employees book beyond a credit it did not have yet, billed to it as overage); what lies ahead goes through the services, so the
 rules, the payment and the audit are the real ones. No mail is sent.
 
@@ -136,7 +136,9 @@ def _last_month_payg(ctx: dict[str, Any], centres: list[Any], desks: dict[int, l
     sme = ctx["companies"]["sme_namur"]
     sme_staff = [e for e in ctx["employees"]["sme_namur"]
                  if e.pk != ctx["company_admins"]["sme_namur"].pk][:3]
-    payers = ([(m, PaygBillTo.MEMBER, None, 4) for m in ctx["independents"] if m.network_id]
+    # The first three independents paid as they went (their memberships start this
+    # month); the others were members last month already (the credits loader).
+    payers = ([(m, PaygBillTo.MEMBER, None, 4) for m in ctx["independents"][:3] if m.network_id]
               + [(m, PaygBillTo.COMPANY, sme, 3) for m in sme_staff])
     slots = [Slot.FULL_DAY, Slot.MORNING, Slot.AFTERNOON]
     rows: list[tuple[Booking, Any, Any]] = []

@@ -74,6 +74,7 @@ def load(ctx: dict[str, Any]) -> None:
         if plan is not None:
             services.membership_start(actor=person, member=person, plan=plan, starts_on=today)
     _last_month_purchases(ctx, packages)
+    _last_month_memberships(ctx)
     _book_with_credit(ctx)
 
 
@@ -100,6 +101,31 @@ def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], A
             purchased_on=day, valid_from=day, valid_until=valid_until)
         CreditAccount.objects.filter(purchase=purchase).update(valid_from=day,
                                                                valid_until=valid_until)
+
+
+def _last_month_memberships(ctx: dict[str, Any]) -> None:
+    """The other independents have been "Nomad 10 days" members since last month.
+
+    A membership starts today or later through the service; the demo moves its first
+    month back to last month, then the monthly renewal opens this month's, as the
+    daily job would have on the first of the month.
+    """
+    from smartwork.credits.models import CreditAccount, Membership, MembershipPeriod
+
+    end = ctx["today"].replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
+    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Nomad 10 days")}
+    for person in ctx["independents"][3:]:
+        plan = plans.get(person.network_id)
+        if plan is None:
+            continue
+        membership = services.membership_start(actor=person, member=person, plan=plan)
+        Membership.objects.filter(pk=membership.pk).update(starts_on=start)
+        MembershipPeriod.objects.filter(membership=membership).update(starts_on=start,
+                                                                      ends_on=end)
+        CreditAccount.objects.filter(pk=membership.account_id).update(valid_from=start,
+                                                                      valid_until=end)
+    services.membership_renew_due(today=ctx["today"])
 
 
 def _book_with_credit(ctx: dict[str, Any]) -> None:

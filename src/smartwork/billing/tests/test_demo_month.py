@@ -22,7 +22,7 @@ from smartwork.billing.payments import camt_import
 from smartwork.billing.run import invoice_run
 from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
 from smartwork.billing.tests import camt
-from smartwork.credits.models import CreditPurchase, PaygCharge
+from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharge
 from smartwork.demo import demo_load
 from smartwork.network.models import Network
 
@@ -53,6 +53,11 @@ class TestDemoMonth(TestCase):
         charges = PaygCharge.objects.filter(service_date__range=(p.start, p.end))
         assert charges.filter(bill_to="member").exists()
         assert charges.filter(bill_to="company").exists()
+        months = MembershipPeriod.objects.filter(starts_on=p.start, ends_on=p.end)
+        assert months.count() == 2
+        # ... and renewed on the first of this month, as the daily job does.
+        assert MembershipPeriod.objects.filter(starts_on=p.end + dt.timedelta(days=1)).count() \
+            == 2
         assert not Invoice.objects.exists()
 
     def test_last_month_is_invoiced_paid_settled_paid_out_and_balanced(self):
@@ -71,6 +76,9 @@ class TestDemoMonth(TestCase):
         charges = PaygCharge.objects.filter(service_date__range=(p.start, p.end))
         companies |= set(charges.filter(bill_to="company").values_list("company_id", flat=True))
         members = set(charges.filter(bill_to="member").values_list("member_id", flat=True))
+        members |= set(MembershipPeriod.objects.filter(starts_on__range=(p.start, p.end))
+                       .values_list("membership__member_id", flat=True))
+        assert len(members) == 5
         assert len(companies) == 3
         invoices = list(Invoice.objects.filter(period_start=p.start).prefetch_related("lines"))
         by_company = sorted(i.customer_organisation_id for i in invoices
@@ -90,6 +98,9 @@ class TestDemoMonth(TestCase):
                 if ln.source_type == LineSource.CREDIT_PURCHASE:
                     assert ln.centre_name == ""
         assert centred > len(members)  # pay-as-you-go at more than one centre somewhere
+        sources = {ln.source_type for i in invoices for ln in i.lines.all()}
+        assert sources == {LineSource.CREDIT_PURCHASE, LineSource.BOOKING, LineSource.OVERAGE,
+                           LineSource.MEMBERSHIP}
 
         # The customers pay by bank transfer with the structured communication.
         paid_on = today.isoformat()
