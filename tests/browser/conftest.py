@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make between steps are synchronous and safe here.
+# make between steps are synchronous and safe here. It is set for this test process
+# only (tests that run `check --deploy` remove it, since that check refuses it).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -128,3 +129,4 @@ def site(browser: Any, live_server: Any) -> Iterator[Site]:
 @pytest.fixture
 def phone_site(browser: Any, live_server: Any) -> Iterator[Site]:
     yield from _new_site(browser, live_server, PHONE)
+

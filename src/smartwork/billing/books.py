@@ -33,7 +33,7 @@ from smartwork.billing.choices import InvoiceKind, InvoiceState, LineSource
 from smartwork.billing.clearing import clearing_compute
 from smartwork.billing.models import ClearingStatement, InvoiceLine, PayoutBatch, Settlement
 from smartwork.billing.settlement import USE_REASONS, centre_values, hour_value
-from smartwork.core.money import ZERO
+from smartwork.core.money import ZERO, money_round
 from smartwork.credits.choices import AccountKind, LedgerReason
 from smartwork.credits.models import (
     CreditPurchase,
@@ -182,12 +182,13 @@ def books_check(*, network: Network, period: Period) -> Books:
               + (inv_payg - sum((v.payg for v in values.values()), ZERO)))
     clearing = payable - receivable
     right = settled + commission + liability + clearing + margin
-    books.figures = {
+    # SQLite sums Decimals without their scale (1049, not 1049.00): show cents.
+    books.figures = {k: money_round(v) for k, v in {
         "invoiced": invoiced, "credit_notes": credited, "settled_to_centres": settled,
         "commission": commission, "credit_liability_change": liability,
         "clearing_payable_less_receivable": clearing, "operator_margin": margin,
         "right_hand_side": right,
-    }
+    }.items()}
     books.expect("invoiced = settled + commission + liability change + clearing + margin",
                  invoiced, right)
     return books

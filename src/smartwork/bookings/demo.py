@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -141,7 +142,7 @@ def _last_month_payg(ctx: dict[str, Any], centres: list[Any], desks: dict[int, l
     payers = ([(m, PaygBillTo.MEMBER, None, 4) for m in ctx["independents"][:3] if m.network_id]
               + [(m, PaygBillTo.COMPANY, sme, 3) for m in sme_staff])
     slots = [Slot.FULL_DAY, Slot.MORNING, Slot.AFTERNOON]
-    rows: list[tuple[Booking, Any, Any]] = []
+    rows: list[tuple[Booking, Any, Any, Decimal, Decimal]] = []
     for i, (member, bill_to, company, wanted) in enumerate(payers):
         own = [c for c in centres if c.network_id == member.network_id]
         favourites = _nearest(member, own, 2)
@@ -167,17 +168,18 @@ def _last_month_payg(ctx: dict[str, Any], centres: list[Any], desks: dict[int, l
                               slot=slot, start=span.start, end=span.end,
                               state=BookingState.COMPLETED, checked_in_at=span.start,
                               checked_in_via=CheckInVia.RECEPTION, completed_at=span.end)
-            booking.price_net, booking.vat_rate = booking_price(booking=booking)
-            if booking.price_net is None:
+            price_net, vat_rate = booking_price(booking=booking)
+            if price_net is None or vat_rate is None:
                 continue  # no price at that centre: nothing to charge
-            rows.append((booking, bill_to, company))
+            booking.price_net, booking.vat_rate = price_net, vat_rate
+            rows.append((booking, bill_to, company, price_net, vat_rate))
             made += 1
-    created = Booking.objects.bulk_create([b for b, _, _ in rows])
+    created = Booking.objects.bulk_create([row[0] for row in rows])
     PaygCharge.objects.bulk_create([
         PaygCharge(booking=b, member=b.member, bill_to=bill_to, company=company,
-                   centre=b.centre, price_net=b.price_net, vat_rate=b.vat_rate,
+                   centre=b.centre, price_net=price_net, vat_rate=vat_rate,
                    service_date=timezone.localtime(b.start).date())
-        for b, (_, bill_to, company) in zip(created, rows, strict=True)
+        for b, (_, bill_to, company, price_net, vat_rate) in zip(created, rows, strict=True)
     ])
     for booking in created:
         Booking.objects.filter(pk=booking.pk).update(

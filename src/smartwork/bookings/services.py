@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +73,7 @@ def _no_desk(centre: Centre, span: Span) -> Conflict:
                     code="no_desk_free", data={"date": span.date.isoformat()})
 
 
-def _overlapping(resource_ids: Sequence[int], start: dt.datetime, end: dt.datetime,
+def _overlapping(resource_ids: Sequence[int] | QuerySet[Any, Any], start: dt.datetime, end: dt.datetime,
                  exclude: int | None = None) -> Any:
     qs = Booking.objects.filter(resource_id__in=resource_ids, state__in=LIVE_STATES,
                                 start__lt=end, end__gt=start)

@@ -95,6 +95,7 @@ def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], A
         purchase = services.credit_purchase_create(
             actor=admin, company=company, package=packages[(network_key, "Starter 100 h")],
             reference=f"PO-{day:%Y%m}-{company.pk:03d}")
+        assert purchase.package is not None  # bought from a package just above
         valid_until = services.add_months(day, purchase.package.validity_months) \
             - dt.timedelta(days=1)
         CreditPurchase.objects.filter(pk=purchase.pk).update(

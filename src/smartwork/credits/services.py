@@ -739,7 +739,7 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
                     | Q(member__isnull=True, team__isnull=True))
             .prefetch_related("centres"))
     }
-    usable = {}
+    usable: dict[int, tuple[int, Allotment | None]] = {}
     for account_id, allotment in allotments.items():
         centre_ids = {c.pk for c in allotment.centres.all()}
         if centre_ids and centre.pk not in centre_ids:
@@ -759,8 +759,8 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
             .order_by("pk"))
     found = []
     for account in rows:
-        rank, allotment = usable.get(account.pk, (4, None))
-        found.append(_Candidate(rank, account.valid_until, account, allotment))
+        rank, account_allotment = usable.get(account.pk, (4, None))
+        found.append(_Candidate(rank, account.valid_until, account, account_allotment))
     found.sort(key=lambda c: (c.rank, c.valid_until, c.account.pk))
     return found
 

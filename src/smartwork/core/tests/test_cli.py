@@ -28,6 +28,12 @@ PRODUCTION = {"DEBUG": False, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": ["smart
               "MAILERS": SMTP}
 
 
+@pytest.fixture(autouse=True)
+def _no_async_unsafe_override(monkeypatch):
+    # The browser tests of the same worker set it; `check --deploy` rightly refuses it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def run_check() -> tuple[str, Exception | None]:
     out = io.StringIO()
     try:
@@ -117,7 +123,8 @@ class TestSmartworkCheck:
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"SMARTWORK_TESTING", "SMARTWORK_DEMO", "DEBUG", "SECRET_KEY",
-                        "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SMARTWORK_SQLITE_TEST_NAME"}}
+                        "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SMARTWORK_SQLITE_TEST_NAME",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"SMARTWORK_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE":
                 "smartwork.config.settings"}, **extra)
     return env
