@@ -5,6 +5,7 @@ from smartwork.web.views import (
     billing,
     bookings,
     centres,
+    commute,
     company,
     frontdesk,
     home,
@@ -59,6 +60,8 @@ urlpatterns = [
          name="company_bookings"),
     path("company/<int:company_id>/attendance/", insights.company_attendance,
          name="company_attendance"),
+    path("company/<int:company_id>/commute/", commute.company_commute, name="company_commute"),
+    path("commute/", commute.my_commute, name="my_commute"),
     # Front desk
     path("desk/", frontdesk.front_desk, name="front_desk"),
     path("desk/<int:centre_id>/", frontdesk.desk_today, name="desk_today"),
@@ -99,6 +102,8 @@ urlpatterns = [
     path("network/clearing/", billing.clearing, name="clearing"),
     # Operator
     path("network/", operator.operator_home, name="operator_home"),
+    path("network/commute/", commute.network_commute, name="network_commute"),
+    path("network/placement/", commute.placement, name="placement"),
     path("network/organisations/", operator.organisations, name="organisations"),
     path("network/organisations/new/", operator.organisation_form, name="organisation_create"),
     path("network/organisations/<int:organisation_id>/", operator.organisation_form,

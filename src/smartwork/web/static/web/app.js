@@ -30,9 +30,10 @@
     var points = [];
     // Centres first, home on top (a small dot, visible inside a centre's marker).
     readMarkers(el).forEach(function (m) {
-      var marker = window.L.circleMarker([m.lat, m.lon], {
-        radius: 9, color: "#0b5c3b", weight: 2, fillColor: "#22a06b", fillOpacity: 0.85
-      });
+      // Proposed sites (placement page) in orange, centres of today in green.
+      var marker = window.L.circleMarker([m.lat, m.lon], m.kind === "new"
+        ? { radius: 11, color: "#8a3b00", weight: 3, fillColor: "#f08c00", fillOpacity: 0.9 }
+        : { radius: 9, color: "#0b5c3b", weight: 2, fillColor: "#22a06b", fillOpacity: 0.85 });
       var label = document.createElement("span");
       if (m.url) {
         var a = document.createElement("a");
