@@ -191,6 +191,17 @@ class RoleAssignment(models.Model):
                 ),
                 name="role_scope_matches_role",
             ),
+            # One assignment per user, role and scope: a concurrent double assign
+            # fails here and get_or_create returns the row that won.
+            models.UniqueConstraint(fields=["user", "role", "network"],
+                                    condition=Q(network__isnull=False),
+                                    name="role_unique_per_network"),
+            models.UniqueConstraint(fields=["user", "role", "centre"],
+                                    condition=Q(centre__isnull=False),
+                                    name="role_unique_per_centre"),
+            models.UniqueConstraint(fields=["user", "role", "organisation"],
+                                    condition=Q(organisation__isnull=False),
+                                    name="role_unique_per_organisation"),
         ]
 
     def __str__(self) -> str:

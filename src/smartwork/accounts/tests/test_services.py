@@ -254,3 +254,21 @@ def test_anonymous_is_not_authenticated():
 
     with pytest.raises(NotAuthenticated):
         require(AnonymousUser(), "organisation.manage")
+
+
+@pytest.mark.django_db
+def test_the_same_role_twice_is_one_assignment_and_the_database_refuses_a_duplicate():
+    from django.db import IntegrityError, transaction
+
+    from smartwork.accounts.models import RoleAssignment
+    from smartwork.accounts.services import role_assign
+
+    network = testing.make_network()
+    operator = testing.make_operator(network)
+    user = testing.make_user()
+    first = role_assign(actor=operator, user=user, role="operator", network=network)
+    again = role_assign(actor=operator, user=user, role="operator", network=network)
+    assert first.pk == again.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=user, role="operator", network=network)
+    assert RoleAssignment.objects.filter(user=user).count() == 1

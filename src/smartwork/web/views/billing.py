@@ -79,26 +79,26 @@ def _document(request: AuthedRequest, invoice_id: int) -> Any:
     return invoice
 
 
-@login_required
-@page
-def invoice_pdf_download(request: AuthedRequest, invoice_id: int) -> HttpResponse:
+def _invoice_download(request: AuthedRequest, invoice_id: int, render: Any, extension: str,
+                      content_type: str) -> HttpResponse:
     try:
         invoice = _document(request, invoice_id)
     except InvalidInput as exc:
         messages.error(request, exc.message)
         return redirect("web:invoices")
-    return _download(invoice_pdf(invoice), f"{invoice.display_number}.pdf", "application/pdf")
+    return _download(render(invoice), f"{invoice.display_number}.{extension}", content_type)
+
+
+@login_required
+@page
+def invoice_pdf_download(request: AuthedRequest, invoice_id: int) -> HttpResponse:
+    return _invoice_download(request, invoice_id, invoice_pdf, "pdf", "application/pdf")
 
 
 @login_required
 @page
 def invoice_ubl_download(request: AuthedRequest, invoice_id: int) -> HttpResponse:
-    try:
-        invoice = _document(request, invoice_id)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-        return redirect("web:invoices")
-    return _download(invoice_ubl(invoice), f"{invoice.display_number}.xml", "application/xml")
+    return _invoice_download(request, invoice_id, invoice_ubl, "xml", "application/xml")
 
 
 # --- Operator: the invoicing run ------------------------------------------------
