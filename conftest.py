@@ -43,6 +43,18 @@ class ApiClient:
         return self._call("delete", path, data, **headers)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware
+    (or a view saving a profile) activates the user's language for the thread, and
+    with two workers the next test on that thread would inherit it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def api():
     """api(user) -> a JSON client logged in as that user; api() is anonymous."""
