@@ -47,7 +47,11 @@ def _ensure_chromium() -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     _ensure_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions retry until this timeout: on a loaded 2-core CI machine an htmx round
+    # trip through the live server can take longer than Playwright's default 5 s.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
