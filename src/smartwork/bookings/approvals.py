@@ -65,8 +65,10 @@ def may_decide(actor: Any, booking: Booking) -> bool:
     """May this person approve or reject the booking's request?"""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    company_id = booking.member.company_id
-    return bool(company_id and allowed(actor, APPROVE_ACTION, company=company_id))
+    if not booking.member.company_id:
+        return False
+    # The company row (not its id): the operator's scope is the company's network.
+    return allowed(actor, APPROVE_ACTION, company=booking.member.company)
 
 
 def _require_decider(actor: Any, booking: Booking) -> None:
