@@ -139,8 +139,10 @@ def test_the_approvals_page_speaks_each_language(company, company_admin, pending
     with translation.override(lang):
         page = client.get(reverse("web:company_approvals", args=[company.pk]),
                           headers={"Accept-Language": lang}).content.decode()
-    expected = {"en": "Approve", "fr": "Approuver", "nl": "Goedkeuren"}[lang]
-    assert expected in page
+    expected = {"en": ("Approvals", "request waiting"),
+                "fr": ("Approbations", "demande en attente"),
+                "nl": ("Goedkeuringen", "aanvraag wacht")}[lang]
+    assert all(text in page for text in expected), lang
 
 
 def test_the_admin_books_a_desk_for_an_employee(company, company_admin, centre, member,
