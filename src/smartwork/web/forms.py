@@ -483,3 +483,17 @@ class StaffBookForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "member").choices = people
         choice_field(self, "centre").choices = centres
+
+
+class ApprovalPolicyForm(forms.Form):
+    """The part of the company's credit policy the Approvals page sets."""
+
+    cap_hours = forms.IntegerField(label=_("At most, per employee and month (hours from the pool)"),
+                                   min_value=1, required=False,
+                                   help_text=_("Empty: no limit."))
+    approval_beyond_cap = forms.BooleanField(
+        label=_("Beyond it, the booking waits for my approval (instead of being refused)"),
+        required=False)
+    approval_hold_hours = forms.IntegerField(
+        label=_("A waiting booking holds its place for (hours)"), min_value=1, max_value=336,
+        help_text=_("Never past the booking's start."))

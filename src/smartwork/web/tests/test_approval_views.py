@@ -13,6 +13,7 @@ from smartwork.bookings.choices import BookingState
 from smartwork.bookings.models import Booking
 from smartwork.bookings.tests.test_approvals import HALF_DAY, month_days
 from smartwork.core import testing
+from smartwork.core.models import AuditEntry
 from smartwork.credits import services as credit_services
 from smartwork.credits.tests.factories import book, buy, employee, other_company
 
@@ -183,3 +184,21 @@ def test_the_admin_cannot_book_for_someone_outside_the_company(company, company_
     client.post(url, {"member": stranger.pk, "centre": centre.pk, "slot": "morning",
                       "date": month_days(1)[0].isoformat()})
     assert not Booking.objects.exists()
+
+
+def test_the_admin_sets_the_cap_and_the_approval_step_on_the_page(company, company_admin):
+    client = client_for(company_admin)
+    url = reverse("web:company_approvals", args=[company.pk])
+    bad = client.post(url, {"policy": "1", "policy-cap_hours": "8",
+                            "policy-approval_hold_hours": "0"})
+    assert bad.status_code == 200 and "policy-approval_hold_hours" in bad.content.decode()
+    assert 'aria-invalid="true"' in bad.content.decode()
+    ok = client.post(url, {"policy": "1", "policy-cap_hours": "8",
+                           "policy-approval_beyond_cap": "on", "policy-approval_hold_hours": "24"})
+    assert ok.status_code == 302
+    policy = credit_services.credit_policy_get_or_default(company=company)
+    assert (policy.pool_cap_minutes_per_month, policy.approval_beyond_cap,
+            policy.approval_hold_hours) == (480, True, 24)
+    assert AuditEntry.objects.filter(action="credit_policy.updated").exists()
+    # a member may not
+    assert client_for(employee(company)).post(url, {"policy": "1"}).status_code == 403

@@ -22,10 +22,11 @@ from smartwork.bookings import selectors as booking_selectors
 from smartwork.bookings import services as booking_services
 from smartwork.bookings.choices import BookingState
 from smartwork.core.errors import DomainError
+from smartwork.credits import services as credit_services
 from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import LabelStatus
 from smartwork.network.models import Resource
-from smartwork.web.forms import BookForm, RejectForm, StaffBookForm
+from smartwork.web.forms import ApprovalPolicyForm, BookForm, RejectForm, StaffBookForm
 from smartwork.web.views.bookings import _back, _when, booking_error_text, next_working_day
 from smartwork.web.views.centres import _availability
 from smartwork.web.views.company import _company, _people, _render
@@ -34,14 +35,25 @@ from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, is_ht
 # --- Approvals ------------------------------------------------------------------
 
 
+def _policy_form(company: Organisation, data: Any = None) -> ApprovalPolicyForm:
+    policy = credit_services.credit_policy_get_or_default(company=company)
+    cap = policy.pool_cap_minutes_per_month
+    return ApprovalPolicyForm(data, prefix="policy", initial={
+        "cap_hours": cap // 60 if cap else None,
+        "approval_beyond_cap": policy.approval_beyond_cap,
+        "approval_hold_hours": policy.approval_hold_hours})
+
+
 def _approvals_page(request: AuthedRequest, company: Organisation, *,
                     forms: dict[int, RejectForm] | None = None,
-                    errors: dict[int, str] | None = None, notice: str = "") -> HttpResponse:
+                    errors: dict[int, str] | None = None, notice: str = "",
+                    policy_form: ApprovalPolicyForm | None = None) -> HttpResponse:
     forms, errors = forms or {}, errors or {}
     pending = list(booking_selectors.pending_approvals(actor=request.user, company=company))
     rows = [{"booking": b, "when": _when(b), "form": forms.get(b.pk) or RejectForm(
         prefix=f"r{b.pk}"), "error": errors.get(b.pk, "")} for b in pending]
-    context = {"rows": rows, "notice": notice}
+    context = {"rows": rows, "notice": notice,
+               "policy_form": policy_form or _policy_form(company)}
     if is_htmx(request):
         return render(request, "web/company/approvals.html#list",
                       {"company": company, **context})
@@ -51,7 +63,25 @@ def _approvals_page(request: AuthedRequest, company: Organisation, *,
 @login_required
 @page
 def company_approvals(request: AuthedRequest, company_id: int) -> HttpResponse:
-    return _approvals_page(request, _company(request, company_id))
+    """The requests waiting; POST `policy` sets the cap and the approval step."""
+    company = _company(request, company_id)
+    if request.method != "POST":
+        return _approvals_page(request, company)
+    form = _policy_form(company, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            credit_services.credit_policy_set(
+                actor=request.user, company=company,
+                pool_cap_minutes_per_month=data["cap_hours"] * 60 if data["cap_hours"] else None,
+                approval_beyond_cap=data["approval_beyond_cap"],
+                approval_hold_hours=data["approval_hold_hours"])
+        except DomainError as exc:
+            apply_domain_error(form, exc, {"pool_cap_minutes_per_month": "cap_hours"})
+        else:
+            messages.success(request, _("The company's rules are saved."))
+            return redirect("web:company_approvals", company.pk)
+    return _approvals_page(request, company, policy_form=form)
 
 
 @login_required
