@@ -475,3 +475,17 @@ def test_openapi_documents_the_approval_routes(api, member):
     reject = doc["paths"]["/api/v1/bookings/{booking_id}/reject"]["post"]
     assert reject["requestBody"]
     assert "examples" in str(doc["components"]["schemas"]["RejectIn"])
+
+
+def test_the_expiry_command(approval, centre, member, capsys):
+    from django.core.management import call_command
+
+    first, second = month_days(2)
+    book(member, centre, on=first)
+    pending = pending_booking(member, centre, second)
+    Booking.objects.filter(pk=pending.pk).update(hold_until=timezone.now()
+                                                 - dt.timedelta(minutes=1))
+    call_command("expire_approvals")
+    assert "1 pending booking(s) released" in capsys.readouterr().out
+    pending.refresh_from_db()
+    assert pending.state == BookingState.CANCELLED
