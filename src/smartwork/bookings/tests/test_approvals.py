@@ -489,3 +489,40 @@ def test_the_expiry_command(approval, centre, member, capsys):
     assert "1 pending booking(s) released" in capsys.readouterr().out
     pending.refresh_from_db()
     assert pending.state == BookingState.CANCELLED
+
+
+def test_the_mails_speak_the_readers_language(approval, company_admin, centre, member,
+                                              django_capture_on_commit_callbacks):
+    member.language = "fr"
+    member.save(update_fields=["language"])
+    company_admin.language = "nl"
+    company_admin.save(update_fields=["language"])
+    first, second = month_days(2)
+    book(member, centre, on=first)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = book(member, centre, on=second)
+    to_member = next(m for m in mail.outbox if m.to == [member.email])
+    to_admin = next(m for m in mail.outbox if m.to == [company_admin.email])
+    assert to_member.subject.startswith("Réservation en attente d'approbation")
+    assert "attend maintenant l'approbation" in to_member.body
+    assert "goedkeuring" in to_admin.subject and "Keur ze hier goed" in to_admin.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approvals.booking_reject(booking=pending, actor=company_admin, reason="Budget")
+    assert mail.outbox[0].subject.startswith("Demande de réservation refusée")
+
+
+def test_a_move_beyond_the_cap_is_refused_not_made_pending(approval, centre, member):
+    first, second = month_days(2)
+    book(member, centre, on=first)
+    later_month = credit_services.add_months(first, 1).replace(day=1)
+    while later_month.weekday() > 4:
+        later_month += dt.timedelta(days=1)
+    other = book(member, centre, on=later_month)  # next month's cap
+    assert other.state == BookingState.CONFIRMED
+    with pytest.raises(Conflict) as exc:
+        services.booking_move(booking=other, actor=member, on=second)
+    assert exc.value.code == "approval_required"
+    other.refresh_from_db()
+    assert other.state == BookingState.CONFIRMED and other.credit_minutes == HALF_DAY
