@@ -128,7 +128,10 @@ def test_the_pages_refuse_other_people(company, company_admin, pending, member, 
         assert post.status_code == 403
     pending.refresh_from_db()
     assert pending.state == BookingState.PENDING_APPROVAL
-    assert client_for(testing.make_operator(network)).get(urls[0]).status_code == 200
+    operator = testing.make_operator(network)
+    assert client_for(operator).get(urls[0]).status_code == 200
+    # the operator decides on requests but does not book for the staff
+    assert client_for(operator).get(urls[1]).status_code == 403
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl"])

@@ -30,7 +30,13 @@ from smartwork.web.forms import ApprovalPolicyForm, BookForm, RejectForm, StaffB
 from smartwork.web.views.bookings import _back, _when, booking_error_text, next_working_day
 from smartwork.web.views.centres import _availability
 from smartwork.web.views.company import _company, _people, _render
-from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, is_htmx, page
+from smartwork.web.views.helpers import (
+    AuthedRequest,
+    apply_domain_error,
+    is_htmx,
+    page,
+    require_page,
+)
 
 # --- Approvals ------------------------------------------------------------------
 
@@ -143,6 +149,7 @@ def company_book(request: AuthedRequest, company_id: int) -> HttpResponse:
     """Choose the employee, the centre and the date; the centre's availability (the
     member's own booking widget) then books for that employee."""
     company = _company(request, company_id)
+    require_page(request, "company.book_for_staff", company=company)
     people, centres = _people(request, company), _centres(company)
     if request.method == "POST":
         return _book_for(request, company, people)
