@@ -629,8 +629,9 @@ def staff_deactivate(*, actor: User, company: Organisation, user: User) -> dict[
         if not locked.is_active:
             raise Conflict(_("This person has left already."), code="already_deactivated")
         cancelled = 0
-        for booking in Booking.objects.filter(member=locked, state=BookingState.CONFIRMED,
-                                              start__gt=timezone.now()).order_by("start"):
+        for booking in Booking.objects.filter(
+                member=locked, state__in=(BookingState.CONFIRMED, BookingState.PENDING_APPROVAL),
+                start__gt=timezone.now()).order_by("start"):
             booking_cancel(booking=booking, actor=canceller, reason="left the company")
             cancelled += 1
         returned = credit_member_left(actor=actor, member=locked)

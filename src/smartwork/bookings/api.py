@@ -13,8 +13,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from smartwork.accounts.models import User
-from smartwork.bookings import qr, selectors, services
-from smartwork.bookings.choices import SeriesKind
+from smartwork.bookings import approvals, qr, selectors, services
+from smartwork.bookings.choices import BookingState, SeriesKind
 from smartwork.bookings.ical import booking_ics, calendar_for
 from smartwork.bookings.models import Booking, CalendarFeed
 from smartwork.bookings.schemas import (
@@ -28,6 +28,7 @@ from smartwork.bookings.schemas import (
     DeskNearOut,
     MoveIn,
     QrCheckInIn,
+    RejectIn,
     RoomFreeOut,
     SeriesCreatedOut,
     SeriesIn,
@@ -128,7 +129,9 @@ class BookingQuery(Schema):
     centre: int | None = None
     resource: int | None = None
     series: int | None = None
-    state: list[str] | None = Field(None, description="Repeat for several states")
+    state: list[BookingState] | None = Field(
+        None, description="Repeat for several states: confirmed, pending_approval, checked_in, "
+                          "completed, cancelled, no_show", examples=[["pending_approval"]])
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -195,6 +198,43 @@ def qr_check_in(request: HttpRequest, data: QrCheckInIn) -> Booking:
 @idempotent
 def qr_check_in_url(request: HttpRequest, token: str) -> Booking:
     return services.booking_check_in_qr(member=request.user, token=token)  # type: ignore[arg-type]
+
+
+# --- Approvals (beyond an employee's monthly cap) -------------------------------
+
+
+@router.get("/companies/{company_id}/approvals", response=list[BookingOut],
+            summary="The company's bookings waiting for approval (company admin, operator)",
+            description="Bookings beyond an employee's monthly cap, when the company's credit "
+                        "policy has `approval_beyond_cap`; the soonest to lapse first. "
+                        "Another company's admin: 403.")
+@paginate(LimitOffsetPagination)
+def approvals_list(request: HttpRequest, company_id: int) -> Any:
+    from smartwork.credits.services import company_for
+
+    return selectors.pending_approvals(actor=request.user, company=company_for(
+        company_id=company_id))
+
+
+@router.post("/bookings/{booking_id}/approve", response={200: BookingOut, **ERRORS},
+             openapi_extra=IDEMPOTENCY_OPENAPI, summary="Approve a booking beyond the cap",
+             description="The company's credit pays (the cap waived for this booking) and the "
+                         "booking is confirmed; the member is mailed with the .ics. 409 "
+                         "`insufficient_credit` when no account can pay, `not_pending`, "
+                         "`approval_expired`.")
+@idempotent
+def booking_approve(request: HttpRequest, booking_id: int) -> Booking:
+    booking = selectors.booking_get(actor=request.user, booking_id=booking_id)
+    return approvals.booking_approve(booking=booking, actor=request.user)  # type: ignore[arg-type]
+
+
+@router.post("/bookings/{booking_id}/reject", response={200: BookingOut, **ERRORS},
+             openapi_extra=IDEMPOTENCY_OPENAPI, summary="Reject a booking beyond the cap",
+             description="The booking is cancelled with the reason; the member is mailed.")
+@idempotent
+def booking_reject(request: HttpRequest, booking_id: int, data: RejectIn) -> Booking:
+    booking = selectors.booking_get(actor=request.user, booking_id=booking_id)
+    return approvals.booking_reject(booking=booking, actor=request.user, reason=data.reason)  # type: ignore[arg-type]
 
 
 # --- Series ---------------------------------------------------------------------

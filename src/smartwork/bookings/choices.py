@@ -16,6 +16,9 @@ ROOM_GRID_MINUTES = 15
 
 class BookingState(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
+    # Beyond the employee's monthly cap: holds the resource, no credit taken yet,
+    # until the company admin approves (-> confirmed) or rejects (-> cancelled).
+    PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
     CHECKED_IN = "checked_in", _("Checked in")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -24,7 +27,8 @@ class BookingState(models.TextChoices):
 
 # States that hold the resource: never two of these overlap on one resource
 # (the exclusion constraint on PostgreSQL lists the same values).
-LIVE_STATES = (BookingState.CONFIRMED, BookingState.CHECKED_IN, BookingState.COMPLETED)
+LIVE_STATES = (BookingState.CONFIRMED, BookingState.CHECKED_IN, BookingState.COMPLETED,
+               BookingState.PENDING_APPROVAL)
 
 
 class CheckInVia(models.TextChoices):

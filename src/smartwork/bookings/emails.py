@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from smartwork.bookings.choices import BookingState
 from smartwork.bookings.ical import booking_ics, calendar_for
 from smartwork.bookings.models import Booking, BookingSeries
 from smartwork.bookings.slots import to_local
@@ -71,3 +72,8 @@ def send_series_mail(*, series_id: int) -> None:
     message.attach(f"series-{series.pk}.ics", calendar_for(bookings, method="PUBLISH"),
                    "text/calendar")
     message.send()
+    pending = [b.pk for b in bookings if b.state == BookingState.PENDING_APPROVAL]
+    if pending:
+        from smartwork.bookings.approval_mails import send_approval_request
+
+        send_approval_request(booking_ids=pending)

@@ -30,6 +30,8 @@ def _event(booking: Booking) -> Event:
     event.add("geo", (float(centre.lat), float(centre.lon)))
     if booking.state == BookingState.CANCELLED:
         event.add("status", "CANCELLED")
+    elif booking.state == BookingState.PENDING_APPROVAL:
+        event.add("status", "TENTATIVE")
     else:
         event.add("status", "CONFIRMED")
     event.add("description", f"Booking {booking.pk} ({booking.get_slot_display()}), "

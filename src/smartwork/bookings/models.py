@@ -64,7 +64,7 @@ class Booking(models.Model):
     slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    state = models.CharField(_("state"), max_length=12, choices=BookingState.choices,
+    state = models.CharField(_("state"), max_length=20, choices=BookingState.choices,
                              default=BookingState.CONFIRMED)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     checked_in_via = models.CharField(max_length=10, choices=CheckInVia.choices, blank=True)
@@ -75,6 +75,11 @@ class Booking(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     cancel_reason = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Pending approval: the slot is held until then (never past the start).
+    hold_until = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     no_show_at = models.DateTimeField(null=True, blank=True)
     payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices,
                                       default=PaymentMethod.PAYG)
@@ -102,6 +107,10 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="cancelled") | Q(cancelled_at__isnull=False),
                 name="booking_cancelled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="pending_approval") | Q(hold_until__isnull=False),
+                name="booking_pending_has_hold",
             ),
         ]
 

@@ -23,11 +23,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from smartwork.bookings.choices import Slot
 from smartwork.bookings.models import Booking
 from smartwork.bookings.slots import to_local
+from smartwork.core.errors import Conflict
 from smartwork.core.money import money_round
 from smartwork.network.selectors import centre_price_on
+
+
+class ApprovalRequired(Conflict):
+    """Raised by the payment step when the employee's monthly cap stops the booking and
+    the company wants to approve such bookings: the booking engine catches it and
+    stores the booking `pending_approval` (bookings/approvals.py). Nothing has been
+    written by the payment step when it is raised. Anywhere it is not caught (a move)
+    it is a plain 409."""
+
+    code = "approval_required"
+
+    def __init__(self, *, minutes: int, hold_hours: int) -> None:
+        super().__init__(
+            _("This booking is beyond your monthly limit on the company's credit and needs "
+              "your company's approval."),
+            data={"wanted_minutes": minutes, "hold_hours": hold_hours},
+        )
+        self.minutes = minutes
+        self.hold_hours = hold_hours
 
 
 def booking_price(*, booking: Booking) -> tuple[Decimal | None, Decimal | None]:
@@ -67,3 +89,10 @@ def booking_payment_no_show(*, booking: Booking) -> None:
     from smartwork.credits.services import booking_no_show
 
     booking_no_show(booking=booking)
+
+
+def booking_payment_take_approved(*, booking: Booking, actor: Any) -> None:
+    """An approved booking beyond the cap: the company's credit pays, the cap waived."""
+    from smartwork.credits.services import booking_pay_approved
+
+    booking_pay_approved(booking=booking, actor=actor)

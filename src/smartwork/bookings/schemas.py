@@ -99,6 +99,10 @@ class BookingOut(Schema):
     cancel_reason: str
     completed_at: dt.datetime | None
     no_show_at: dt.datetime | None
+    hold_until: dt.datetime | None = Field(None, description="pending_approval: the slot "
+                                           "is held until then")
+    approved_at: dt.datetime | None = None
+    approved_by_id: int | None = None
     payment_method: str
     price_net: Decimal | None
     vat_rate: Decimal | None
@@ -238,3 +242,11 @@ class CheckInCodeOut(Schema):
 
 class CalendarFeedOut(Schema):
     url: str
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300,
+                        examples=["Over budget this month; book a desk at the office."])
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"reason": "Over budget this month; book a desk at the office."}]}}

@@ -367,3 +367,15 @@ def rooms_free(
 
 
 __all__ = ["day_slot_times"]
+
+
+# --- Approvals ------------------------------------------------------------------
+
+
+def pending_approvals(*, actor: Any, company: Any) -> QuerySet[Booking]:
+    """The company's bookings waiting for approval, the soonest to lapse first
+    (the company's admins and its network's operator; others 403)."""
+    require(actor, "company.credit", company=company)
+    return (booking_queryset().select_related("booked_by")
+            .filter(state=BookingState.PENDING_APPROVAL, member__company=company)
+            .order_by("hold_until", "start", "id"))

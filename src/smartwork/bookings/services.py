@@ -44,7 +44,7 @@ from smartwork.bookings.slots import Span, check_slot_kind, slot_span, to_local
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotAuthenticated
 from smartwork.core.permissions import allowed
-from smartwork.network.choices import ResourceKind
+from smartwork.network.choices import SLOT_KINDS, ResourceKind
 from smartwork.network.models import Centre, Resource
 from smartwork.network.selectors import bookable_network_ids
 
@@ -147,6 +147,34 @@ def _prepare(*, actor: Any, member: User | None, resource: Resource | None,
 # --- Create ---------------------------------------------------------------------
 
 
+def _lock_member(member_id: int) -> None:
+    """Serialise one member's desk bookings (PostgreSQL row lock, taken before any
+    resource lock, so the order is always member then resources; SQLite's IMMEDIATE
+    transaction already serialises every writer)."""
+    if connection.features.has_select_for_update:
+        list(User.objects.select_for_update(of=("self",), no_key=True).filter(pk=member_id)
+             .order_by().values_list("pk"))
+
+
+def _check_member_free(*, member: User, span: Span, exclude: int | None = None) -> None:
+    """A member holds one desk or private office at a time; a meeting or telepresence
+    room may overlap it. Called under the member's lock, inside the booking's
+    transaction, so two requests at once cannot both pass."""
+    _lock_member(member.pk)
+    qs = Booking.objects.filter(member=member, resource__kind__in=SLOT_KINDS,
+                                state__in=LIVE_STATES, start__lt=span.end, end__gt=span.start)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    other = qs.select_related("resource", "centre").order_by("start").first()
+    if other is not None:
+        raise Conflict(
+            _("%(member)s already has a desk booked at that time (%(resource)s, %(centre)s).")
+            % {"member": member, "resource": other.resource.name, "centre": other.centre.name},
+            code="member_already_booked",
+            data={"booking_id": other.pk, "date": span.date.isoformat()},
+        )
+
+
 def _lock_resource(resource_id: int) -> None:
     """Serialise writers of one resource (PostgreSQL row lock; on SQLite the
     IMMEDIATE transaction already holds the database's write lock). Without it two
@@ -165,6 +193,8 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     Any desk: the free desks are tried in a stable order (so locks are always taken
     in the same order), each locked and re-checked, the first still free is taken.
     """
+    if p.kind in SLOT_KINDS:
+        _check_member_free(member=p.member, span=span)
     if p.resource is not None:
         candidates = [p.resource]
     else:
@@ -190,7 +220,12 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method, note=note,
     )
     booking.save(force_insert=True)
-    payment.booking_payment_take(booking=booking, actor=actor)
+    try:
+        payment.booking_payment_take(booking=booking, actor=actor)
+    except payment.ApprovalRequired as exc:
+        from smartwork.bookings.approvals import booking_hold_for_approval
+
+        booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours)
     audit_log(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": chosen.pk, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
@@ -229,7 +264,8 @@ def booking_create(
             booking = _insert(p=p, actor=actor, span=span, payment_method=payment_method,
                               note=note, series=None)
             if notify:
-                _notify("confirmed", booking_id=booking.pk)
+                _notify("confirmed" if booking.state == BookingState.CONFIRMED
+                        else "pending_approval", booking_id=booking.pk)
     except IntegrityError as exc:
         if _is_overlap(exc):
             raise (_slot_taken(p.resource, span) if p.resource else _no_desk(p.centre, span)) from exc
@@ -379,10 +415,14 @@ def booking_move(
         raise problem
     try:
         with sqlite_writer_queue(), transaction.atomic():
+            if target.kind in SLOT_KINDS:
+                _lock_member(booking.member_id)  # member before booking and resource rows
             locked = _locked(booking)
             if locked.state != BookingState.CONFIRMED:
                 raise Conflict(_("Only a confirmed booking can be changed."),
                                code="not_changeable")
+            if target.kind in SLOT_KINDS:
+                _check_member_free(member=locked.member, span=span, exclude=locked.pk)
             _lock_resource(target.pk)
             if _overlapping([target.pk], span.start, span.end, exclude=locked.pk).exists():
                 raise _slot_taken(target, span)
@@ -407,7 +447,8 @@ def booking_move(
 
 def booking_cancel(*, booking: Booking, actor: User, reason: str = "",
                    now: dt.datetime | None = None, notify: bool = True) -> Booking:
-    """Cancel a confirmed booking; before the network's deadline nothing is owed."""
+    """Cancel a confirmed booking (or withdraw one waiting for approval, which has
+    consumed nothing); before the network's deadline nothing is owed."""
     now = _now(now)
     if not _may_manage(actor, booking):
         raise Forbidden(_("You may not cancel this booking."), code="forbidden")
@@ -415,7 +456,7 @@ def booking_cancel(*, booking: Booking, actor: User, reason: str = "",
         locked = _locked(booking)
         if locked.state == BookingState.CANCELLED:
             return locked
-        if locked.state != BookingState.CONFIRMED:
+        if locked.state not in (BookingState.CONFIRMED, BookingState.PENDING_APPROVAL):
             raise Conflict(_("A booking that is %(state)s cannot be cancelled.")
                            % {"state": locked.get_state_display()}, code="not_cancellable")
         if locked.end <= now:
@@ -439,11 +480,12 @@ def booking_cancel(*, booking: Booking, actor: User, reason: str = "",
 
 def series_cancel(*, series: BookingSeries, actor: User, reason: str = "",
                   now: dt.datetime | None = None) -> list[Booking]:
-    """Cancel every confirmed occurrence still to come."""
+    """Cancel every confirmed (or pending) occurrence still to come."""
     now = _now(now)
     done = []
     for booking in (series.occurrences.select_related("centre__network", "member")
-                    .filter(state=BookingState.CONFIRMED, start__gt=now).order_by("start")):
+                    .filter(state__in=(BookingState.CONFIRMED, BookingState.PENDING_APPROVAL),
+                            start__gt=now).order_by("start")):
         done.append(booking_cancel(booking=booking, actor=actor, reason=reason, now=now))
     audit_log(actor=actor, action="booking_series.cancelled", obj=series,
               data={"cancelled": [b.pk for b in done], "reason": reason},

@@ -222,7 +222,8 @@ def policy_get(request: HttpRequest, company_id: int) -> Any:
 
 
 @router.put("/companies/{company_id}/credit-policy", response=PolicyOut,
-            summary="Allowed centres and kinds, pool cap per employee, overage")
+            summary="Allowed centres and kinds, pool cap per employee, overage, approval "
+                    "beyond the cap")
 def policy_set(request: HttpRequest, company_id: int, data: PolicyIn) -> Any:
     company = selectors.company_for_credit(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
     payload = data.dict(exclude_unset=True)
@@ -244,6 +245,8 @@ def _policy_out(policy: Any) -> dict[str, Any]:
         "pool_open_to_staff": policy.pool_open_to_staff,
         "pool_cap_minutes_per_month": policy.pool_cap_minutes_per_month,
         "allow_overage": policy.allow_overage,
+        "approval_beyond_cap": policy.approval_beyond_cap,
+        "approval_hold_hours": policy.approval_hold_hours,
     }
 
 

@@ -214,9 +214,18 @@ class CompanyCreditPolicy(TimeStampedModel):
     pool_cap_minutes_per_month = models.PositiveIntegerField(null=True, blank=True)
     # When credit runs out, bookings are charged pay-as-you-go to the company.
     allow_overage = models.BooleanField(default=False)
+    # Beyond the cap, a booking waits for the company admin's approval instead of
+    # being refused; it holds its slot this many hours (never past its start).
+    approval_beyond_cap = models.BooleanField(default=False)
+    approval_hold_hours = models.PositiveIntegerField(default=48)
 
     class Meta:
         verbose_name_plural = "company credit policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(approval_hold_hours__gte=1,
+                                               approval_hold_hours__lte=24 * 14),
+                                   name="policy_approval_hold_in_range"),
+        ]
 
     def __str__(self) -> str:
         return f"Credit policy of {self.company}"

@@ -129,6 +129,19 @@ class PolicyIn(Schema):
     pool_open_to_staff: bool | None = None
     pool_cap_minutes_per_month: int | None = Field(None, gt=0)
     allow_overage: bool | None = None
+    approval_beyond_cap: bool | None = Field(
+        None, description="Beyond the cap, a booking waits for the company admin's approval "
+                          "(pending_approval) instead of being refused (pool_cap_reached).")
+    approval_hold_hours: int | None = Field(
+        None, ge=1, le=336, description="How long a pending booking holds its slot (hours; "
+                                        "never past the booking's start). Default 48.")
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"pool_cap_minutes_per_month": 960, "approval_beyond_cap": True,
+         "approval_hold_hours": 48},
+        {"allowed_centre_ids": [4, 7], "allowed_resource_kinds": ["desk"],
+         "allow_overage": False},
+    ]}}
 
 
 class PolicyOut(Schema):
@@ -138,6 +151,8 @@ class PolicyOut(Schema):
     pool_open_to_staff: bool
     pool_cap_minutes_per_month: int | None
     allow_overage: bool
+    approval_beyond_cap: bool
+    approval_hold_hours: int
 
 
 class AdjustmentIn(Schema):

@@ -55,6 +55,8 @@ from smartwork.network.choices import ResourceKind
 from smartwork.network.models import Alliance, Centre, Network
 
 MAX_MINUTES = 10_000_000  # about 19 years of hours: a typo guard, not a business rule
+# How long a booking waiting for approval may hold its slot (the policy's choice).
+MIN_HOLD_HOURS, MAX_HOLD_HOURS = 1, 24 * 14
 
 
 # --- Dates ------------------------------------------------------------------------
@@ -256,6 +258,7 @@ def credit_policy_set(
     *, actor: User, company: Organisation, allowed_centres: Sequence[Centre] | None = None,
     allowed_resource_kinds: Sequence[str] | None = None, pool_open_to_staff: bool | None = None,
     pool_cap_minutes_per_month: Any = ..., allow_overage: bool | None = None,
+    approval_beyond_cap: bool | None = None, approval_hold_hours: int | None = None,
 ) -> CompanyCreditPolicy:
     _company(company)
     require(actor, "company.credit", company=company)
@@ -268,6 +271,12 @@ def credit_policy_set(
         not isinstance(pool_cap_minutes_per_month, int) or pool_cap_minutes_per_month <= 0
     ):
         errors["pool_cap_minutes_per_month"] = [_("Must be more than zero, or empty.")]
+    if approval_hold_hours is not None and (
+        not isinstance(approval_hold_hours, int) or isinstance(approval_hold_hours, bool)
+        or not MIN_HOLD_HOURS <= approval_hold_hours <= MAX_HOLD_HOURS
+    ):
+        errors["approval_hold_hours"] = [_("Between %(low)d and %(high)d hours.")
+                                         % {"low": MIN_HOLD_HOURS, "high": MAX_HOLD_HOURS}]
     if allowed_centres is not None:
         reachable = _networks_reachable_from(company.network_id)
         if any(c.network_id not in reachable for c in allowed_centres):
@@ -285,6 +294,10 @@ def credit_policy_set(
             policy.pool_cap_minutes_per_month = pool_cap_minutes_per_month
         if allow_overage is not None:
             policy.allow_overage = allow_overage
+        if approval_beyond_cap is not None:
+            policy.approval_beyond_cap = approval_beyond_cap
+        if approval_hold_hours is not None:
+            policy.approval_hold_hours = approval_hold_hours
         policy.save()
         if allowed_centres is not None:
             policy.allowed_centres.set(allowed_centres)
@@ -294,7 +307,9 @@ def credit_policy_set(
                       "allowed_centres": sorted(c.pk for c in allowed_centres or []),
                       "pool_open_to_staff": policy.pool_open_to_staff,
                       "pool_cap_minutes_per_month": policy.pool_cap_minutes_per_month,
-                      "allow_overage": policy.allow_overage})
+                      "allow_overage": policy.allow_overage,
+                      "approval_beyond_cap": policy.approval_beyond_cap,
+                      "approval_hold_hours": policy.approval_hold_hours})
     return policy
 
 
@@ -818,6 +833,7 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
         return "short"
     _check_policy(policy=policy, booking=booking)
     pool_room: int | None = None
+    capped = False
     for candidate in candidates:
         account = candidate.account
         if account.balance_minutes < minutes:
@@ -827,6 +843,7 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
                 used = _pool_used_in_month(member=member, company=company_id, on=on)
                 pool_room = policy.pool_cap_minutes_per_month - used
             if pool_room < minutes:
+                capped = True
                 continue
         entry = _post(account, -minutes, LedgerReason.BOOKING, booking=booking, member=member,
                       centre=booking.centre, allotment=candidate.allotment, service_date=on,
@@ -835,7 +852,8 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
         _record_roaming(entry=entry, booking=booking, company_id=company_id, on=on,
                         account=account)
         return "taken"
-    return "short"
+    # 'capped': a pool could pay but the employee's monthly cap stops it.
+    return "capped" if capped else "short"
 
 
 def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
@@ -879,6 +897,8 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
         if taken == "taken":
             _mark(booking, PaymentMethod.CREDIT, minutes)
             return PaymentMethod.CREDIT
+        if taken == "capped" and (policy.approval_beyond_cap or not policy.allow_overage):
+            raise _beyond_cap(policy=policy, minutes=minutes)
         if taken == "short" and not policy.allow_overage:
             raise Conflict(
                 _("Not enough company credit for this booking (%(minutes)s min needed).")
@@ -1000,6 +1020,65 @@ def booking_no_show(*, booking: Any) -> None:
     stays billable. Nothing is written, so the ledger does not show the same minutes
     twice; the booking's state says it was a no-show."""
     return None
+
+
+# --- Approval beyond the cap ----------------------------------------------------------
+
+
+def _beyond_cap(*, policy: CompanyCreditPolicy, minutes: int) -> Conflict:
+    """The booking is beyond the employee's monthly cap on the pool: with an approval
+    step it waits for the company admin (the booking engine catches ApprovalRequired
+    and stores it pending); without, it is refused (409 `pool_cap_reached`)."""
+    from smartwork.bookings.payment import ApprovalRequired
+
+    if policy.approval_beyond_cap:
+        return ApprovalRequired(minutes=minutes, hold_hours=policy.approval_hold_hours)
+    return Conflict(
+        _("This booking is beyond your monthly limit on the company's credit "
+          "(%(cap)s min a month)." ) % {"cap": policy.pool_cap_minutes_per_month},
+        code="pool_cap_reached", data={"wanted_minutes": minutes,
+                                       "cap_minutes": policy.pool_cap_minutes_per_month},
+    )
+
+
+def booking_pay_approved(*, booking: Any, actor: Any) -> str:
+    """Pay a booking the company admin approved beyond the employee's cap, inside the
+    approval's transaction: the company's credit is taken as `booking_pay` would, the
+    monthly cap waived for this booking only. The accounts are locked and the balance
+    never goes below zero: when no account can pay any more, 409 `insufficient_credit`
+    and the booking stays pending."""
+    member: User = booking.member
+    company_id = member.company_id
+    minutes = booking_cost_minutes(booking=booking)
+    if company_id is None:
+        raise Conflict(_("Only a company employee's booking is approved."),
+                       code="not_approvable")
+    on = _booking_date(booking)
+    policy = (CompanyCreditPolicy.objects.filter(company_id=company_id).first()
+              or CompanyCreditPolicy(company_id=company_id))
+    candidates = _lock_candidates(member=member, company_id=company_id, centre=booking.centre,
+                                  on=on, policy=policy)
+    _check_policy(policy=policy, booking=booking)
+    for candidate in candidates:
+        account = candidate.account
+        if account.balance_minutes < minutes:
+            continue
+        entry = _post(account, -minutes, LedgerReason.BOOKING, booking=booking, member=member,
+                      centre=booking.centre, allotment=candidate.allotment, service_date=on,
+                      actor=actor if getattr(actor, "pk", None) else None,
+                      purchase_id=account.purchase_id, note="approved beyond the monthly cap")
+        _record_roaming(entry=entry, booking=booking, company_id=company_id, on=on,
+                        account=account)
+        _mark(booking, PaymentMethod.CREDIT, minutes)
+        return PaymentMethod.CREDIT
+    best = max((c.account.balance_minutes for c in candidates), default=0)
+    raise Conflict(
+        _("The company's credit cannot pay for this booking: %(wanted)s min needed, at most "
+          "%(available)s min on one account. Buy credit, or reject the request.")
+        % {"wanted": minutes, "available": best},
+        code="insufficient_credit",
+        data={"wanted_minutes": minutes, "available_minutes": best},
+    )
 
 
 # --- Lookups used by the API ------------------------------------------------------------

@@ -461,3 +461,39 @@ class CamtForm(forms.Form):
 class ReportPeriodForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=30, required=False,
                              help_text=_("2026, 2026-Q2, 2026-03 or 2026-W14"))
+
+
+# --- Approvals and booking for staff ---------------------------------------------
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300,
+                             help_text=_("The employee reads it in the mail."))
+
+
+class StaffBookForm(forms.Form):
+    """Whom to book for, where and when: the availability below then books."""
+
+    member = forms.TypedChoiceField(label=_("Employee"), coerce=int)
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
+    date = forms.DateField(label=_("Date"), widget=date_input())
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]],
+                 centres: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "member").choices = people
+        choice_field(self, "centre").choices = centres
+
+
+class ApprovalPolicyForm(forms.Form):
+    """The part of the company's credit policy the Approvals page sets."""
+
+    cap_hours = forms.IntegerField(label=_("At most, per employee and month (hours from the pool)"),
+                                   min_value=1, required=False,
+                                   help_text=_("Empty: no limit."))
+    approval_beyond_cap = forms.BooleanField(
+        label=_("Beyond it, the booking waits for my approval (instead of being refused)"),
+        required=False)
+    approval_hold_hours = forms.IntegerField(
+        label=_("A waiting booking holds its place for (hours)"), min_value=1, max_value=336,
+        help_text=_("Never past the booking's start."))

@@ -2,6 +2,7 @@ from django.urls import path
 
 from smartwork.web.views import (
     account,
+    approvals,
     billing,
     bookings,
     centres,
@@ -58,6 +59,11 @@ urlpatterns = [
     path("company/<int:company_id>/ledger/", company.company_ledger, name="company_ledger"),
     path("company/<int:company_id>/bookings/", company.company_bookings,
          name="company_bookings"),
+    path("company/<int:company_id>/approvals/", approvals.company_approvals,
+         name="company_approvals"),
+    path("company/<int:company_id>/approvals/<int:booking_id>/", approvals.approval_decide,
+         name="approval_decide"),
+    path("company/<int:company_id>/book/", approvals.company_book, name="company_book"),
     path("company/<int:company_id>/attendance/", insights.company_attendance,
          name="company_attendance"),
     path("company/<int:company_id>/commute/", commute.company_commute, name="company_commute"),

@@ -32,7 +32,7 @@ from smartwork.bookings.services import booking_cancel
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, InvalidInput
 from smartwork.credits import services as credits
-from smartwork.credits.tests.factories import book, buy, workday
+from smartwork.credits.tests.factories import book, buy, employee, workday
 from smartwork.network.choices import AllianceStatus
 from smartwork.network.models import Alliance
 
@@ -57,9 +57,10 @@ def month(network, centre, operator, company, member):
         give_bank_account(c, iban)
     buy(company, hours=20, actor=operator)
     day = workday(3)
+    # (a member holds one desk at a time: two colleagues for the other centres)
     book(member, centre, on=day)                         # credit, 240 min at Namur
-    book(member, centre2, on=day, slot="full_day")       # credit, 480 min at Liège
-    book(member, away, on=day)                           # roaming, 240 min abroad
+    book(employee(company), centre2, on=day, slot="full_day")  # credit, 480 min at Liège
+    book(employee(company), away, on=day)                # roaming, 240 min abroad
     cancelled = book(member, centre, on=workday(4))
     booking_cancel(booking=cancelled, actor=member)      # in time: refunded
     independent = testing.make_user(network=network, language="en")

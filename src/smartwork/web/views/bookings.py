@@ -87,9 +87,13 @@ def book(request: AuthedRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, booking_error_text(exc))
         return redirect(_back(request, fallback))
-    messages.success(request, _("Booked: %(what)s at %(centre)s, %(when)s.") % {
-        "what": booking.resource.name, "centre": centre.name,
-        "when": _when(booking)})
+    what = {"what": booking.resource.name, "centre": centre.name, "when": _when(booking)}
+    if booking.state == BookingState.PENDING_APPROVAL:
+        messages.warning(request, _("Requested: %(what)s at %(centre)s, %(when)s. It is beyond "
+                                    "your monthly limit and waits for your company's approval; "
+                                    "you will get a mail.") % what)
+    else:
+        messages.success(request, _("Booked: %(what)s at %(centre)s, %(when)s.") % what)
     return redirect("web:my_bookings")
 
 
@@ -117,7 +121,8 @@ def my_bookings(request: AuthedRequest) -> HttpResponse:
     feed_url = f"{settings.SMARTWORK['BASE_URL'].rstrip('/')}/api/v1/calendar/{feed.token}.ics"
     return render(request, "web/bookings/mine.html", {
         "bookings": bookings, "show_past": show_past, "feed_url": feed_url,
-        "cancellable": {BookingState.CONFIRMED}, "now": timezone.now(),
+        "cancellable": {BookingState.CONFIRMED, BookingState.PENDING_APPROVAL},
+        "now": timezone.now(),
     })
 
 

@@ -58,8 +58,11 @@ def company_tabs(request: AuthedRequest, company: Organisation) -> list[dict[str
     tabs = [("web:company_staff", _("Staff")), ("web:company_teams", _("Teams")),
             ("web:company_credit", _("Credit")), ("web:company_ledger", _("Ledger")),
             ("web:company_bookings", _("Bookings")),
+            ("web:company_approvals", _("Approvals")),
             ("web:company_attendance", _("Attendance")),
             ("web:company_commute", _("Commute study"))]
+    if allowed(request.user, "company.book_for_staff", company=company):
+        tabs.insert(6, ("web:company_book", _("Book for staff")))
     current = request.resolver_match.view_name if request.resolver_match else ""
     out = [{"url": reverse(name, args=[company.pk]), "label": label, "current": current == name}
            for name, label in tabs]
