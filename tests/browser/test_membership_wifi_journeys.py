@@ -4,29 +4,32 @@ the operator looks at the network's presence and credit packages. In English and
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from smartwork.core import testing
 from smartwork.credits.models import Membership, MembershipPlan
 from smartwork.credits.services import credit_package_create
 from smartwork.wifi import crypto
-from smartwork.wifi.models import Nas
+from smartwork.wifi.models import Nas, PresenceSession
+from smartwork.wifi.tests.helpers import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXT = {
-    "en": {"main": "Main", "plans": "Plans", "create": "Create the plan", "created": "created",
+    "en": {"main": "Main", "plans": "Plans", "plans_tab": "Membership plans", "create": "Create the plan", "created": "created",
            "fee": "49.90", "fee_shown": "€49.90", "membership": "Membership",
            "subscribe": "Subscribe", "welcome": "Welcome to", "hours": "0\u00a0h / 10\u00a0h",
            "centres": "Centres", "wifi": "WiFi access points", "register": "Register",
            "registered": "registered", "new_secret": "New secret", "deactivate": "Deactivate",
            "deactivated": "deactivated", "network": "Network", "presence": "Presence",
            "packages": "Credit packages", "date_hint": "yyyy-mm-dd"},
-    "fr": {"main": "Principal", "plans": "Formules", "create": "Créer la formule",
+    "fr": {"main": "Principal", "plans": "Formules", "plans_tab": "Formules d’abonnement", "create": "Créer la formule",
            "created": "créée", "fee": "49,90", "fee_shown": "49,90\u00a0€",
            "membership": "Abonnement", "subscribe": "S’abonner", "welcome": "Bienvenue",
            "hours": "0\u00a0h / 10\u00a0h", "centres": "Centres", "wifi": "Points d’accès WiFi",
@@ -53,7 +56,9 @@ def test_operator_offers_a_plan_and_an_independent_subscribes(site, network, ope
     t = TEXT[lang]
     page = site.page
     _login_as(site, operator, lang)
-    _nav(page, t).get_by_role("link", name=t["plans"], exact=True).click()
+    _nav(page, t).get_by_role("link", name=t["network"]).click()
+    page.get_by_role("navigation", name=t["network"]).get_by_role(
+        "link", name=t["plans_tab"]).click()
     form = page.locator("#plan-form")
     form.locator("input[name=name]").fill("Flex 10")
     form.locator("input[name=monthly_fee_net]").fill(t["fee"])
@@ -109,6 +114,14 @@ def test_manager_registers_an_access_point(site, network, centre, manager, opera
     assert not nas.is_active
 
     # The operator's network pages: presence (filters with the language's dates), packages.
+    checked_in = testing.make_user(network=network, first_name="Carla", last_name="Check")
+    booking = make_booking(member=checked_in, centre=centre, state="checked_in")
+    booking.checked_in_at = timezone.now() - dt.timedelta(minutes=5)
+    booking.save()
+    on_wifi = testing.make_user(network=network, first_name="Walt", last_name="Wifi")
+    now = timezone.now()
+    PresenceSession.objects.create(member=on_wifi, centre=centre, nas=nas, acct_session_id="b1",
+                                   started_at=now - dt.timedelta(hours=1), last_update_at=now)
     credit_package_create(actor=operator, network=network, name="Pack 100 h", hours=100,
                           price_net=Decimal("550.00"))
     _login_as(site, operator, lang)
@@ -118,8 +131,29 @@ def test_manager_registers_an_access_point(site, network, centre, manager, opera
     expect(page.locator("#presence-filters input[name=on]")).to_have_attribute(
         "placeholder", t["date_hint"])
     expect(page.locator("#presence-centres")).to_contain_text(centre.name)
+    expect(page.locator("#presence-centres")).to_contain_text("Carla Check")
+    expect(page.locator("#presence-centres")).to_contain_text("Walt Wifi")
+    expect(page.locator("#total-in-now")).to_have_text("2")
     site.shot(f"presence-{lang}")
     page.get_by_role("navigation", name=t["network"]).get_by_role(
         "link", name=t["packages"]).click()
     expect(page.locator("#packages")).to_contain_text("Pack 100 h")
     site.shot(f"packages-{lang}")
+
+
+def test_new_pages_fit_a_phone(phone_site, network, centre, manager, operator):
+    """No page scrolls sideways on a 390 px phone; wide tables scroll inside their box."""
+    page = phone_site.page
+    independent = testing.make_user(network=network)
+    pages = [(independent, "/membership/"), (manager, f"/staff/centres/{centre.pk}/wifi/"),
+             (operator, "/network/presence/"), (operator, "/network/packages/"),
+             (operator, "/staff/plans/")]
+    for user, path in pages:
+        page.context.clear_cookies()
+        phone_site.login(user)
+        phone_site.go(path)
+        expect(page.locator("main h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a phone"
+        if path == "/network/packages/":
+            phone_site.shot("packages-phone")

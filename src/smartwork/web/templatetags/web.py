@@ -79,10 +79,12 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Company"), _url("web:company_home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
-    # Issue #7: an independent member's membership; the plans of operators and managers.
-    if request.user.company_id is None and request.user.network_id is not None:
+    # Issue #7: an independent member's membership; a centre manager's plans (the
+    # operator reaches plans, packages and presence through the network's tabs).
+    if (request.user.company_id is None and request.user.network_id is not None
+            and not roles.is_staff_of_anything):
         items.append((_("Membership"), _url("web:my_membership")))
-    if roles.manager_centres or roles.operator_networks or roles.superuser:
+    if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))
     path = request.path
     return [
