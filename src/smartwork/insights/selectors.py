@@ -409,50 +409,60 @@ def network_presence(*, actor: User, network_id: int, on: dt.date | None = None,
         if not centres:
             raise InvalidInput(_("A centre of another network."),
                                fields={"centre": [_("Not in this network.")]})
-    rows: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    # Each centre's day in its own time zone; two queries for the whole network.
+    windows: dict[int, tuple[dt.date, dt.datetime, dt.datetime]] = {}
     for centre in centres:
         tz = zone(centre.timezone)
         day = on or now.astimezone(tz).date()
         start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-        end = start + dt.timedelta(days=1)
+        windows[centre.pk] = (day, start, start + dt.timedelta(days=1))
+    earliest = min((w[1] for w in windows.values()), default=now)
+    latest = max((w[2] for w in windows.values()), default=now)
+    check_ins: dict[int, list[Booking]] = defaultdict(list)
+    sessions: dict[int, list[PresenceSession]] = defaultdict(list)
+    if kind in (None, "", "check_in") and windows:
+        for b in (Booking.objects.select_related("member", "resource")
+                  .filter(centre_id__in=windows, checked_in_at__gte=earliest,
+                          checked_in_at__lt=latest).order_by("checked_in_at", "pk")):
+            _day, start, end = windows[b.centre_id]
+            if b.checked_in_at is not None and start <= b.checked_in_at < end:
+                check_ins[b.centre_id].append(b)
+    if kind in (None, "", "wifi") and windows:
+        for s in (PresenceSession.objects.select_related("member", "nas")
+                  .filter(centre_id__in=windows, started_at__lt=latest)
+                  .exclude(ended_at__lt=earliest).order_by("started_at", "pk")):
+            _day, start, end = windows[s.centre_id]
+            if s.started_at < end and (s.ended_at is None or s.ended_at >= start):
+                sessions[s.centre_id].append(s)
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for centre in centres:
+        day, start, end = windows[centre.pk]
         is_today = start <= now < end
         in_now: dict[int, dict[str, Any]] = {}
-        check_ins: list[Booking] = []
-        sessions: list[PresenceSession] = []
-        if kind in (None, "", "check_in"):
-            check_ins = list(Booking.objects.select_related("member", "resource")
-                             .filter(centre=centre, checked_in_at__gte=start,
-                                     checked_in_at__lt=end)
-                             .order_by("checked_in_at", "pk"))
-            for b in check_ins:
-                here = (is_today and b.state == BookingState.CHECKED_IN
-                        and b.start <= now < b.end)
-                events.append({"centre": centre, "member": b.member, "kind": "check_in",
-                               "started_at": b.checked_in_at, "ended_at": b.end,
-                               "where": b.resource.name, "in_now": here})
-                if here:
-                    in_now.setdefault(b.member_id, {"member": b.member, "since": b.checked_in_at,
-                                                    "via": "check_in"})
-        if kind in (None, "", "wifi"):
-            sessions = list(PresenceSession.objects.select_related("member", "nas")
-                            .filter(centre=centre, started_at__lt=end)
-                            .exclude(ended_at__lt=start).order_by("started_at", "pk"))
-            for s in sessions:
-                here = is_today and s.ended_at is None
-                events.append({"centre": centre, "member": s.member, "kind": "wifi",
-                               "started_at": s.started_at, "ended_at": s.ended_at,
-                               "where": s.nas.name, "in_now": here})
-                if here and s.member_id not in in_now:
-                    in_now[s.member_id] = {"member": s.member, "since": s.started_at,
-                                           "via": "wifi"}
+        for b in check_ins[centre.pk]:
+            here = is_today and b.state == BookingState.CHECKED_IN and b.start <= now < b.end
+            events.append({"centre": centre, "member": b.member, "kind": "check_in",
+                           "started_at": b.checked_in_at, "ended_at": b.end,
+                           "where": b.resource.name, "in_now": here})
+            if here:
+                in_now.setdefault(b.member_id, {"member": b.member, "since": b.checked_in_at,
+                                                "via": "check_in"})
+        for s in sessions[centre.pk]:
+            here = is_today and s.ended_at is None
+            events.append({"centre": centre, "member": s.member, "kind": "wifi",
+                           "started_at": s.started_at, "ended_at": s.ended_at,
+                           "where": s.nas.name, "in_now": here})
+            if here and s.member_id not in in_now:
+                in_now[s.member_id] = {"member": s.member, "since": s.started_at, "via": "wifi"}
+        centre_sessions = sessions[centre.pk]
         rows.append({
             "centre": centre, "day": day, "is_today": is_today,
             "in_now": sorted(in_now.values(), key=lambda p: (p["member"].last_name,
                                                              p["member"].first_name)),
-            "check_ins": len(check_ins),
-            "wifi_sessions": len(sessions),
-            "wifi_members": len({s.member_id for s in sessions}),
+            "check_ins": len(check_ins[centre.pk]),
+            "wifi_sessions": len(centre_sessions),
+            "wifi_members": len({s.member_id for s in centre_sessions}),
         })
     events.sort(key=lambda e: (e["centre"].name, e["started_at"]))
     return {
