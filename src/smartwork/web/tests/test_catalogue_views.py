@@ -154,6 +154,8 @@ def test_independent_subscribes_sees_hours_and_cancels(independent, plan, operat
     assert "Old plan" not in page
     assert client.post(reverse("web:my_membership"), {"plan": plan.pk}).status_code == 302
     membership = Membership.objects.get(member=independent)
+    plans_page = client_for(operator).get(reverse("web:plans")).content.decode()
+    assert f'id="members-{plan.pk}">1<' in plans_page
     page = client.get(reverse("web:my_membership")).content.decode()
     assert 'id="membership-hours"' in page and "0\u00a0h / 20\u00a0h" in page
     # Subscribing twice is refused on the page, not with a 500.

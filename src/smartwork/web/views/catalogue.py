@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -63,8 +63,9 @@ def _plan_kwargs(data: dict[str, Any], centres: list[Centre]) -> dict[str, Any]:
 @login_required
 @page
 def plans(request: AuthedRequest) -> HttpResponse:
-    plan_list = list(credit_selectors.membership_plans_managed(actor=request.user)
-                     .prefetch_related("memberships"))
+    live = [MembershipState.ACTIVE, MembershipState.CANCELLING]
+    plan_list = list(credit_selectors.membership_plans_managed(actor=request.user).annotate(
+        live_members=Count("memberships", filter=Q(memberships__state__in=live))))
     centres = _plan_centres(request)
     form = _plan_form(request, centres, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
@@ -79,8 +80,7 @@ def plans(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Plan %(name)s created.") % {"name": kwargs["name"]})
             return redirect("web:plans")
-    live = {MembershipState.ACTIVE, MembershipState.CANCELLING}
-    rows = [{"plan": p, "members": sum(1 for m in p.memberships.all() if m.state in live),
+    rows = [{"plan": p, "members": p.live_members,
              "gross": tax_compute(net=p.monthly_fee_net, rate_percent=p.vat_rate).gross}
             for p in plan_list]
     roles = roles_of(request.user)
