@@ -29,8 +29,8 @@ TEXT = {
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_company_admin_invites_an_employee_and_gives_an_allotment(
         site, browser, live_server, network, operator, company, company_admin, lang):
-    credit_package_create(actor=operator, network=network, name="Pack 100 h", hours=100,
-                          price_net=Decimal("550.00"))
+    package = credit_package_create(actor=operator, network=network, name="Pack 100 h",
+                                    hours=100, price_net=Decimal("550.00"))
     t = TEXT[lang]
     page = site.page
     site.login(company_admin)
@@ -64,7 +64,9 @@ def test_company_admin_invites_an_employee_and_gives_an_allotment(
 
     page.locator("ul.tabs").get_by_role("link", name=t["credit"]).click()
     buy = page.locator("#buy-form")
-    buy.locator("select").select_option(label="Pack 100 h")
+    # Each choice says what it costs, in the page's language.
+    expect(buy.locator(f"option[value='{package.pk}']")).to_contain_text("Pack 100 h — 100 h")
+    buy.locator("select").select_option(value=str(package.pk))
     buy.get_by_role("button", name=t["buy"]).click()
     expect(page.locator(".msg.success")).to_be_visible()
     allot = page.locator("#allot-form")

@@ -48,7 +48,7 @@ def test_operator_inspects_and_labels_a_centre(site, network, operator, lang):
     form = page.locator("#inspection-form")
     for box in form.locator("fieldset.checklist input[type=checkbox]").all():
         box.check()
-    form.locator("input[type=text]").first.fill("Reception desk staffed 8:00-18:00")
+    form.locator("input[name=insp-inspector_name]").fill("Reception desk staffed 8:00-18:00")
     form.get_by_role("button", name=t["record"]).click()
     expect(page.locator(".msg.success")).to_be_visible()
 

@@ -8,9 +8,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from smartwork.billing.choices import InvoiceKind, InvoiceState
 from smartwork.billing.models import (
     ClearingStatement,
     Invoice,
+    InvoiceLine,
     InvoiceRun,
     Payment,
     PayoutBatch,
@@ -94,3 +96,15 @@ def get_or_404(qs: QuerySet, pk: int, what: str) -> Any:
     if obj is None:
         raise NotFound(_("No such %(what)s.") % {"what": what})
     return obj
+
+
+def invoices_of_sources(*, user: Any, source_type: str, source_ids: list[int]
+                        ) -> dict[int, Invoice]:
+    """The issued invoice (never a draft, never a credit note) that bills each source
+    (e.g. a credit purchase), among the invoices the user may see."""
+    lines = (InvoiceLine.objects.filter(source_type=source_type, source_id__in=source_ids,
+                                        invoice__in=invoices_for(user=user).exclude(
+                                            state=InvoiceState.DRAFT).exclude(
+                                            kind=InvoiceKind.CREDIT_NOTE))
+             .select_related("invoice").order_by("invoice_id"))
+    return {line.source_id: line.invoice for line in lines if line.source_id is not None}

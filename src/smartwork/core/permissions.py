@@ -38,6 +38,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "centre.front_desk": frozenset({OPERATOR, CENTRE_MANAGER, RECEPTIONIST}),
     "centre.reports": frozenset({OPERATOR, CENTRE_MANAGER}),
     "centre.settlements": frozenset({OPERATOR, CENTRE_MANAGER}),
+    # A centre's access points (NAS): its manager or the network's operator.
+    "centre.wifi": frozenset({OPERATOR, CENTRE_MANAGER}),
     "organisation.manage": frozenset({OPERATOR}),
     "role.assign": frozenset({OPERATOR}),
     "audit.view": frozenset({OPERATOR}),

@@ -297,3 +297,69 @@ def roaming_usage_list(*, actor: User, network_id: int) -> QuerySet[RoamingUsage
     return (RoamingUsage.objects.filter(Q(home_network_id=network_id)
                                         | Q(host_network_id=network_id))
             .select_related("member", "centre").order_by("created_at", "id"))
+
+
+# --- The catalogue, for those who manage it ---------------------------------------------------
+
+
+def credit_package_catalogue(*, actor: User, network_id: int) -> QuerySet[CreditPackage]:
+    """Every package of a network, retired ones too, for its operator."""
+    require(actor, "credit.catalogue", network=network_id)
+    return CreditPackage.objects.filter(network_id=network_id).order_by("-is_active", "hours",
+                                                                        "pk")
+
+
+def credit_package_get(*, actor: User, package_id: int) -> CreditPackage:
+    package = CreditPackage.objects.filter(pk=package_id).first()
+    if package is None:
+        raise NotFound(_("No such package."))
+    require(actor, "credit.catalogue", network=package.network_id)
+    return package
+
+
+def membership_plans_managed(*, actor: User) -> QuerySet[MembershipPlan]:
+    """The plans the actor may change: every plan of the networks they operate, and the
+    plans of the centres they manage. Anyone else is refused, never shown all."""
+    roles = roles_of(actor)
+    if not (roles.superuser or roles.operator_networks or roles.manager_centres):
+        raise Forbidden(_("Your role does not allow this here."))
+    qs = MembershipPlan.objects.select_related("centre", "network")
+    if not roles.superuser:
+        qs = qs.filter(Q(network_id__in=roles.operator_networks)
+                       | Q(centre_id__in=roles.manager_centres))
+    return qs.order_by("-is_active", "centre__name", "monthly_fee_net", "pk")
+
+
+def membership_plan_get(*, actor: User, plan_id: int) -> MembershipPlan:
+    plan = membership_plans_managed(actor=actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("No such plan."))
+    return plan
+
+
+def membership_plans_offered(*, actor: User) -> QuerySet[MembershipPlan]:
+    """The plans a member may subscribe to: the active plans of their network."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden(_("Log in first."))
+    if actor.network_id is None:
+        return MembershipPlan.objects.none()
+    return (membership_plan_list(network_id=actor.network_id).select_related("centre")
+            .order_by("monthly_fee_net", "pk"))
+
+
+def membership_summary(*, actor: User) -> dict[str, Any] | None:
+    """The member's live membership and its running month: hours included, used, left."""
+    membership = (Membership.objects.exclude(state=MembershipState.ENDED)
+                  .filter(member=actor).select_related("plan__centre", "account").first())
+    if membership is None:
+        return None
+    period = membership.periods.order_by("-starts_on").first()
+    included = period.included_minutes if period else 0
+    left = membership.account.balance_minutes
+    return {
+        "membership": membership, "plan": membership.plan, "period": period,
+        "included_minutes": included, "left_minutes": left,
+        # Refunds come back into the same month, so use is what is missing from it.
+        "used_minutes": max(included - left, 0),
+        "cancelling": membership.state == MembershipState.CANCELLING,
+    }

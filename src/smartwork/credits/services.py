@@ -27,7 +27,7 @@ from smartwork.accounts.models import Organisation, Team, User
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smartwork.core.money import money_round
-from smartwork.core.permissions import require
+from smartwork.core.permissions import allowed, require
 from smartwork.credits.choices import (
     AccountKind,
     AllotmentPeriodKind,
@@ -165,6 +165,47 @@ def credit_package_create(*, actor: User, network: Network, name: str, hours: in
     audit_log(actor=actor, action="credit_package.created", obj=package,
               data={"hours": hours, "price_net": str(package.price_net)})
     return package
+
+
+def credit_package_update(*, actor: User, package: CreditPackage, name: str | None = None,
+                          hours: int | None = None, price_net: Decimal | None = None,
+                          vat_rate: Decimal | None = None, validity_months: int | None = None,
+                          is_active: bool | None = None) -> CreditPackage:
+    """Change a package of the catalogue. Purchases copied its hours and price when they
+    were made, so only later purchases see the change."""
+    require(actor, "credit.catalogue", network=package.network_id)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput(_("Give the package a name."), fields={"name": [_("Required.")]})
+        changes["name"] = name.strip()[:100]
+    if hours is not None:
+        changes["hours"] = _positive_minutes(hours, "hours")
+    if price_net is not None:
+        changes["price_net"] = _money(price_net, "price_net")
+    if vat_rate is not None:
+        changes["vat_rate"] = _rate(vat_rate)
+    if validity_months is not None:
+        changes["validity_months"] = _positive_minutes(validity_months, "validity_months")
+    if is_active is not None:
+        changes["is_active"] = bool(is_active)
+    with transaction.atomic():
+        locked = CreditPackage.objects.select_for_update().get(pk=package.pk)
+        changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+        for key, value in changed.items():
+            setattr(locked, key, value)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            action = ("credit_package.retired" if changed.get("is_active") is False
+                      else "credit_package.updated")
+            audit_log(actor=actor, action=action, obj=locked, network_id=locked.network_id,
+                      data={k: str(v) for k, v in changed.items()})
+    return locked
+
+
+def credit_package_retire(*, actor: User, package: CreditPackage) -> CreditPackage:
+    """Take a package off sale; what was bought from it stays valid."""
+    return credit_package_update(actor=actor, package=package, is_active=False)
 
 
 def _company(company: Organisation) -> Organisation:
@@ -582,27 +623,82 @@ def credit_periodic_run(*, today: dt.date | None = None) -> PeriodicResult:
 # --- Memberships -------------------------------------------------------------------------
 
 
-def membership_plan_create(*, actor: User, network: Network, name: str,
-                           monthly_fee_net: Decimal, included_hours: int,
-                           vat_rate: Decimal | None = None,
-                           centre: Centre | None = None) -> MembershipPlan:
-    require(actor, "credit.catalogue", network=network)
+def _require_plan_scope(actor: User, network: Network | int, centre: Centre | None) -> None:
+    """A network-wide plan is the operator's; a plan of one centre is also its manager's
+    (it is one of the centre's prices)."""
+    if centre is None or allowed(actor, "credit.catalogue", network=network):
+        require(actor, "credit.catalogue", network=network)
+    else:
+        require(actor, "centre.prices", centre=centre)
+
+
+def _plan_values(*, name: str, monthly_fee_net: Decimal, included_hours: int) -> dict[str, Any]:
     if not name.strip():
         raise InvalidInput(_("Give the plan a name."), fields={"name": [_("Required.")]})
     if not isinstance(included_hours, int) or included_hours < 0:
         raise InvalidInput(_("Included hours are zero or more."),
                            fields={"included_hours": [_("Not negative.")]})
+    if included_hours * 60 > MAX_MINUTES:
+        raise InvalidInput(_("This is far too much."),
+                           fields={"included_hours": [_("Too large.")]})
+    return {"name": name.strip()[:100],
+            "monthly_fee_net": _money(monthly_fee_net, "monthly_fee_net"),
+            "included_minutes": included_hours * 60}
+
+
+def membership_plan_create(*, actor: User, network: Network, name: str,
+                           monthly_fee_net: Decimal, included_hours: int,
+                           vat_rate: Decimal | None = None,
+                           centre: Centre | None = None) -> MembershipPlan:
+    _require_plan_scope(actor, network, centre)
+    values = _plan_values(name=name, monthly_fee_net=monthly_fee_net,
+                          included_hours=included_hours)
     if centre is not None and centre.network_id != network.pk:
         raise InvalidInput(_("A centre of another network."), fields={"centre_id": [_("Other network.")]})
     plan = MembershipPlan.objects.create(
-        network=network, centre=centre, name=name.strip()[:100],
-        monthly_fee_net=_money(monthly_fee_net, "monthly_fee_net"),
-        vat_rate=_rate(network.default_vat_rate if vat_rate is None else vat_rate),
-        included_minutes=included_hours * 60,
+        network=network, centre=centre,
+        vat_rate=_rate(network.default_vat_rate if vat_rate is None else vat_rate), **values,
     )
-    audit_log(actor=actor, action="membership_plan.created", obj=plan,
-              data={"fee": str(plan.monthly_fee_net), "included_minutes": plan.included_minutes})
+    audit_log(actor=actor, action="membership_plan.created", obj=plan, network_id=network.pk,
+              data={"fee": str(plan.monthly_fee_net), "included_minutes": plan.included_minutes,
+                    "centre": centre.pk if centre else None})
     return plan
+
+
+_UNCHANGED: Any = object()
+
+
+def membership_plan_update(*, actor: User, plan: MembershipPlan, name: str,
+                           monthly_fee_net: Decimal, included_hours: int,
+                           vat_rate: Decimal | None = None, centre: Centre | None = _UNCHANGED,
+                           is_active: bool = True) -> MembershipPlan:
+    """Change a plan. Each month of a membership copied the fee and hours when it began,
+    so the change applies from the members' next month on."""
+    _require_plan_scope(actor, plan.network_id, plan.centre)
+    new_centre = plan.centre if centre is _UNCHANGED else centre
+    if new_centre != plan.centre:
+        if new_centre is not None and new_centre.network_id != plan.network_id:
+            raise InvalidInput(_("A centre of another network."),
+                               fields={"centre_id": [_("Other network.")]})
+        _require_plan_scope(actor, plan.network_id, new_centre)
+    values = _plan_values(name=name, monthly_fee_net=monthly_fee_net,
+                          included_hours=included_hours)
+    values["centre_id"] = new_centre.pk if new_centre else None
+    values["is_active"] = bool(is_active)
+    if vat_rate is not None:
+        values["vat_rate"] = _rate(vat_rate)
+    with transaction.atomic():
+        locked = MembershipPlan.objects.select_for_update().get(pk=plan.pk)
+        changed = {k: v for k, v in values.items() if getattr(locked, k) != v}
+        for key, value in changed.items():
+            setattr(locked, key, value)
+        if changed:
+            locked.save(update_fields=[k.removesuffix("_id") if k == "centre_id" else k
+                                       for k in changed] + ["updated_at"])
+            audit_log(actor=actor, action="membership_plan.updated", obj=locked,
+                      network_id=locked.network_id,
+                      data={k: str(v) for k, v in changed.items()})
+    return locked
 
 
 def _open_membership_period(membership: Membership, account: CreditAccount,

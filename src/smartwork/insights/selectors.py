@@ -8,10 +8,12 @@ occupancy, commute and placement.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import Organisation, Team, User
@@ -376,3 +378,123 @@ def placement_run(*, actor: User, network_id: int, k: int, company_id: int | Non
     data["network"] = {"id": network.pk, "name": network.name}
     data["existing"] = [{"lat": a, "lon": b} for a, b in existing]
     return data
+
+
+# --- Presence across the network, now and on one day -------------------------------------------
+
+
+PRESENCE_KINDS = ("check_in", "wifi")
+# What the page and the CSV show of a person: loading only these keeps a busy day cheap.
+PERSON_FIELDS = ("member__first_name", "member__last_name", "member__email")
+
+
+def network_presence(*, actor: User, network_id: int, on: dt.date | None = None,
+                     centre_id: int | None = None, kind: str | None = None,
+                     now: dt.datetime | None = None) -> dict[str, Any]:
+    """Who is in which centre now, and the day's check-ins and WiFi sessions per centre
+    (the day local to each centre), for the network's operator.
+
+    A check-in is a booking checked in that day; "in now" is a checked-in booking
+    running now or an open WiFi session. One person counts once per centre."""
+    from smartwork.bookings.choices import BookingState
+    from smartwork.bookings.models import Booking
+    from smartwork.bookings.slots import zone
+    from smartwork.wifi.models import PresenceSession
+
+    require(actor, "network.reports", network=network_id)
+    if kind not in (None, "", *PRESENCE_KINDS):
+        raise InvalidInput(_("Unknown kind of presence."), fields={"kind": [_("Unknown.")]})
+    now = now or timezone.now()
+    centres = list(Centre.objects.filter(network_id=network_id).order_by("name"))
+    if centre_id is not None:
+        centres = [c for c in centres if c.pk == centre_id]
+        if not centres:
+            raise InvalidInput(_("A centre of another network."),
+                               fields={"centre": [_("Not in this network.")]})
+    # Each centre's day in its own time zone; two queries for the whole network.
+    windows: dict[int, tuple[dt.date, dt.datetime, dt.datetime]] = {}
+    for centre in centres:
+        tz = zone(centre.timezone)
+        day = on or now.astimezone(tz).date()
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+        windows[centre.pk] = (day, start, start + dt.timedelta(days=1))
+    earliest = min((w[1] for w in windows.values()), default=now)
+    latest = max((w[2] for w in windows.values()), default=now)
+    check_ins: dict[int, list[Booking]] = defaultdict(list)
+    sessions: dict[int, list[PresenceSession]] = defaultdict(list)
+    if kind in (None, "", "check_in") and windows:
+        for b in (Booking.objects.select_related("member", "resource")
+                  .only("centre_id", "member_id", "state", "start", "end", "checked_in_at",
+                        "resource__name", *PERSON_FIELDS)
+                  .filter(centre_id__in=windows, checked_in_at__gte=earliest,
+                          checked_in_at__lt=latest).order_by("checked_in_at", "pk")):
+            _day, start, end = windows[b.centre_id]
+            if b.checked_in_at is not None and start <= b.checked_in_at < end:
+                check_ins[b.centre_id].append(b)
+    if kind in (None, "", "wifi") and windows:
+        for s in (PresenceSession.objects.select_related("member", "nas")
+                  .only("centre_id", "member_id", "started_at", "ended_at", "nas__name",
+                        *PERSON_FIELDS)
+                  .filter(centre_id__in=windows, started_at__lt=latest)
+                  .exclude(ended_at__lt=earliest).order_by("started_at", "pk")):
+            _day, start, end = windows[s.centre_id]
+            if s.started_at < end and (s.ended_at is None or s.ended_at >= start):
+                sessions[s.centre_id].append(s)
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for centre in centres:
+        day, start, end = windows[centre.pk]
+        is_today = start <= now < end
+        in_now: dict[int, dict[str, Any]] = {}
+        for b in check_ins[centre.pk]:
+            here = is_today and b.state == BookingState.CHECKED_IN and b.start <= now < b.end
+            events.append({"centre": centre, "member": b.member, "kind": "check_in",
+                           "started_at": b.checked_in_at, "ended_at": b.end,
+                           "where": b.resource.name, "in_now": here})
+            if here:
+                in_now.setdefault(b.member_id, {"member": b.member, "since": b.checked_in_at,
+                                                "via": "check_in"})
+        for s in sessions[centre.pk]:
+            here = is_today and s.ended_at is None
+            events.append({"centre": centre, "member": s.member, "kind": "wifi",
+                           "started_at": s.started_at, "ended_at": s.ended_at,
+                           "where": s.nas.name, "in_now": here})
+            if here and s.member_id not in in_now:
+                in_now[s.member_id] = {"member": s.member, "since": s.started_at, "via": "wifi"}
+        centre_sessions = sessions[centre.pk]
+        rows.append({
+            "centre": centre, "day": day, "is_today": is_today,
+            "in_now": sorted(in_now.values(), key=lambda p: (p["member"].last_name,
+                                                             p["member"].first_name)),
+            "check_ins": len(check_ins[centre.pk]),
+            "wifi_sessions": len(centre_sessions),
+            "wifi_members": len({s.member_id for s in centre_sessions}),
+        })
+    events.sort(key=lambda e: (e["centre"].name, e["started_at"]))
+    return {
+        "centres": rows, "events": events,
+        "totals": {"in_now": sum(len(r["in_now"]) for r in rows),
+                   "check_ins": sum(r["check_ins"] for r in rows),
+                   "wifi_sessions": sum(r["wifi_sessions"] for r in rows)},
+    }
+
+
+def network_presence_csv(presence: dict[str, Any]) -> str:
+    """The day's presence, one line per check-in or WiFi session (UTC, ISO 8601)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["centre", "member", "email", "kind", "where", "started_at", "ended_at",
+                     "in_now"])
+    for e in presence["events"]:
+        writer.writerow([
+            e["centre"].name, e["member"].get_full_name() or e["member"].email,
+            e["member"].email, e["kind"], e["where"],
+            e["started_at"].astimezone(dt.UTC).isoformat(timespec="seconds"),
+            e["ended_at"].astimezone(dt.UTC).isoformat(timespec="seconds")
+            if e["ended_at"] else "",
+            "yes" if e["in_now"] else "no",
+        ])
+    return out.getvalue()

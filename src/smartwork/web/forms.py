@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.accounts.choices import (
@@ -28,16 +28,60 @@ from smartwork.network.choices import Equipment, LabelStatus, ResourceKind, Serv
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE = {"type": "date"}
-TIME = {"type": "time"}
+class LocalDateInput(forms.DateInput):
+    """A date typed in the user's language (31/12/2026 in French, 31-12-2026 in Dutch,
+    2026-12-31 in English), not the browser's date picker, which follows the browser's
+    locale whatever language the page is in. The format is shown as the placeholder and
+    in the title; ISO dates are accepted in every language (links, tests)."""
+
+    input_type = "text"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        hint = pgettext("date format hint", "yyyy-mm-dd")
+        context["widget"]["attrs"] = {"inputmode": "numeric", "autocomplete": "off",
+                                      "size": 10, "placeholder": hint,
+                                      "title": gettext("Date as %(format)s") % {"format": hint},
+                                      **context["widget"]["attrs"]}
+        return context
+
+
+class LocalTimeInput(forms.TimeInput):
+    """A 24-hour time (14:30), the same in the three languages, instead of the browser's
+    time picker (12-hour in an English browser)."""
+
+    input_type = "text"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        hint = pgettext("time format hint", "hh:mm")
+        context["widget"]["attrs"] = {"inputmode": "numeric", "autocomplete": "off", "size": 5,
+                                      "placeholder": hint, "pattern": r"\d{1,2}[:.]\d{2}",
+                                      "title": gettext("Time as %(format)s (24 hours)")
+                                      % {"format": hint},
+                                      **context["widget"]["attrs"]}
+        return context
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    # No fixed format: the active language's first DATE_INPUT_FORMATS, at render time.
+    return LocalDateInput()
 
 
 def time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs=TIME, format="%H:%M")
+    return LocalTimeInput(format="%H:%M")
+
+
+def amount_input() -> forms.TextInput:
+    """An amount in the language's notation (25,00 in French and Dutch); the field is
+    localized, so both 25,00 and 25.00 are read there."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10})
+
+
+def amount_field(label: StrOrPromise, *, required: bool = True, max_digits: int = 10,
+                 **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=required, max_digits=max_digits,
+                              decimal_places=2, localize=True, widget=amount_input(), **kwargs)
 
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -239,15 +283,10 @@ class ResourceForm(forms.Form):
 class PriceForm(forms.Form):
     resource_kind = forms.ChoiceField(label=_("For"), choices=ResourceKind.choices)
     valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
-    per_half_day = forms.DecimalField(label=_("Per half-day"), required=False, min_value=None,
-                                      max_digits=8, decimal_places=2,
-                                      widget=forms.NumberInput(attrs={"step": "0.01"}))
-    per_day = forms.DecimalField(label=_("Per day"), required=False, max_digits=8,
-                                 decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
-    per_hour = forms.DecimalField(label=_("Per hour"), required=False, max_digits=8,
-                                  decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
-    vat_rate = forms.DecimalField(label=_("VAT rate (%)"), required=False, max_digits=5,
-                                  decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    per_half_day = amount_field(_("Per half-day"), required=False, max_digits=8)
+    per_day = amount_field(_("Per day"), required=False, max_digits=8)
+    per_hour = amount_field(_("Per hour"), required=False, max_digits=8)
+    vat_rate = amount_field(_("VAT rate (%)"), required=False, max_digits=5)
 
 
 class HoursForm(forms.Form):
@@ -497,3 +536,76 @@ class ApprovalPolicyForm(forms.Form):
     approval_hold_hours = forms.IntegerField(
         label=_("A waiting booking holds its place for (hours)"), min_value=1, max_value=336,
         help_text=_("Never past the booking's start."))
+
+# --- Membership plans, the credit catalogue, access points, presence (issue #7) --------
+
+
+class MembershipPlanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    centre = forms.TypedChoiceField(label=_("Where"), coerce=int, required=False,
+                                    empty_value=None)
+    monthly_fee_net = amount_field(_("Monthly fee (excl. VAT)"))
+    included_hours = forms.IntegerField(label=_("Hours included each month"), min_value=0)
+    vat_rate = amount_field(_("VAT rate (%)"), required=False, max_digits=5,
+                            help_text=_("Empty: the network's rate."))
+    is_active = forms.BooleanField(label=_("Offered to members"), required=False, initial=True)
+
+    def __init__(self, *args: Any, centres: Sequence[tuple[int, str]],
+                 network_wide: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, Any]] = list(centres)
+        if network_wide:
+            choices.insert(0, ("", gettext("Every centre of the network")))
+        choice_field(self, "centre").choices = choices
+        # A centre manager's plan is always at one of their centres.
+        self.fields["centre"].required = not network_wide
+
+
+class CreditPackageForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    hours = forms.IntegerField(label=_("Hours"), min_value=1)
+    price_net = amount_field(_("Price (excl. VAT)"))
+    vat_rate = amount_field(_("VAT rate (%)"), required=False, max_digits=5,
+                            help_text=_("Empty: the network's rate."))
+    validity_months = forms.IntegerField(label=_("Valid for (months)"), min_value=1, initial=12)
+
+
+class SubscribeForm(forms.Form):
+    plan = forms.TypedChoiceField(label=_("Plan"), coerce=int)
+
+    def __init__(self, *args: Any, plans: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "plan").choices = list(plans)
+
+
+class NasForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("e.g. AP ground floor"))
+    address = forms.CharField(label=_("IP address or range"), max_length=64,
+                              help_text=_("An address (192.0.2.10) or a CIDR range "
+                                          "(192.0.2.0/28)."))
+    secret = forms.CharField(label=_("Shared secret (optional)"), required=False,
+                             max_length=128, strip=False,
+                             widget=forms.PasswordInput(render_value=False,
+                                                        attrs={"autocomplete": "off"}),
+                             help_text=_("Empty: a strong secret is made for you and shown "
+                                         "once."))
+    require_message_authenticator = forms.BooleanField(
+        label=_("Require Message-Authenticator"), required=False, initial=True,
+        help_text=_("Drop Access-Requests without one (BlastRADIUS protection)."))
+
+
+PRESENCE_KIND_CHOICES = [("", _("Check-ins and WiFi")), ("check_in", _("Check-ins")),
+                         ("wifi", _("WiFi sessions"))]
+
+
+class PresenceFilterForm(forms.Form):
+    on = forms.DateField(label=_("Day"), required=False, widget=date_input(),
+                         help_text=_("Empty: today."))
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False,
+                                    empty_value=None)
+    kind = forms.ChoiceField(label=_("Show"), required=False, choices=PRESENCE_KIND_CHOICES)
+
+    def __init__(self, *args: Any, centres: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "centre").choices = [("", gettext("Every centre")), *centres]

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from smartwork.web.views import (
+    access,
     account,
     approvals,
     billing,
     bookings,
+    catalogue,
     centres,
     commute,
     company,
@@ -116,4 +118,20 @@ urlpatterns = [
          name="organisation_edit"),
     path("network/roles/", operator.roles, name="roles"),
     path("network/roles/<int:assignment_id>/revoke/", operator.role_revoke, name="role_revoke"),
+    # Issue #7: membership plans and subscription, the credit catalogue, WiFi access
+    # points, the operator's presence page
+    path("membership/", catalogue.my_membership, name="my_membership"),
+    path("membership/cancel/", catalogue.membership_cancel, name="membership_cancel"),
+    path("staff/plans/", catalogue.plans, name="plans"),
+    path("staff/plans/<int:plan_id>/", catalogue.plan_edit, name="plan_edit"),
+    path("network/packages/", catalogue.packages, name="packages"),
+    path("network/packages/<int:package_id>/", catalogue.package_edit, name="package_edit"),
+    path("network/packages/<int:package_id>/retire/", catalogue.package_retire,
+         name="package_retire"),
+    path("staff/centres/<int:centre_id>/wifi/", access.access_points, name="access_points"),
+    path("staff/centres/<int:centre_id>/wifi/<int:nas_id>/secret/", access.access_point_secret,
+         name="access_point_secret"),
+    path("staff/centres/<int:centre_id>/wifi/<int:nas_id>/active/", access.access_point_active,
+         name="access_point_active"),
+    path("network/presence/", access.presence, name="presence"),
 ]

@@ -180,7 +180,7 @@ def nas_create(
 ) -> tuple[Nas, str]:
     """Register an access point; returns it and its shared secret (generated
     when not given), to be typed into the access point."""
-    require(actor, "network.wifi", centre=centre)
+    require(actor, "centre.wifi", centre=centre)
     name = name.strip()
     if not name:
         raise InvalidInput(_("Give the access point a name."), fields={"name": [_("Required.")]})
@@ -205,7 +205,7 @@ def nas_create(
 
 
 def nas_update(*, actor: User, nas: Nas, **changes: Any) -> Nas:
-    require(actor, "network.wifi", centre=nas.centre)
+    require(actor, "centre.wifi", centre=nas.centre)
     allowed_fields = {"name", "address", "is_active", "require_message_authenticator"}
     unknown = set(changes) - allowed_fields
     if unknown:
@@ -238,7 +238,7 @@ def nas_update(*, actor: User, nas: Nas, **changes: Any) -> Nas:
 
 
 def nas_rotate_secret(*, actor: User, nas: Nas, secret: str | None = None) -> tuple[Nas, str]:
-    require(actor, "network.wifi", centre=nas.centre)
+    require(actor, "centre.wifi", centre=nas.centre)
     secret = _check_secret(secret) if secret else crypto.generate_nas_secret()
     with transaction.atomic():
         nas = Nas.objects.select_for_update().get(pk=nas.pk)

@@ -79,8 +79,30 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Company"), _url("web:company_home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
+    # Issue #7: an independent member's membership; a centre manager's plans (the
+    # operator reaches plans, packages and presence through the network's tabs).
+    if (request.user.company_id is None and request.user.network_id is not None
+            and not roles.is_staff_of_anything):
+        items.append((_("Membership"), _url("web:my_membership")))
+    if roles.manager_centres and not (roles.operator_networks or roles.superuser):
+        items.append((_("Plans"), _url("web:plans")))
     path = request.path
     return [
         {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
         for label, url in items if url
     ]
+
+
+
+@register.simple_tag(takes_context=True)
+def network_tabs(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The operator's network pages, as tabs (the current one marked)."""
+    request: HttpRequest | None = context.get("request")
+    current = (request.resolver_match.view_name
+               if request is not None and request.resolver_match else "")
+    tabs = [("web:operator_home", _("Figures")), ("web:presence", _("Presence")),
+            ("web:network_commute", _("Commute study")),
+            ("web:placement", _("Where to open next")),
+            ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans"))]
+    return [{"url": reverse(name), "label": label, "current": current == name}
+            for name, label in tabs]

@@ -20,12 +20,15 @@ from django.views.decorators.http import require_POST
 from smartwork.accounts import selectors as account_selectors
 from smartwork.accounts import services as account_services
 from smartwork.accounts.models import Organisation
+from smartwork.billing import selectors as billing_selectors
+from smartwork.billing.choices import LineSource
 from smartwork.bookings import selectors as booking_selectors
 from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.core.permissions import allowed, roles_of
 from smartwork.credits import selectors as credit_selectors
 from smartwork.credits import services as credit_services
 from smartwork.credits.choices import AllotmentPeriodKind, LedgerReason, PeriodEnd
+from smartwork.credits.models import CreditPackage
 from smartwork.web.forms import (
     AllotmentForm,
     BuyCreditForm,
@@ -36,6 +39,7 @@ from smartwork.web.forms import (
     TeamForm,
     TeamMemberForm,
 )
+from smartwork.web.templatetags.web import money
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -218,6 +222,13 @@ def company_teams(request: AuthedRequest, company_id: int) -> HttpResponse:
 # --- Credit ---------------------------------------------------------------------
 
 
+def _package_label(package: CreditPackage) -> str:
+    """What the buyer chooses from: name, hours, price and validity."""
+    return _("%(name)s — %(hours)s h, %(price)s excl. VAT, valid %(months)s months") % {
+        "name": package.name, "hours": package.hours, "price": money(package.price_net),
+        "months": package.validity_months}
+
+
 @login_required
 @page
 def company_credit(request: AuthedRequest, company_id: int) -> HttpResponse:
@@ -226,14 +237,14 @@ def company_credit(request: AuthedRequest, company_id: int) -> HttpResponse:
     packages = (list(credit_selectors.credit_package_list(network_id=company.network_id))
                 if company.network_id is not None else [])
     people, teams = _people(request, company), _teams(request, company)
-    buy = BuyCreditForm(packages=[(p.pk, p.name) for p in packages], prefix="buy")
+    choices = [(p.pk, _package_label(p)) for p in packages]
+    buy = BuyCreditForm(packages=choices, prefix="buy")
     allot_kwargs = {"people": people, "teams": teams,
                     "periods": AllotmentPeriodKind.choices, "period_ends": PeriodEnd.choices}
     allot = AllotmentForm(prefix="allot", initial={"period": AllotmentPeriodKind.WHOLE},
                           **allot_kwargs)
     if request.method == "POST" and "buy" in request.POST:
-        buy = BuyCreditForm(request.POST, packages=[(p.pk, p.name) for p in packages],
-                            prefix="buy")
+        buy = BuyCreditForm(request.POST, packages=choices, prefix="buy")
         if buy.is_valid():
             package = next(p for p in packages if p.pk == buy.cleaned_data["package"])
             try:
@@ -243,8 +254,10 @@ def company_credit(request: AuthedRequest, company_id: int) -> HttpResponse:
             except DomainError as exc:
                 apply_domain_error(buy, exc, {"package_id": "package"})
             else:
-                messages.success(request, _("%(hours)s hours bought; they are in the pool.") % {
-                    "hours": package.hours})
+                messages.success(request, _(
+                    "%(hours)s hours bought for %(price)s excl. VAT; they are in the pool, "
+                    "and the purchase is on the next consolidated invoice.") % {
+                    "hours": package.hours, "price": money(package.price_net)})
                 return redirect("web:company_credit", company.pk)
     elif request.method == "POST" and "allot" in request.POST:
         allot = AllotmentForm(request.POST, prefix="allot", **allot_kwargs)
@@ -266,10 +279,15 @@ def company_credit(request: AuthedRequest, company_id: int) -> HttpResponse:
                 messages.success(request, _("Allotment given: %(hours)s h.") % {
                     "hours": data["hours"]})
                 return redirect("web:company_credit", company.pk)
+    purchases = list(credit_selectors.credit_purchase_list(actor=request.user,
+                                                           company=company)[:100])
+    invoiced = billing_selectors.invoices_of_sources(
+        user=request.user, source_type=LineSource.CREDIT_PURCHASE,
+        source_ids=[p.pk for p in purchases])
     return _render(
         request, "web/company/credit.html", company, buy=buy, allot=allot, packages=packages,
         summary=credit_selectors.company_credit_summary(actor=request.user, company=company),
-        purchases=credit_selectors.credit_purchase_list(actor=request.user, company=company),
+        purchases=[{"purchase": p, "invoice": invoiced.get(p.pk)} for p in purchases],
         allotments=credit_selectors.allotment_list(actor=request.user, company=company,
                                                    active=True))
 

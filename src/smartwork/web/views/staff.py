@@ -55,6 +55,7 @@ def centre_tabs(request: AuthedRequest, centre: Centre) -> list[dict[str, Any]]:
         ("centre.resources", "web:centre_resources", _("Resources")),
         ("centre.prices", "web:centre_prices", _("Prices")),
         ("centre.hours", "web:centre_hours", _("Hours and closures")),
+        ("centre.wifi", "web:access_points", _("WiFi access points")),
     ]
     settlements = allowed(request.user, "centre.settlements", centre=centre)
     return [

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from smartwork.accounts.choices import Role
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput
 from smartwork.core.models import AuditEntry
@@ -22,6 +23,7 @@ from smartwork.wifi.services import (
     clear_caches,
     nas_create,
     nas_for_address,
+    nas_rotate_secret,
     nas_update,
     presence_close_for_nas,
     presence_close_stale,
@@ -273,9 +275,18 @@ class TestNas:
         assert "address" in exc.value.fields
         assert Nas.objects.count() == 1
 
-    def test_only_the_operator_registers(self, centre, manager):
+    def test_the_operator_and_the_centre_manager_register(self, centre, manager):
+        nas, _ = nas_create(actor=manager, centre=centre, name="AP", address="10.1.2.3")
+        nas_rotate_secret(actor=manager, nas=nas)
+        nas_update(actor=manager, nas=nas, is_active=False)
+        other = testing.make_centre_staff(testing.make_centre(network=centre.network))
         with pytest.raises(Forbidden):
-            nas_create(actor=manager, centre=centre, name="AP", address="10.1.2.3")
+            nas_create(actor=other, centre=centre, name="AP2", address="10.1.2.4")
+        with pytest.raises(Forbidden):
+            nas_rotate_secret(actor=other, nas=nas)
+        receptionist = testing.make_centre_staff(centre, role=Role.RECEPTIONIST)
+        with pytest.raises(Forbidden):
+            nas_update(actor=receptionist, nas=nas, is_active=True)
 
     def test_lookup_prefers_the_most_specific_range(self, centre, wifi_operator):
         nas, _ = nas_create(actor=wifi_operator, centre=centre, name="AP", address="10.1.2.7")
