@@ -152,8 +152,8 @@ def generate(companies: int, bookings: int, payg_share: float) -> None:
     booking_cols = ("id, member_id, booked_by_id, resource_id, centre_id, slot, start, \"end\", "
                     "state, checked_in_via, cancel_reason, payment_method, price_net, vat_rate, "
                     "credit_minutes, sequence, note, created_at, updated_at")
-    charge_cols = ("booking_id, member_id, bill_to, company_id, centre_id, price_net, vat_rate, "
-                   "service_date, created_at")
+    charge_cols = ("booking_id, member_id, bill_to, company_id, centre_id, slot, resource_kind, "
+                   "price_net, vat_rate, service_date, created_at")
     payg = 0
     with connection.cursor() as cur:
         # Generated rows are consistent by construction: skip the per-row foreign-key
@@ -173,7 +173,7 @@ def generate(companies: int, bookings: int, payg_share: float) -> None:
                 payg += 1
                 copy.write_row((pk, member, member, desk, centre, slot, start, end, "completed",
                                 "", "", "payg", "15.00", "21.00", 0, 0, "", now, now))
-                charges.write(f"{pk}\t{member}\tcompany\t{company}\t{centre}\t15.00\t21.00\t"
+                charges.write(f"{pk}\t{member}\tcompany\t{company}\t{centre}\t{slot}\tdesk\t15.00\t21.00\t"
                               f"{day.isoformat()}\t{now}\n")
             else:
                 copy.write_row((pk, member, member, desk, centre, slot, start, end, "completed",
@@ -241,6 +241,8 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--documents-only", type=int, metavar="N", default=0,
                         help="Only render the PDF and UBL of N invoices already issued.")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="Make the data (if missing) and stop.")
     args = parser.parse_args()
     ensure_database()
     setup_django()
@@ -256,6 +258,8 @@ def main() -> None:
     if not Network.objects.filter(slug=SLUG).exists():
         print("Generating data ...")
         generate(args.companies, args.bookings, args.payg_share)
+    if args.generate_only:
+        return
     network = Network.objects.get(slug=SLUG)
     period = period_parse("2026-10")
     if args.documents_only:

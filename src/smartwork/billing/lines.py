@@ -29,12 +29,6 @@ from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharg
 from smartwork.network.choices import ResourceKind
 from smartwork.network.models import Network
 
-# The slot and resource kind name a pay-as-you-go line. Read from the charge itself when
-# the credits app copies them there (no join with 2 million bookings), else from the
-# booking and its resource.
-_CHARGE_FIELDS = {f.name for f in PaygCharge._meta.get_fields()}
-SLOT = "slot" if "slot" in _CHARGE_FIELDS else "booking__slot"
-KIND = "resource_kind" if "resource_kind" in _CHARGE_FIELDS else "booking__resource__kind"
 
 
 @dataclass
@@ -53,12 +47,14 @@ def vat_category_for(rate: Decimal) -> str:
 
 def payg_querysets(*, network: Network, period: Period) -> list[QuerySet]:
     """The aggregated queries over pay-as-you-go charges (the benchmark times them):
-    overage billed to companies, grouped per company; the rest per member."""
+    overage billed to companies, grouped per company; the rest per member. The charge
+    carries its slot, resource kind, price and centre (copied when charged), so the
+    charges are grouped alone: no join with the month's bookings or their resources."""
     base = PaygCharge.objects.filter(
         centre__network_id=network.pk, service_date__gte=period.start,
         service_date__lte=period.end, cancelled_at__isnull=True,
     )
-    item = ("centre_id", "centre__name", SLOT, KIND, "price_net", "vat_rate")
+    item = ("centre_id", "centre__name", "slot", "resource_kind", "price_net", "vat_rate")
     return [
         base.filter(bill_to=PaygBillTo.COMPANY).values("company_id", *item)
         .annotate(n=Count("id")).order_by("company_id", "centre__name", *item[2:]),
@@ -109,7 +105,8 @@ def _gather(*, network: Network, period: Period) -> list[CustomerLines]:
     for row in payg_rows(network=network, period=period):
         company = row["bill_to"] == PaygBillTo.COMPANY
         target = of("org", row["company_id"]) if company else of("member", row["member_id"])
-        what = f"{kinds.get(row[KIND], row[KIND])}, {slots.get(row[SLOT], row[SLOT])}"
+        kind, slot = row["resource_kind"], row["slot"]
+        what = f"{kinds.get(kind, kind)}, {slots.get(slot, slot)}"
         target.lines.append(LineDraft(
             description=str(what) + (" (overage)" if company else ""),
             quantity=Decimal(row["n"]), unit=UNIT_PIECE, unit_price=row["price_net"],
