@@ -30,7 +30,6 @@ from smartwork.network.choices import ResourceKind
 from smartwork.network.models import Network
 
 
-
 @dataclass
 class CustomerLines:
     kind: str  # "org" or "member"
