@@ -394,8 +394,8 @@ class PaygCharge(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # The month's billable charges, read by the invoice run and the settlement.
-            models.Index(fields=["service_date"], condition=Q(cancelled_at__isnull=True),
-                         name="payg_billable_by_date"),
+            models.Index(fields=["service_date", "bill_to"],
+                         condition=Q(cancelled_at__isnull=True), name="payg_billable_by_date"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_net__gte=0), name="payg_price_not_negative"),

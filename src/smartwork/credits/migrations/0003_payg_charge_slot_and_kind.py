@@ -4,7 +4,7 @@ The invoice run names its lines ("Desk, Morning") from the charges alone instead
 joining them to every booking of the month and its resource. The columns are added
 empty, filled from the bookings (one UPDATE per column, on both databases), then
 made required like the other copied fields. An index serves the month's billable
-charges (not cancelled, by service date).
+charges (not cancelled, by service date and who is billed).
 """
 
 from django.db import migrations, models
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="paygcharge",
-            index=models.Index(condition=Q(cancelled_at__isnull=True), fields=["service_date"],
-                               name="payg_billable_by_date"),
+            index=models.Index(condition=Q(cancelled_at__isnull=True),
+                               fields=["service_date", "bill_to"], name="payg_billable_by_date"),
         ),
     ]
