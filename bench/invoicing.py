@@ -28,6 +28,7 @@ import datetime as dt
 import io
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -204,7 +205,30 @@ def reset_billing() -> None:
                     "billing_invoicerun, billing_invoicesequence RESTART IDENTITY CASCADE")
 
 
-def render(ids: list[int]) -> int:
+def process_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def render(ids: list[int]) -> tuple[int, float, float]:
     import django
 
     django.setup()
@@ -213,9 +237,11 @@ def render(ids: list[int]) -> int:
     from smartwork.billing.ubl import invoice_ubl
 
     size = 0
-    for invoice in Invoice.objects.filter(pk__in=ids).select_related("credited_invoice"):
+    db0 = backend_cpu()
+    for invoice in Invoice.objects.filter(pk__in=ids).select_related(
+            "credited_invoice").prefetch_related("lines"):
         size += len(invoice_pdf(invoice)) + len(invoice_ubl(invoice))
-    return size
+    return size, process_cpu(), backend_cpu() - db0
 
 
 def render_documents(ids: list[int], workers: int) -> float:
@@ -225,10 +251,15 @@ def render_documents(ids: list[int], workers: int) -> float:
     chunks = [ids[i::workers] for i in range(workers)]
     connection.close()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        size = sum(pool.map(render, chunks))
+        results = list(pool.map(render, chunks))
     took = time.perf_counter() - t
-    print(f"PDF + UBL for {len(ids)} invoices with {workers} workers: {took:.1f} s "
-          f"({size / 1e6:.1f} MB, {took / max(len(ids), 1):.3f} s per invoice)")
+    size = sum(r[0] for r in results)
+    cpu, db = sum(r[1] for r in results), sum(r[2] for r in results)
+    n = max(len(ids), 1)
+    print(f"PDF + UBL for {len(ids)} invoices with {workers} workers: {took:.1f} s wall "
+          f"({took / n:.3f} s per invoice), CPU {cpu:.1f} s in the workers "
+          f"({cpu / n * 1000:.0f} ms per invoice) + {db:.1f} s in PostgreSQL; "
+          f"{size / 1e6:.1f} MB; {load()}")
     return took
 
 
@@ -278,6 +309,7 @@ def main() -> None:
     print(f"Data: {n_bookings} bookings, {n_charges} pay-as-you-go charges, "
           f"{args.companies} companies")
 
+    print(f"Gather ({load()})")
     timings = []
     for _ in range(5):
         t = time.perf_counter()
@@ -298,11 +330,16 @@ def main() -> None:
           f"{sum(len(c.lines) for c in customers)} lines")
 
     reset_billing()
-    t = time.perf_counter()
+    print(f"Issuing ({load()})")
+    t, cpu, db = time.perf_counter(), process_cpu(), backend_cpu()
     result = invoice_run(actor=None, network=network, period=period, today=dt.date(2026, 11, 2),
                          send=False, check_permission=False)
     issue_time = time.perf_counter() - t
-    print(f"Issued {len(result.created)} invoices in {issue_time:.1f} s")
+    cpu, db = process_cpu() - cpu, backend_cpu() - db
+    n = max(len(result.created), 1)
+    print(f"Issued {len(result.created)} invoices (gather included) in {issue_time:.1f} s wall "
+          f"({issue_time / n * 1000:.0f} ms per invoice), CPU {cpu:.1f} s in Python + {db:.1f} s "
+          f"in PostgreSQL; {load()}")
     docs_time = render_documents(result.created, args.workers)
     print(f"Whole run: {issue_time + docs_time:.1f} s (target <= 120 s); "
           f"gather query {min(timings):.3f} s (target <= 0.5 s)")

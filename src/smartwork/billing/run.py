@@ -59,14 +59,20 @@ def invoice_run(
             "billing_key", flat=True))
         total = len(customers)
         InvoiceRun.objects.filter(pk=run.pk).update(customers_total=total)
+        # The customers and the issuer in three queries, not three per invoice.
+        network = Network.objects.select_related("operator").get(pk=network.pk)
+        orgs = Organisation.objects.in_bulk([c.customer_id for c in customers if c.kind == "org"])
+        members = User.objects.in_bulk([c.customer_id for c in customers if c.kind == "member"])
         step = max(1, total // 50)
         for index, (key, customer) in enumerate(keys.items(), start=1):
             if key in done:
                 skipped += 1
             else:
-                invoice_id = _invoice_one(network=network, period=period, run=run, key=key,
-                                          customer=customer, actor=actor,
-                                          issue_date=issue_date, send=send)
+                invoice_id = _invoice_one(
+                    network=network, period=period, run=run, key=key, customer=customer,
+                    org=orgs.get(customer.customer_id) if customer.kind == "org" else None,
+                    member=members.get(customer.customer_id) if customer.kind == "member"
+                    else None, actor=actor, issue_date=issue_date, send=send)
                 if invoice_id is None:
                     skipped += 1
                 else:
@@ -124,24 +130,24 @@ def _enqueue_run(run_id: int) -> None:
 
 
 def _invoice_one(*, network: Network, period: Period, run: InvoiceRun, key: str,
-                 customer: CustomerLines, actor: Any, issue_date: dt.date,
-                 send: bool) -> int | None:
+                 customer: CustomerLines, org: Organisation | None, member: User | None,
+                 actor: Any, issue_date: dt.date, send: bool) -> int | None:
     """One customer's invoice in one transaction; None when another run made it first."""
+    if org is None and member is None:
+        raise InvalidInput(_("Customer %(id)s of the period no longer exists.")
+                           % {"id": customer.customer_id}, code="customer_missing")
     try:
         with transaction.atomic():
             if Invoice.objects.filter(billing_key=key).exists():
                 return None
-            org = Organisation.objects.get(pk=customer.customer_id) \
-                if customer.kind == "org" else None
-            member = User.objects.get(pk=customer.customer_id) \
-                if customer.kind == "member" else None
             draft = invoice_draft_create(
                 actor=actor, network=network, customer_organisation=org, customer_member=member,
                 lines=customer.lines, period_start=period.start, period_end=period.end,
                 run_id=run.pk, billing_key=key, check_permission=False,
             )
-            draft = Invoice.objects.select_for_update(of=("self",)).select_related(
-                "network", "issuer", "customer_organisation", "customer_member").get(pk=draft.pk)
+            # The draft row was inserted by this transaction: no other one can see it, so
+            # it needs no lock and no reload before it is numbered.
+            draft.network, draft.issuer = network, network.operator
             invoice = _issue_locked(draft, actor=actor, issue_date=issue_date)
             if send:
                 from smartwork.billing.tasks import invoice_send
