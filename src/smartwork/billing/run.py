@@ -31,6 +31,10 @@ from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
 
+# A live run beats at least every 2 % of its customers; one silent this long is dead.
+RUN_STALE_AFTER = dt.timedelta(minutes=10)
+
+
 @dataclass
 class RunResult:
     run_id: int
@@ -58,7 +62,8 @@ def invoice_run(
         done = set(Invoice.objects.filter(billing_key__in=list(keys)).values_list(
             "billing_key", flat=True))
         total = len(customers)
-        InvoiceRun.objects.filter(pk=run.pk).update(customers_total=total)
+        InvoiceRun.objects.filter(pk=run.pk).update(customers_total=total,
+                                                    heartbeat_at=timezone.now())
         # The customers and the issuer in three queries, not three per invoice.
         network = Network.objects.select_related("operator").get(pk=network.pk)
         orgs = Organisation.objects.in_bulk([c.customer_id for c in customers if c.kind == "org"])
@@ -78,8 +83,9 @@ def invoice_run(
                 else:
                     created.append(invoice_id)
             if index % step == 0 or index == total:
-                InvoiceRun.objects.filter(pk=run.pk).update(customers_done=index,
-                                                            invoices_created=len(created))
+                InvoiceRun.objects.filter(pk=run.pk).update(
+                    customers_done=index, invoices_created=len(created),
+                    heartbeat_at=timezone.now())
             if progress:
                 progress(index, total)
     except BaseException as exc:
@@ -106,12 +112,32 @@ def invoice_run_create(*, actor: Any, network: Network, period: Period,
             % {"period": period.label},
             code="period_open", fields={"period": _("Not ended yet.")},
         )
+    now = timezone.now()
     run = InvoiceRun.objects.create(network=network, period_start=period.start,
-                                    period_end=period.end,
+                                    period_end=period.end, heartbeat_at=now,
                                     actor=actor if getattr(actor, "pk", None) else None)
     audit_log(actor=actor, action="invoice_run.started", obj=run, network_id=network.pk,
               data={"period": period.label})
+    _interrupted_runs_close(run=run, actor=actor, now=now)
     return run
+
+
+def _interrupted_runs_close(*, run: InvoiceRun, actor: Any, now: dt.datetime) -> None:
+    """Mark failed the runs of the same period still "running" that gave no sign of life
+    for RUN_STALE_AFTER: their process was killed. This run resumes their work (each
+    invoice is whole or absent, so there is nothing to repair)."""
+    stale = now - RUN_STALE_AFTER
+    for old in InvoiceRun.objects.filter(
+        network_id=run.network_id, period_start=run.period_start, state=RunState.RUNNING,
+        heartbeat_at__lt=stale,
+    ).exclude(pk=run.pk):
+        updated = InvoiceRun.objects.filter(pk=old.pk, state=RunState.RUNNING).update(
+            state=RunState.FAILED, finished_at=now,
+            error=f"Interrupted: no progress since {old.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC; "
+                  f"resumed by run {run.pk}.")
+        if updated:
+            audit_log(actor=actor, action="invoice_run.interrupted", obj=old,
+                      network_id=run.network_id, data={"resumed_by": run.pk})
 
 
 def invoice_run_start(*, actor: Any, network: Network, period: Period) -> InvoiceRun:
