@@ -62,7 +62,7 @@ def demo_camt_statement(*, network: Any, period: Any, booked_on: Any) -> bytes:
     root = etree.Element(f"{{{CAMT_NS}}}Document", nsmap={None: CAMT_NS})  # type: ignore[dict-item]
 
     def sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-        node = etree.SubElement(parent, f"{{{CAMT_NS}}}{tag}", **attrs)
+        node = etree.SubElement(parent, f"{{{CAMT_NS}}}{tag}", attrib=attrs)
         if text is not None:
             node.text = text
         return node

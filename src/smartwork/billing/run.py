@@ -30,7 +30,6 @@ from smartwork.core.errors import InvalidInput
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
-
 # A live run beats at least every 2 % of its customers; one silent this long is dead.
 RUN_STALE_AFTER = dt.timedelta(minutes=10)
 
