@@ -312,6 +312,8 @@ def main() -> None:
                         help="Only render the PDF and UBL of N invoices already issued.")
     parser.add_argument("--overlap", action="store_true",
                         help="Then run again, rendering the documents while issuing.")
+    parser.add_argument("--overlap-only", action="store_true",
+                        help="Only the overlapped run (after the gather timings).")
     parser.add_argument("--generate-only", action="store_true",
                         help="Make the data (if missing) and stop.")
     args = parser.parse_args()
@@ -369,6 +371,9 @@ def main() -> None:
     print(f"All lines gathered (3 queries): {gather_all:.3f} s, {len(customers)} customers, "
           f"{sum(len(c.lines) for c in customers)} lines")
 
+    if args.overlap_only:
+        overlapped(network, period, args.workers)
+        return
     reset_billing()
     print(f"Issuing ({load()})")
     t, cpu, db = time.perf_counter(), process_cpu(), backend_cpu()
