@@ -30,3 +30,95 @@ def load(ctx: dict[str, Any]) -> None:
             continue
         seen.add(org.pk)
         organisation_update(actor=superuser, organisation=org, bic=DEMO_BIC)
+
+
+# --- A bank statement for the demo month ----------------------------------------------
+
+CAMT_NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+# The account the demo customers pay from (a valid Belgian IBAN, not a real one).
+DEMO_PAYER_IBAN = "BE68539007547034"
+
+
+def demo_camt_statement(*, network: Any, period: Any, booked_on: Any) -> bytes:
+    """A CAMT.053.001.08 statement of the network operator's account in which every open
+    invoice of the period is paid in full, by bank transfer with its structured
+    communication: what the bank would send the operator once the demo customers pay.
+    The statement id names the network and the day, so it is imported once."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from lxml import etree
+
+    from smartwork.billing.choices import OPEN_STATES, InvoiceKind
+    from smartwork.billing.models import Invoice
+
+    invoices = list(Invoice.objects.filter(
+        network=network, kind=InvoiceKind.INVOICE, period_start=period.start,
+        state__in=OPEN_STATES,
+    ).order_by("number"))
+    iban = (network.operator.iban or "").replace(" ", "").upper()
+    created = dt.datetime.combine(booked_on, dt.time(18, 0)).isoformat()
+    statement_id = f"DEMO-{network.slug}-{booked_on:%Y%m%d}"[:35]
+    root = etree.Element(f"{{{CAMT_NS}}}Document", nsmap={None: CAMT_NS})  # type: ignore[dict-item]
+
+    def sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+        node = etree.SubElement(parent, f"{{{CAMT_NS}}}{tag}", attrib=attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    def path(parent: Any, tags: str, text: str) -> Any:
+        node = parent
+        for tag in tags.split("/"):
+            node = sub(node, tag)
+        node.text = text
+        return node
+
+    def balance(parent: Any, code: str, amount: Decimal) -> None:
+        bal = sub(parent, "Bal")
+        path(bal, "Tp/CdOrPrtry/Cd", code)
+        sub(bal, "Amt", f"{amount:.2f}", Ccy=network.currency)
+        sub(bal, "CdtDbtInd", "CRDT")
+        path(bal, "Dt/Dt", booked_on.isoformat())
+
+    doc = sub(root, "BkToCstmrStmt")
+    header = sub(doc, "GrpHdr")
+    sub(header, "MsgId", f"MSG-{statement_id}"[:35])
+    sub(header, "CreDtTm", created)
+    stmt = sub(doc, "Stmt")
+    sub(stmt, "Id", statement_id)
+    sub(stmt, "CreDtTm", created)
+    acct = sub(stmt, "Acct")
+    path(acct, "Id/IBAN", iban)
+    sub(acct, "Ccy", network.currency)
+    total = sum((i.amount_due for i in invoices), Decimal("0.00"))
+    balance(stmt, "OPBD", Decimal("0.00"))
+    balance(stmt, "CLBD", total)
+    for invoice in invoices:
+        amount = f"{invoice.amount_due:.2f}"
+        ref = f"DEMO-{invoice.display_number}"
+        ntry = sub(stmt, "Ntry")
+        sub(ntry, "Amt", amount, Ccy=invoice.currency)
+        sub(ntry, "CdtDbtInd", "CRDT")
+        path(ntry, "Sts/Cd", "BOOK")
+        path(ntry, "BookgDt/Dt", booked_on.isoformat())
+        path(ntry, "ValDt/Dt", booked_on.isoformat())
+        sub(ntry, "AcctSvcrRef", ref)
+        domain = sub(sub(ntry, "BkTxCd"), "Domn")
+        sub(domain, "Cd", "PMNT")
+        family = sub(domain, "Fmly")
+        sub(family, "Cd", "RCDT")
+        sub(family, "SubFmlyCd", "ESCT")
+        tx = sub(sub(ntry, "NtryDtls"), "TxDtls")
+        path(tx, "Refs/AcctSvcrRef", ref)
+        path(tx, "AmtDtls/TxAmt/Amt", amount).set("Ccy", invoice.currency)
+        parties = sub(tx, "RltdPties")
+        path(parties, "Dbtr/Pty/Nm", invoice.customer_name[:140])
+        path(parties, "DbtrAcct/Id/IBAN", DEMO_PAYER_IBAN)
+        ref_info = sub(sub(sub(tx, "RmtInf"), "Strd"), "CdtrRefInf")
+        kind = sub(ref_info, "Tp")
+        path(kind, "CdOrPrtry/Cd", "SCOR")
+        sub(kind, "Issr", "BBA")
+        sub(ref_info, "Ref", invoice.structured_communication)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True))

@@ -27,14 +27,7 @@ from smartwork.bookings.choices import Slot
 from smartwork.credits.choices import PaygBillTo
 from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharge
 from smartwork.network.choices import ResourceKind
-from smartwork.network.models import Network
-
-# The slot and resource kind name a pay-as-you-go line. Read from the charge itself when
-# the credits app copies them there (no join with 2 million bookings), else from the
-# booking and its resource.
-_CHARGE_FIELDS = {f.name for f in PaygCharge._meta.get_fields()}
-SLOT = "slot" if "slot" in _CHARGE_FIELDS else "booking__slot"
-KIND = "resource_kind" if "resource_kind" in _CHARGE_FIELDS else "booking__resource__kind"
+from smartwork.network.models import Centre, Network
 
 
 @dataclass
@@ -53,24 +46,37 @@ def vat_category_for(rate: Decimal) -> str:
 
 def payg_querysets(*, network: Network, period: Period) -> list[QuerySet]:
     """The aggregated queries over pay-as-you-go charges (the benchmark times them):
-    overage billed to companies, grouped per company; the rest per member."""
+    overage billed to companies, grouped per company; the rest per member. The charge
+    carries its slot, resource kind, price and centre (copied when charged), so the
+    charges are grouped alone: no join with the month's bookings or their resources.
+    Unordered, so that PostgreSQL hashes the groups instead of sorting every charge of
+    the month (payg_rows orders the few groups)."""
     base = PaygCharge.objects.filter(
         centre__network_id=network.pk, service_date__gte=period.start,
         service_date__lte=period.end, cancelled_at__isnull=True,
     )
-    item = ("centre_id", "centre__name", SLOT, KIND, "price_net", "vat_rate")
+    item = ("centre_id", "slot", "resource_kind", "price_net", "vat_rate")
     return [
         base.filter(bill_to=PaygBillTo.COMPANY).values("company_id", *item)
-        .annotate(n=Count("id")).order_by("company_id", "centre__name", *item[2:]),
+        .annotate(n=Count("id")).order_by(),
         base.filter(bill_to=PaygBillTo.MEMBER).values("member_id", *item)
-        .annotate(n=Count("id")).order_by("member_id", "centre__name", *item[2:]),
+        .annotate(n=Count("id")).order_by(),
     ]
 
 
 def payg_rows(*, network: Network, period: Period) -> list[dict]:
+    """The month's pay-as-you-go groups with their centre's name, ordered per customer,
+    centre name, slot, resource kind and price."""
+    names = dict(Centre.objects.filter(network_id=network.pk).values_list("pk", "name"))
     company, member = payg_querysets(network=network, period=period)
-    return ([{**row, "bill_to": PaygBillTo.COMPANY} for row in company]
-            + [{**row, "bill_to": PaygBillTo.MEMBER} for row in member])
+    rows = ([{**row, "bill_to": PaygBillTo.COMPANY, "centre__name": names[row["centre_id"]]}
+             for row in company]
+            + [{**row, "bill_to": PaygBillTo.MEMBER, "centre__name": names[row["centre_id"]]}
+               for row in member])
+    rows.sort(key=lambda row: (
+        row["bill_to"], row.get("company_id") or row.get("member_id"), row["centre__name"],
+        row["centre_id"], row["slot"], row["resource_kind"], row["price_net"], row["vat_rate"]))
+    return rows
 
 
 def lines_gather(*, network: Network, period: Period) -> list[CustomerLines]:
@@ -109,7 +115,8 @@ def _gather(*, network: Network, period: Period) -> list[CustomerLines]:
     for row in payg_rows(network=network, period=period):
         company = row["bill_to"] == PaygBillTo.COMPANY
         target = of("org", row["company_id"]) if company else of("member", row["member_id"])
-        what = f"{kinds.get(row[KIND], row[KIND])}, {slots.get(row[SLOT], row[SLOT])}"
+        kind, slot = row["resource_kind"], row["slot"]
+        what = f"{kinds.get(kind, kind)}, {slots.get(slot, slot)}"
         target.lines.append(LineDraft(
             description=str(what) + (" (overage)" if company else ""),
             quantity=Decimal(row["n"]), unit=UNIT_PIECE, unit_price=row["price_net"],

@@ -72,6 +72,9 @@ class InvoiceRun(models.Model):
     # Progress: customers done out of customers to bill (for the operator's progress bar).
     customers_total = models.PositiveIntegerField(default=0)
     customers_done = models.PositiveIntegerField(default=0)
+    # Set with each progress step: a run still "running" without a beat for a while was
+    # killed (no exception to mark it failed); the next run of its period marks it so.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -218,9 +218,12 @@ def _names_match(payer: str, customer: str) -> bool:
     return bool(a and b and (a <= b or b <= a or len(a & b) >= 2))
 
 
-def camt_import(*, actor: Any, network: Network, data: bytes) -> BankStatement:
-    """Import a statement of the operator's account and match its credits to invoices."""
-    require(actor, "network.billing", network=network)
+def camt_import(*, actor: Any, network: Network, data: bytes,
+                check_permission: bool = True) -> BankStatement:
+    """Import a statement of the operator's account and match its credits to invoices.
+    `check_permission=False` is for the operator's command line (no user)."""
+    if check_permission:
+        require(actor, "network.billing", network=network)
     statement = camt_parse(data)
     own = (network.operator.iban or "").replace(" ", "").upper()
     try:
@@ -264,6 +267,30 @@ def camt_import(*, actor: Any, network: Network, data: bytes) -> BankStatement:
                   network_id=network.pk,
                   data={"entries": len(statement.entries), "matched": matched})
     return record
+
+
+def camt_network(*, data: bytes) -> Network:
+    """The network whose operator holds the statement's account (the command line finds
+    it from the file); a clear error when no operator, or more than one, holds it."""
+    statement = camt_parse(data)
+    try:
+        account = str(IBAN(statement.iban).compact)
+    except SchwiftyException as exc:
+        raise _bad_file(_("The statement's account %(iban)s is not a valid IBAN.")
+                        % {"iban": statement.iban}) from exc
+    found = [n for n in Network.objects.select_related("operator").order_by("pk")
+             if (n.operator.iban or "").replace(" ", "").upper() == account]
+    if not found:
+        raise InvalidInput(
+            _("This statement is for account %(iban)s, which is no network operator's account.")
+            % {"iban": account}, code="camt_wrong_account",
+            fields={"file": _("Another bank account.")})
+    if len(found) > 1:
+        raise InvalidInput(
+            _("Several networks are collected on account %(iban)s: name the network.")
+            % {"iban": account}, code="camt_network_ambiguous",
+            fields={"network": _("Required.")})
+    return found[0]
 
 
 def _find_invoice(*, network: Network, entry: CamtEntry) -> tuple[Invoice | None, str]:

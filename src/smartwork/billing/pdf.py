@@ -6,10 +6,12 @@ same document; the words come from labels.py in the customer's language.
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 from decimal import Decimal
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -121,20 +123,43 @@ def invoice_html(invoice: Invoice) -> str:
 
 
 _SSL_CONTEXT = ssl.create_default_context()
+_STYLESHEET = Path(__file__).resolve().parent / "templates" / "billing" / "document.css"
 
 
-def _pdf(html: str) -> bytes:
+@functools.cache
+def _font_config() -> Any:
+    """One font configuration per process: fontconfig is set up once, not per document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheets(language: str) -> list[Any]:
+    """The documents' stylesheet, parsed once per process, and the page footer in the
+    document's language (the only word the stylesheet needs)."""
+    from weasyprint import CSS
+
+    word = labels_for(language)["page"].replace("\\", "").replace('"', "")
+    footer = (f'@page {{ @bottom-right {{ content: "{word} " counter(page); font-size: 7.5pt; '
+              'color: #888; font-family: "DejaVu Sans", sans-serif; } }')
+    return [CSS(string=_STYLESHEET.read_text(encoding="utf-8"), font_config=_font_config()),
+            CSS(string=footer, font_config=_font_config())]
+
+
+def _pdf(html: str, language: str) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Only inline data (the QR code): a document never fetches a file or a URL. The SSL
     # context is made once: building one per document costs more than laying it out.
     fetcher = URLFetcher(allowed_protocols={"data"}, ssl_context=_SSL_CONTEXT)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=_stylesheets(language), font_config=_font_config())
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    return _pdf(invoice_html(invoice))
+    return _pdf(invoice_html(invoice), invoice.language)
 
 
 def settlement_html(settlement: Settlement) -> str:
@@ -161,4 +186,4 @@ def settlement_html(settlement: Settlement) -> str:
 
 
 def settlement_pdf(settlement: Settlement) -> bytes:
-    return _pdf(settlement_html(settlement))
+    return _pdf(settlement_html(settlement), settlement.centre.operator.language or "fr")

@@ -30,6 +30,9 @@ from smartwork.core.errors import InvalidInput
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
+# A live run beats at least every 2 % of its customers; one silent this long is dead.
+RUN_STALE_AFTER = dt.timedelta(minutes=10)
+
 
 @dataclass
 class RunResult:
@@ -58,22 +61,30 @@ def invoice_run(
         done = set(Invoice.objects.filter(billing_key__in=list(keys)).values_list(
             "billing_key", flat=True))
         total = len(customers)
-        InvoiceRun.objects.filter(pk=run.pk).update(customers_total=total)
+        InvoiceRun.objects.filter(pk=run.pk).update(customers_total=total,
+                                                    heartbeat_at=timezone.now())
+        # The customers and the issuer in three queries, not three per invoice.
+        network = Network.objects.select_related("operator").get(pk=network.pk)
+        orgs = Organisation.objects.in_bulk([c.customer_id for c in customers if c.kind == "org"])
+        members = User.objects.in_bulk([c.customer_id for c in customers if c.kind == "member"])
         step = max(1, total // 50)
         for index, (key, customer) in enumerate(keys.items(), start=1):
             if key in done:
                 skipped += 1
             else:
-                invoice_id = _invoice_one(network=network, period=period, run=run, key=key,
-                                          customer=customer, actor=actor,
-                                          issue_date=issue_date, send=send)
+                invoice_id = _invoice_one(
+                    network=network, period=period, run=run, key=key, customer=customer,
+                    org=orgs.get(customer.customer_id) if customer.kind == "org" else None,
+                    member=members.get(customer.customer_id) if customer.kind == "member"
+                    else None, actor=actor, issue_date=issue_date, send=send)
                 if invoice_id is None:
                     skipped += 1
                 else:
                     created.append(invoice_id)
             if index % step == 0 or index == total:
-                InvoiceRun.objects.filter(pk=run.pk).update(customers_done=index,
-                                                            invoices_created=len(created))
+                InvoiceRun.objects.filter(pk=run.pk).update(
+                    customers_done=index, invoices_created=len(created),
+                    heartbeat_at=timezone.now())
             if progress:
                 progress(index, total)
     except BaseException as exc:
@@ -100,12 +111,32 @@ def invoice_run_create(*, actor: Any, network: Network, period: Period,
             % {"period": period.label},
             code="period_open", fields={"period": _("Not ended yet.")},
         )
+    now = timezone.now()
     run = InvoiceRun.objects.create(network=network, period_start=period.start,
-                                    period_end=period.end,
+                                    period_end=period.end, heartbeat_at=now,
                                     actor=actor if getattr(actor, "pk", None) else None)
     audit_log(actor=actor, action="invoice_run.started", obj=run, network_id=network.pk,
               data={"period": period.label})
+    _interrupted_runs_close(run=run, actor=actor, now=now)
     return run
+
+
+def _interrupted_runs_close(*, run: InvoiceRun, actor: Any, now: dt.datetime) -> None:
+    """Mark failed the runs of the same period still "running" that gave no sign of life
+    for RUN_STALE_AFTER: their process was killed. This run resumes their work (each
+    invoice is whole or absent, so there is nothing to repair)."""
+    stale = now - RUN_STALE_AFTER
+    for old in InvoiceRun.objects.filter(
+        network_id=run.network_id, period_start=run.period_start, state=RunState.RUNNING,
+        heartbeat_at__lt=stale,
+    ).exclude(pk=run.pk):
+        updated = InvoiceRun.objects.filter(pk=old.pk, state=RunState.RUNNING).update(
+            state=RunState.FAILED, finished_at=now,
+            error=f"Interrupted: no progress since {old.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC; "
+                  f"resumed by run {run.pk}.")
+        if updated:
+            audit_log(actor=actor, action="invoice_run.interrupted", obj=old,
+                      network_id=run.network_id, data={"resumed_by": run.pk})
 
 
 def invoice_run_start(*, actor: Any, network: Network, period: Period) -> InvoiceRun:
@@ -124,24 +155,24 @@ def _enqueue_run(run_id: int) -> None:
 
 
 def _invoice_one(*, network: Network, period: Period, run: InvoiceRun, key: str,
-                 customer: CustomerLines, actor: Any, issue_date: dt.date,
-                 send: bool) -> int | None:
+                 customer: CustomerLines, org: Organisation | None, member: User | None,
+                 actor: Any, issue_date: dt.date, send: bool) -> int | None:
     """One customer's invoice in one transaction; None when another run made it first."""
+    if org is None and member is None:
+        raise InvalidInput(_("Customer %(id)s of the period no longer exists.")
+                           % {"id": customer.customer_id}, code="customer_missing")
     try:
         with transaction.atomic():
             if Invoice.objects.filter(billing_key=key).exists():
                 return None
-            org = Organisation.objects.get(pk=customer.customer_id) \
-                if customer.kind == "org" else None
-            member = User.objects.get(pk=customer.customer_id) \
-                if customer.kind == "member" else None
             draft = invoice_draft_create(
                 actor=actor, network=network, customer_organisation=org, customer_member=member,
                 lines=customer.lines, period_start=period.start, period_end=period.end,
                 run_id=run.pk, billing_key=key, check_permission=False,
             )
-            draft = Invoice.objects.select_for_update(of=("self",)).select_related(
-                "network", "issuer", "customer_organisation", "customer_member").get(pk=draft.pk)
+            # The draft row was inserted by this transaction: no other one can see it, so
+            # it needs no lock and no reload before it is numbered.
+            draft.network, draft.issuer = network, network.operator
             invoice = _issue_locked(draft, actor=actor, issue_date=issue_date)
             if send:
                 from smartwork.billing.tasks import invoice_send

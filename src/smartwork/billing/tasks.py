@@ -18,7 +18,8 @@ def invoice_send(invoice_id: int) -> None:
     from smartwork.billing.services import invoice_mark_sent
     from smartwork.billing.ubl import invoice_ubl
 
-    invoice = Invoice.objects.select_related("credited_invoice").get(pk=invoice_id)
+    invoice = Invoice.objects.select_related("credited_invoice").prefetch_related(
+        "lines").get(pk=invoice_id)
     to = invoice.customer_data.get("email")
     if not to:
         return

@@ -177,7 +177,8 @@ def _last_month_payg(ctx: dict[str, Any], centres: list[Any], desks: dict[int, l
     created = Booking.objects.bulk_create([row[0] for row in rows])
     PaygCharge.objects.bulk_create([
         PaygCharge(booking=b, member=b.member, bill_to=bill_to, company=company,
-                   centre=b.centre, price_net=price_net, vat_rate=vat_rate,
+                   centre=b.centre, slot=b.slot, resource_kind=b.resource.kind,
+                   price_net=price_net, vat_rate=vat_rate,
                    service_date=timezone.localtime(b.start).date())
         for b, (_, bill_to, company, price_net, vat_rate) in zip(created, rows, strict=True)
     ])

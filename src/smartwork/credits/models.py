@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartwork.bookings.choices import Slot
 from smartwork.core.models import TimeStampedModel
 from smartwork.credits.choices import (
     AccountKind,
@@ -25,6 +26,7 @@ from smartwork.credits.choices import (
     PaygBillTo,
     PeriodEnd,
 )
+from smartwork.network.choices import ResourceKind
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
@@ -387,6 +389,10 @@ class PaygCharge(models.Model):
     company = models.ForeignKey("accounts.Organisation", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="payg_charges")
     centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT, related_name="+")
+    # Copied from the booking and its resource when charged, as the price is: the
+    # invoice names its lines from the charges alone (no join with the bookings).
+    slot = models.CharField(max_length=10, choices=Slot.choices)
+    resource_kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     price_net = models.DecimalField(**MONEY)
     vat_rate = models.DecimalField(**RATE)
     service_date = models.DateField()
@@ -395,6 +401,11 @@ class PaygCharge(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The month's billable charges, read by the invoice run and the settlement.
+            models.Index(fields=["service_date", "bill_to"],
+                         condition=Q(cancelled_at__isnull=True), name="payg_billable_by_date"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(price_net__gte=0), name="payg_price_not_negative"),
             models.CheckConstraint(

@@ -1017,7 +1017,7 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
         PaygCharge.objects.create(
             booking=booking, member=member, bill_to=bill_to,
             company_id=company_id if bill_to == PaygBillTo.COMPANY else None,
-            centre=booking.centre,
+            centre=booking.centre, slot=booking.slot, resource_kind=booking.resource.kind,
             price_net=price_net, vat_rate=vat_rate or Decimal("0.00"), service_date=on,
         )
     return PaymentMethod.PAYG

@@ -78,7 +78,7 @@ def period_sources(*, network: Any, centre: Any, company: Any, member: Any,
         return PaygCharge.objects.create(
             booking=booking, member=who, bill_to=bill_to,
             company=company if bill_to == "company" else None, centre=centre,
-            price_net=Decimal(price), vat_rate=Decimal("21.00"),
+            slot=slot, resource_kind=booking.resource.kind, price_net=Decimal(price), vat_rate=Decimal("21.00"),
             service_date=dt.date(2026, 10, day),
         )
 

@@ -172,3 +172,24 @@ def test_split_by_weight_adds_up():
     shares = split_by_weight(Decimal("100.00"), {1: 1, 2: 1, 3: 1})
     assert sum(shares.values()) == Decimal("100.00")
     assert sorted(shares.values()) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+def test_the_clearing_command_nets_the_roaming_once(network, month):
+    """`smartwork clearing`: the roaming of an ended month netted per alliance, once."""
+    from io import StringIO
+
+    from smartwork.credits.models import RoamingUsage
+
+    # The fixture's bookings lie ahead; the command clears ended months only.
+    RoamingUsage.objects.update(service_date=dt.date(2026, 10, 15))
+    out = StringIO()
+    call_command("clearing", "--period", "2026-10", "--network", network.slug, stdout=out)
+    text = out.getvalue()
+    assert "1 clearing statements created, 0 already there." in text
+    assert f"{network.name} owes {month['other'].name} 20.00" in text and "240 min" in text
+    out = StringIO()
+    call_command("clearing", "--period", "2026-10", stdout=out)  # every network, again
+    assert out.getvalue().count("0 clearing statements created, 1 already there.") == 2
+    assert ClearingStatement.objects.count() == 1
+    with pytest.raises(CommandError, match="period_open"):
+        call_command("clearing", "--period", "2099-01")

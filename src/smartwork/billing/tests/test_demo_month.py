@@ -141,3 +141,38 @@ class TestDemoMonth(TestCase):
             assert books.failures == [], (network.slug, books.failures)
             assert books.figures["invoiced"] > 0
         assert PayoutBatch.objects.filter(period_start=p.start).count() == len(self.networks)
+
+    def test_the_month_from_the_command_line(self):
+        """docs/billing.md's walk-through: invoice-run, demo-statement + import-camt,
+        settle --approve, payout, check-books, on the loaded demo."""
+        import tempfile
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        def run(*args: str) -> str:
+            out = StringIO()
+            call_command(*args, stdout=out)
+            return out.getvalue()
+
+        p = self.period.label
+        out = run("invoice_run", "--period", p, "--no-mail")
+        assert out.count("invoices issued") == len(self.networks)
+        schema = xmlschema.XMLSchema(str(PAIN_XSD))
+        with tempfile.TemporaryDirectory() as folder:
+            for network in self.networks:
+                issued = Invoice.objects.filter(network=network, period_start=self.period.start)
+                assert issued.exists()
+                camt_file = f"{folder}/{network.slug}-camt.xml"
+                run("demo_statement", "--period", p, "--network", network.slug,
+                    "--out", camt_file)
+                out = run("import_camt", camt_file)
+                assert f"{issued.count()} matched, 0 unmatched" in out
+                assert set(issued.values_list("state", flat=True)) == {InvoiceState.PAID}
+                run("settle", "--period", p, "--network", network.slug, "--approve")
+                pain = f"{folder}/{network.slug}-pain.xml"
+                out = run("payout", "--period", p, "--network", network.slug, "--out", pain)
+                assert "created" in out
+                schema.validate(Path(pain).read_text())
+            out = run("check_books", "--period", p)
+        assert out.count("balanced to the cent") == len(self.networks)

@@ -108,3 +108,31 @@ def test_command(network, sources, capsys):
         call_command("invoice_run", "--period", "2026-13")
     with pytest.raises(CommandError, match="not ended"):
         call_command("invoice_run", "--period", "2099-01")
+
+
+def test_a_killed_run_is_marked_failed_by_the_next_which_resumes(network, operator, sources):
+    """A run whose process was killed gets no exception to mark it failed: it stays
+    "running" with an old heartbeat. The next run of the period closes it and bills
+    what is missing; a run still beating is left alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from smartwork.core.models import AuditEntry
+
+    old = timezone.now() - run_module.RUN_STALE_AFTER - dt.timedelta(minutes=1)
+    killed = InvoiceRun.objects.create(network=network, period_start=OCT.start,
+                                       period_end=OCT.end, heartbeat_at=old)
+    alive = InvoiceRun.objects.create(network=network, period_start=OCT.start,
+                                      period_end=OCT.end, heartbeat_at=timezone.now())
+    other_month = InvoiceRun.objects.create(network=network, period_start=dt.date(2026, 9, 1),
+                                            period_end=dt.date(2026, 9, 30), heartbeat_at=old)
+    result = invoice_run(actor=operator, network=network, period=OCT, today=NOV_2)
+    assert len(result.created) == 2
+    killed.refresh_from_db()
+    assert killed.state == RunState.FAILED and f"resumed by run {result.run_id}" in killed.error
+    assert InvoiceRun.objects.get(pk=alive.pk).state == RunState.RUNNING
+    assert InvoiceRun.objects.get(pk=other_month.pk).state == RunState.RUNNING
+    assert InvoiceRun.objects.get(pk=result.run_id).state == RunState.DONE
+    assert AuditEntry.objects.filter(action="invoice_run.interrupted",
+                                     object_id=str(killed.pk)).count() == 1

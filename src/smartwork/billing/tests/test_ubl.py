@@ -208,3 +208,22 @@ def test_issuer_without_vat_number_cannot_issue(db, company):
     with pytest.raises(InvalidInput) as exc:
         invoice_issue(actor=op, invoice=draft)
     assert exc.value.code == "issuer_vat_missing"
+
+
+def test_the_ubl_documents_of_the_tests_are_checked_against_the_schemas(
+        network, operator, company, every_ubl_document_is_schema_valid):
+    """The autouse fixture really validates: it counts each document and refuses a broken one."""
+    from smartwork.billing import ubl as ubl_module
+
+    invoice = issued_invoice(actor=operator, network=network, customer=company)
+    ubl_module.invoice_ubl(invoice)
+    assert every_ubl_document_is_schema_valid.count == 1
+
+    class NoDate(dt.date):
+        def isoformat(self) -> str:
+            return "2026-11-31"  # no such day: not an xsd:date
+
+    invoice.issue_date = NoDate(2026, 11, 2)  # in memory only
+    with pytest.raises(AssertionError, match="not schema-valid"):
+        ubl_module.invoice_ubl(invoice)
+    assert every_ubl_document_is_schema_valid.count == 1

@@ -197,6 +197,8 @@ class TestConsumption:
         assert booking.payment_method == "payg" and booking.price_net == Decimal("15.00")
         charge = PaygCharge.objects.get(booking=booking)
         assert charge.bill_to == "company" and charge.company == company
+        # Copied from the booking, as the price is: the invoice run reads the charge alone.
+        assert (charge.slot, charge.resource_kind) == (booking.slot, booking.resource.kind)
 
     def test_cancellation_in_time_refunds_late_does_not(self, company, centre, member):
         from smartwork.bookings.services import booking_cancel
@@ -433,3 +435,22 @@ def test_series_books_as_far_as_the_credit_goes(company, centre, member):
     assert [row["code"] for row in result.skipped] == ["insufficient_credit"]
     assert balance(pool) == 0
     assert Booking.objects.count() == 2
+
+
+def test_migration_backfills_slot_and_kind_of_existing_charges(company, company_admin, centre,
+                                                               member):
+    """Migration 0003 fills the copied slot and resource kind of charges made before it."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "smartwork.credits.migrations.0004_payg_charge_slot_and_kind")
+    services.credit_policy_set(actor=company_admin, company=company, allow_overage=True)
+    booking = book(member, centre)
+    PaygCharge.objects.filter(booking=booking).update(slot="", resource_kind="")
+    migration.backfill(apps, SimpleNamespace(connection=connection))
+    charge = PaygCharge.objects.get(booking=booking)
+    assert (charge.slot, charge.resource_kind) == (booking.slot, booking.resource.kind)
+    assert charge.slot and charge.resource_kind

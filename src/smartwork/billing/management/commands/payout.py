@@ -1,0 +1,68 @@
+"""`smartwork payout --period YYYY-MM --out FILE.xml [--network slug] [--execution-date D]`.
+
+Writes the SEPA credit transfer file (pain.001.001.09) paying the network's approved
+settlements of the month, to upload to the bank. Idempotent: when every approved
+settlement is already in a batch, nothing new is created and the period's last
+batch is written again (the same file, the same message id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from smartwork.billing.management.commands._common import (
+    domain_error,
+    one_network_arg,
+    period_arg,
+)
+from smartwork.billing.models import PayoutBatch
+from smartwork.billing.settlement import payout_batch_create
+from smartwork.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Write the pain.001.001.09 file paying a month's approved settlements."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--period", required=True, help="The month, YYYY-MM.")
+        parser.add_argument("--out", required=True, help="The XML file to write.")
+        parser.add_argument("--network", help="Network slug (needed if there are several).")
+        parser.add_argument("--execution-date", help="YYYY-MM-DD (default: tomorrow).")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        period = period_arg(opts["period"])
+        network = one_network_arg(opts.get("network"))
+        execution_date = None
+        if opts.get("execution_date"):
+            try:
+                execution_date = dt.date.fromisoformat(opts["execution_date"])
+            except ValueError as exc:
+                raise CommandError(
+                    f"--execution-date {opts['execution_date']!r} is not a YYYY-MM-DD date."
+                ) from exc
+        out = Path(opts["out"])
+        if not out.parent.is_dir():
+            raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+        try:
+            batch = payout_batch_create(actor=None, network=network, period=period,
+                                        execution_date=execution_date,
+                                        check_permission=False)
+            title = "created"
+        except DomainError as exc:
+            last = PayoutBatch.objects.filter(network=network, period_start=period.start) \
+                .order_by("-created_at", "-pk").first()
+            if exc.code != "nothing_to_pay" or last is None:
+                raise domain_error(exc) from exc
+            batch, title = last, "already made: nothing new to pay, file written again"
+        try:
+            out.write_text(batch.xml, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"{network.name}, {period.label}: batch {batch.message_id} {title}: "
+            f"{batch.transfer_count} transfers, {batch.total} {network.currency}, "
+            f"execution {batch.execution_date} -> {out}"))
