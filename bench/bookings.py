@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
-BENCH_DB = "sw_bench_bookings"
+BENCH_DB = os.environ.get("BENCH_DB", "sw_perf_bench_bookings")
 CONNECTIONS = 8
 RACE_SLOTS = 30
 

@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from smartwork.accounts.models import User
-from smartwork.bookings import qr, selectors, services
+from smartwork.bookings import qr, selectors, services, sql
 from smartwork.bookings.choices import SeriesKind
 from smartwork.bookings.ical import booking_ics, calendar_for
 from smartwork.bookings.models import Booking, CalendarFeed
@@ -50,7 +50,7 @@ ERRORS = {
 def _resource(resource_id: int | None) -> Resource | None:
     if resource_id is None:
         return None
-    resource = Resource.objects.select_related("centre__network").filter(pk=resource_id).first()
+    resource = sql.resource_with_centre(resource_id)
     if resource is None:
         raise InvalidInput(_("No such resource."), code="unknown_resource",
                            fields={"resource_id": [_("Unknown resource.")]})
@@ -60,7 +60,7 @@ def _resource(resource_id: int | None) -> Resource | None:
 def _centre(centre_id: int | None, field: str = "centre_id") -> Centre | None:
     if centre_id is None:
         return None
-    centre = Centre.objects.select_related("network").filter(pk=centre_id).first()
+    centre = sql.centre_with_network(centre_id)
     if centre is None:
         raise InvalidInput(_("No such centre."), code="unknown_centre",
                            fields={field: [_("Unknown centre.")]})
@@ -68,7 +68,7 @@ def _centre(centre_id: int | None, field: str = "centre_id") -> Centre | None:
 
 
 def _centre_or_404(centre_id: int) -> Centre:
-    centre = Centre.objects.select_related("network").filter(pk=centre_id).first()
+    centre = sql.centre_with_network(centre_id)
     if centre is None:
         raise NotFound(_("No such centre."))
     return centre

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
-from smartwork.bookings import payment
+from smartwork.bookings import payment, sql
 from smartwork.bookings.choices import (
     CHECK_IN_EARLY_MINUTES,
     LIVE_STATES,
@@ -175,24 +175,25 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         candidates = list(Resource.objects.filter(
             centre=p.centre, kind=ResourceKind.DESK, is_active=True,
         ).exclude(pk__in=busy).order_by("name", "pk")[:20])
-    chosen = None
+    booking = None
     for resource in candidates:
-        _lock_resource(resource.pk)
-        if not _overlapping([resource.pk], span.start, span.end).exists():
-            chosen = resource
+        # Lock, then re-check and write in one statement (bookings/sql.py).
+        sql.lock_resource(resource.pk)
+        candidate = Booking(
+            member=p.member, booked_by=actor, resource=resource, centre=p.centre, series=series,
+            slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
+            note=note,
+        )
+        if sql.insert_if_free(candidate):
+            booking = candidate
             break
-    if chosen is None:
+    if booking is None:
         if p.resource is not None:
             raise _slot_taken(p.resource, span)
         raise _no_desk(p.centre, span)
-    booking = Booking(
-        member=p.member, booked_by=actor, resource=chosen, centre=p.centre, series=series,
-        slot=span.slot, start=span.start, end=span.end, payment_method=payment_method, note=note,
-    )
-    booking.save(force_insert=True)
     payment.booking_payment_take(booking=booking, actor=actor)
     audit_log(actor=actor, action="booking.created", obj=booking, data={
-        "member": p.member.pk, "resource": chosen.pk, "slot": span.slot,
+        "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
@@ -219,7 +220,7 @@ def booking_create(
     p = _prepare(actor=actor, member=member, resource=resource, centre=centre, slot=slot,
                  first_date=on)
     span = slot_span(p.centre, on, slot, start_time, end_time)
-    calendar = calendars_for([p.centre.pk], date_from=on, date_to=on)[p.centre.pk]
+    calendar = sql.calendar_for(p.centre.pk, on, on)
     problem = date_problem(span=span, centre=p.centre, calendar=calendar, now=now,
                            window_days=p.centre.network.booking_window_days)
     if problem is not None:

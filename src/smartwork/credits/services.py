@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import OrganisationKind
 from smartwork.accounts.models import Organisation, Team, User
+from smartwork.core import fastsql
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smartwork.core.money import money_round
@@ -107,10 +108,10 @@ def _post(account: CreditAccount, amount: int, reason: str, **links: Any) -> Led
     if new_balance < 0:
         raise _insufficient(account.balance_minutes, -amount)
     account.balance_minutes = new_balance
-    account.save(update_fields=["balance_minutes"])
+    fastsql.update(account, ("balance_minutes",))
     entry = LedgerEntry(account=account, amount_minutes=amount, balance_after=new_balance,
                         reason=reason, **links)
-    entry.save()
+    fastsql.insert(entry)  # append-only: an INSERT, never an UPDATE (see LedgerEntry.save)
     return entry
 
 
@@ -838,9 +839,27 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     return "short"
 
 
+def _membership_of(member_id: int) -> Membership | None:
+    """The member's membership not ended, with its plan (at most one: a unique
+    constraint), in one plain statement: it runs on every pay-as-you-go booking."""
+    from django.db import connection
+
+    cols = f"{fastsql.columns(Membership, 'm')[0]}, {fastsql.columns(MembershipPlan, 'p')[0]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {cols} FROM credits_membership m "  # noqa: S608
+                       "JOIN credits_membershipplan p ON p.id = m.plan_id "
+                       "WHERE m.member_id = %s AND m.state <> %s ORDER BY m.id LIMIT 1",
+                       [member_id, str(MembershipState.ENDED.value)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    membership = fastsql.from_row(Membership, row)
+    membership.plan = fastsql.from_row(MembershipPlan, row, len(fastsql.columns(Membership)[1]))
+    return membership
+
+
 def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
-    membership = (Membership.objects.exclude(state=MembershipState.ENDED)
-                  .filter(member=booking.member).select_related("plan").first())
+    membership = _membership_of(booking.member_id)
     if membership is None:
         return False
     plan = membership.plan
@@ -895,15 +914,15 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     booking.payment_method = PaymentMethod.PAYG
     booking.credit_minutes = 0
     booking.price_net, booking.vat_rate = price_net, vat_rate
-    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
-                                "updated_at"])
+    fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate",
+                             "updated_at"))
     if price_net is not None:
-        PaygCharge.objects.create(
+        fastsql.insert(PaygCharge(
             booking=booking, member=member, bill_to=bill_to,
             company_id=company_id if bill_to == PaygBillTo.COMPANY else None,
             centre=booking.centre,
             price_net=price_net, vat_rate=vat_rate or Decimal("0.00"), service_date=on,
-        )
+        ))
     return PaymentMethod.PAYG
 
 
@@ -928,8 +947,8 @@ def _mark(booking: Any, method: str, minutes: int) -> None:
     # membership fee is what is invoiced.
     booking.price_net = None
     booking.vat_rate = None
-    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
-                                "updated_at"])
+    fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate",
+                             "updated_at"))
 
 
 def booking_refund(*, booking: Any, actor: Any, refund: bool) -> int:
