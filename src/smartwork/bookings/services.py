@@ -43,6 +43,7 @@ from smartwork.bookings.rules import (
 from smartwork.bookings.slots import Span, check_slot_kind, slot_span, to_local
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotAuthenticated
+from smartwork.core.outbox import task_enqueue_after_commit
 from smartwork.core.permissions import allowed
 from smartwork.network.choices import ResourceKind
 from smartwork.network.models import Centre, Resource
@@ -201,9 +202,11 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
 
 
 def _notify(kind: str, booking_id: int | None = None, series_id: int | None = None) -> None:
+    """The confirmation mail, sent after commit (with the database task backend, the task
+    row is written in the booking's own transaction: core/outbox.py)."""
     from smartwork.bookings.tasks import booking_mail
 
-    transaction.on_commit(lambda: booking_mail.enqueue(kind, booking_id, series_id))
+    task_enqueue_after_commit(booking_mail, kind, booking_id, series_id)
 
 
 def booking_create(

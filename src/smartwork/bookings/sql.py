@@ -127,3 +127,40 @@ def busy_resources(resource_ids: Sequence[int], start: dt.datetime, end: dt.date
                        f'({marks}) AND state IN ({states}) AND start < %s AND "end" > %s',
                        [*resource_ids, *_LIVE, _dt(end), _dt(start)])
         return {row[0] for row in cursor.fetchall()}
+
+
+def active_resources(centre_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    """The centre's active resources as dicts (id, name, kind, capacity, equipment), by
+    kind and name: the availability's list of resources."""
+    equipment = Resource._meta.get_field("equipment")
+    sql = ("SELECT id, name, kind, capacity, equipment FROM network_resource "
+           "WHERE centre_id = %s AND is_active = %s")
+    params: list[Any] = [centre_id, True]
+    if kind:
+        sql += " AND kind = %s"
+        params.append(kind)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY kind, name", params)
+        rows = cursor.fetchall()
+    return [{"id": rid, "name": name, "kind": rkind, "capacity": capacity,
+             "equipment": equipment.from_db_value(equip, None, connection)}  # type: ignore[attr-defined]
+            for rid, name, rkind, capacity, equip in rows]
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite keeps UTC without an offset
+        value = value.replace(tzinfo=dt.UTC)
+    return value  # type: ignore[no-any-return]
+
+
+def live_spans(centre_id: int, first: dt.datetime,
+               last: dt.datetime) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """(resource id, start, end) of the centre's live bookings that touch [first, last)."""
+    states = ", ".join(["%s"] * len(_LIVE))
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT resource_id, start, "end" FROM bookings_booking '
+                       f'WHERE centre_id = %s AND state IN ({states}) AND start < %s '
+                       f'AND "end" > %s', [centre_id, *_LIVE, _dt(last), _dt(first)])
+        return [(rid, _aware(a), _aware(b)) for rid, a, b in cursor.fetchall()]
