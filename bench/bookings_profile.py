@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--profile", choices=["create", "availability"], default=None)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sw-perf-profile-"))
     os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
@@ -71,6 +72,15 @@ def main() -> None:
                                                   content_type="application/json")
         return response.status_code
 
+    def backend_cpu() -> float:
+        if connection.vendor != "postgresql":
+            return 0.0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def avail() -> int:
         return clients[0].get(avail_path).status_code
 
@@ -81,6 +91,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as ctx:
             fn()
         queries = [q["sql"] for q in ctx.captured_queries]
+        pg0 = backend_cpu()
         t_cpu, t_wall = time.process_time(), time.perf_counter()
         prof = cProfile.Profile() if args.profile == name else None
         if prof:
@@ -92,14 +103,16 @@ def main() -> None:
             prof.disable()
         cpu = (time.process_time() - t_cpu) * 1000 / args.n
         wall = (time.perf_counter() - t_wall) * 1000 / args.n
+        pg = (backend_cpu() - pg0) * 1000 / args.n
         print(f"{name:<13} {args.n} req  CPU {cpu:5.2f} ms/req  wall {wall:5.2f} ms/req  "
-              f"{len(queries)} SQL/req  {statuses}")
+              f"{len(queries)} SQL/req  {statuses}"
+              + (f"  PostgreSQL backend CPU {pg:5.2f} ms/req" if args.database_url else ""))
         for q in queries:
             print("     ", q[:150])
         if prof:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(args.top)
             pstats.Stats(prof).sort_stats("tottime").print_stats(args.top)
-    if args.database_url:
+    if args.database_url and not args.keep:
         connection.close()
         import psycopg
 

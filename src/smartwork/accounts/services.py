@@ -79,12 +79,11 @@ def api_token_cache_forget(*, user_id: int | None = None) -> None:
 
 
 def _token_row(key_hash: str) -> tuple[int, Any, tuple[Any, ...]] | None:
-    from django.db import connection
 
     from smartwork.core import fastsql
 
     user_cols = fastsql.columns(User, "u")[0]
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(
             f"SELECT t.id, t.last_used_at, {user_cols} FROM accounts_apitoken t "  # noqa: S608
             "JOIN accounts_user u ON u.id = t.user_id "

@@ -36,7 +36,7 @@ from smartwork.network.models import Price
 
 def price_on(*, centre_id: int, resource_kind: str, on: dt.date) -> Price | None:
     """`network.selectors.centre_price_on` in one plain statement (every booking reads it)."""
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(f"SELECT {fastsql.columns(Price)[0]} FROM network_price "  # noqa: S608
                        "WHERE centre_id = %s AND resource_kind = %s AND valid_from <= %s "
                        "ORDER BY valid_from DESC LIMIT 1",

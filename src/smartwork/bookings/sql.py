@@ -33,7 +33,7 @@ def _joined(where: str, params: list[Any], *, with_resource: bool) -> Any:
     parts += [fastsql.columns(Centre, "c")[0], fastsql.columns(Network, "n")[0]]
     source = ("network_resource r JOIN network_centre c ON c.id = r.centre_id"
               if with_resource else "network_centre c")
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)} FROM {source} "
                        f"JOIN network_network n ON n.id = c.network_id WHERE {where}", params)
         return cursor.fetchone()
@@ -73,7 +73,7 @@ def _as_date(value: Any) -> dt.date:
 def calendar_for(centre_id: int, date_from: dt.date, date_to: dt.date) -> CentreCalendar:
     """`rules.calendars_for([centre_id], ...)` in one statement."""
     calendar = CentreCalendar()
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(
             "SELECT 0, weekday, opens, closes, NULL, NULL, NULL FROM network_openinghours "
             "WHERE centre_id = %s UNION ALL "
@@ -94,7 +94,7 @@ def lock_resource(resource_id: int) -> None:
     """PostgreSQL: the resource row, NO KEY UPDATE (bookings' foreign keys take KEY SHARE
     on it, which this does not block). SQLite: the IMMEDIATE transaction is the lock."""
     if connection.features.has_select_for_update:
-        with connection.cursor() as cursor:
+        with fastsql.cursor() as cursor:
             cursor.execute("SELECT id FROM network_resource WHERE id = %s FOR NO KEY UPDATE",
                            [resource_id])
 
@@ -122,7 +122,7 @@ def busy_resources(resource_ids: Sequence[int], start: dt.datetime, end: dt.date
         return set()
     marks = ", ".join(["%s"] * len(resource_ids))
     states = ", ".join(["%s"] * len(LIVE_STATES))
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(f'SELECT DISTINCT resource_id FROM bookings_booking WHERE resource_id IN '
                        f'({marks}) AND state IN ({states}) AND start < %s AND "end" > %s',
                        [*resource_ids, *_LIVE, _dt(end), _dt(start)])
@@ -139,7 +139,7 @@ def active_resources(centre_id: int, kind: str | None = None) -> list[dict[str, 
     if kind:
         sql += " AND kind = %s"
         params.append(kind)
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(sql + " ORDER BY kind, name", params)
         rows = cursor.fetchall()
     return [{"id": rid, "name": name, "kind": rkind, "capacity": capacity,
@@ -159,7 +159,7 @@ def live_spans(centre_id: int, first: dt.datetime,
                last: dt.datetime) -> list[tuple[int, dt.datetime, dt.datetime]]:
     """(resource id, start, end) of the centre's live bookings that touch [first, last)."""
     states = ", ".join(["%s"] * len(_LIVE))
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(f'SELECT resource_id, start, "end" FROM bookings_booking '
                        f'WHERE centre_id = %s AND state IN ({states}) AND start < %s '
                        f'AND "end" > %s', [centre_id, *_LIVE, _dt(last), _dt(first)])

@@ -20,6 +20,32 @@ from typing import Any
 from django.db import connection, models
 
 
+def cursor() -> Any:
+    """A cursor for the hot statements. On PostgreSQL a server-side-binding psycopg
+    cursor on Django's own connection (same transaction, same loaders, wrapped by Django
+    so errors become django.db errors and queries are logged as usual): psycopg then
+    prepares a statement run `prepare_threshold` (5) times on a connection and from
+    then on sends only its parameters, sparing PostgreSQL the parse and plan of each
+    booking's dozen statements. Django's own cursors keep client-side binding, so the
+    rest of the code is unchanged (settings: SMARTWORK_PG_PREPARE_THRESHOLD)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = psycopg.Cursor(connection.connection)
+    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if getattr(loader, "timezone", None) != connection.timezone:  # as Django's create_cursor
+        register_tzloader(connection.timezone, raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
 def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -57,9 +83,9 @@ def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] |
         guard, guard_params = where_not_exists
         sql = f"{head}SELECT {marks} WHERE NOT EXISTS ({guard}) RETURNING {pk}"
         params = [*values, *guard_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    with cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
     if row is None:
         return None
     obj.pk = row[0]
@@ -81,8 +107,8 @@ def update(obj: models.Model, fields: tuple[str, ...]) -> None:
     `fields` takes the current time, as with save)."""
     sql, model_fields = _update_sql(type(obj), fields)
     values = [prep(f, obj, False) for f in model_fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, obj.pk])
+    with cursor() as cur:
+        cur.execute(sql, [*values, obj.pk])
 
 
 @cache

@@ -842,10 +842,9 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
 def _membership_of(member_id: int) -> Membership | None:
     """The member's membership not ended, with its plan (at most one: a unique
     constraint), in one plain statement: it runs on every pay-as-you-go booking."""
-    from django.db import connection
 
     cols = f"{fastsql.columns(Membership, 'm')[0]}, {fastsql.columns(MembershipPlan, 'p')[0]}"
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(f"SELECT {cols} FROM credits_membership m "  # noqa: S608
                        "JOIN credits_membershipplan p ON p.id = m.plan_id "
                        "WHERE m.member_id = %s AND m.state <> %s ORDER BY m.id LIMIT 1",
