@@ -247,4 +247,7 @@ SMARTWORK: dict[str, Any] = {
     "OSRM_URL": os.environ.get("SMARTWORK_OSRM_URL", ""),
     "BASE_URL": os.environ.get("SMARTWORK_BASE_URL", "http://127.0.0.1:8000"),
     "PRIVACY_MIN_GROUP": int(os.environ.get("SMARTWORK_PRIVACY_MIN_GROUP", "5")),
+    # How long a process trusts an API token it has checked (accounts/services.py):
+    # a revocation made elsewhere is honoured within this delay. 0: check every request.
+    "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
 }
