@@ -160,11 +160,14 @@ def _lock_resource(resource_id: int) -> None:
 
 
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
-            series: BookingSeries | None) -> Booking:
-    """Lock, re-check, insert one booking inside the caller's transaction.
+            series: BookingSeries | None, notify_kind: str | None = None) -> Booking:
+    """Lock, re-check, insert one booking inside the caller's transaction, then audit,
+    mail (`notify_kind`) and payment.
 
     Any desk: the free desks are tried in a stable order (so locks are always taken
     in the same order), each locked and re-checked, the first still free is taken.
+    The payment comes last: it may lock a credit account that every employee of a
+    company shares, so the lock is held for the ledger writes and the commit only.
     """
     if p.resource is not None:
         candidates = [p.resource]
@@ -192,12 +195,14 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         if p.resource is not None:
             raise _slot_taken(p.resource, span)
         raise _no_desk(p.centre, span)
-    payment.booking_payment_take(booking=booking, actor=actor)
     audit_log(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
+    if notify_kind is not None:
+        _notify(notify_kind, booking_id=booking.pk)
+    payment.booking_payment_take(booking=booking, actor=actor)
     return booking
 
 
@@ -231,9 +236,8 @@ def booking_create(
     try:
         with sqlite_writer_queue(), transaction.atomic():
             booking = _insert(p=p, actor=actor, span=span, payment_method=payment_method,
-                              note=note, series=None)
-            if notify:
-                _notify("confirmed", booking_id=booking.pk)
+                              note=note, series=None,
+                              notify_kind="confirmed" if notify else None)
     except IntegrityError as exc:
         if _is_overlap(exc):
             raise (_slot_taken(p.resource, span) if p.resource else _no_desk(p.centre, span)) from exc

@@ -809,15 +809,18 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     """'taken'; 'short' when the company has credit but none that can pay; 'none' when
     the company has never bought any."""
     member = booking.member
+    # Read before the lock: the accounts locked below may be shared by the whole staff,
+    # so nothing that does not need the lock is done while holding it.
+    allowed = _allowed_centre_ids(policy)
     candidates = _lock_candidates(member=member, company_id=company_id, centre=booking.centre,
                                   on=on, policy=policy)
     if not candidates:
         if not CreditAccount.objects.filter(kind=AccountKind.POOL,
                                             company_id=company_id).exists():
             return "none"
-        _check_policy(policy=policy, booking=booking)
+        _check_policy(policy=policy, booking=booking, allowed=allowed)
         return "short"
-    _check_policy(policy=policy, booking=booking)
+    _check_policy(policy=policy, booking=booking, allowed=allowed)
     pool_room: int | None = None
     for candidate in candidates:
         account = candidate.account
@@ -925,14 +928,22 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     return PaymentMethod.PAYG
 
 
-def _check_policy(*, policy: CompanyCreditPolicy, booking: Any) -> None:
+def _allowed_centre_ids(policy: CompanyCreditPolicy) -> set[int]:
+    if policy.pk is None:
+        return set()
+    return set(policy.allowed_centres.values_list("pk", flat=True))
+
+
+def _check_policy(*, policy: CompanyCreditPolicy, booking: Any,
+                  allowed: set[int] | None = None) -> None:
     kinds = policy.allowed_resource_kinds or []
     if kinds and booking.resource.kind not in kinds:
         raise Conflict(_("Your company's credit does not cover this kind of resource."),
                        code="not_allowed_by_company",
                        fields={"resource_id": [_("Kind not allowed by your company.")]})
     if policy.pk is not None:
-        allowed = set(policy.allowed_centres.values_list("pk", flat=True))
+        if allowed is None:
+            allowed = _allowed_centre_ids(policy)
         if allowed and booking.centre_id not in allowed:
             raise Conflict(_("Your company's credit does not cover this centre."),
                            code="not_allowed_by_company",
