@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=["create", "availability"], default=None)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--credits", action="store_true",
+                        help="bench/credits.py's data: employees paying by company credit")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sw-perf-profile-"))
     os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
@@ -50,7 +52,10 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import json
 
-    import bookings as bench  # bench/bookings.py: the same data set
+    if args.credits:
+        import credits as bench  # bench/credits.py: employees paying by credit
+    else:
+        import bookings as bench  # bench/bookings.py: the same data set
 
     info_path = workdir / "info.json"
     bench.setup(info_path)
@@ -62,8 +67,8 @@ def main() -> None:
 
     tokens, jobs = info["tokens"], info["jobs"]
     clients = [Client(HTTP_AUTHORIZATION=f"Bearer {t}") for t in tokens]
-    avail_path = (f"/api/v1/centres/{info['centre_id']}/availability"
-                  f"?date={info['avail_date']}&slot=morning&kind=desk")
+    avail_path = (f"/api/v1/centres/{info.get('centre_id')}/availability"
+                  f"?date={info.get('avail_date')}&slot=morning&kind=desk")
     counter = iter(range(10**9))
 
     def create() -> int:
@@ -84,7 +89,8 @@ def main() -> None:
     def avail() -> int:
         return clients[0].get(avail_path).status_code
 
-    for name, fn in (("create", create), ("availability", avail)):
+    scenarios = [("create", create)] + ([] if args.credits else [("availability", avail)])
+    for name, fn in scenarios:
         for _ in range(20):  # warm-up: imports, first connection, caches
             fn()
         statuses: dict[int, int] = {}

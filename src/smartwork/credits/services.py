@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,6 +305,16 @@ def _networks_reachable_from(network_id: int | None, on: dt.date | None = None) 
         return set()
     from smartwork.network.choices import AllianceStatus
 
+    if on is not None:
+        day = connection.ops.adapt_datefield_value(on)
+        with fastsql.cursor() as cursor:
+            cursor.execute(
+                "SELECT network_a_id, network_b_id FROM network_alliance "
+                "WHERE (network_a_id = %s OR network_b_id = %s) AND status = %s "
+                "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
+                [network_id, network_id, str(AllianceStatus.ACTIVE.value), day, day])
+            pairs = cursor.fetchall()
+        return {network_id} | {b if a == network_id else a for a, b in pairs}
     rows = Alliance.objects.filter(Q(network_a_id=network_id) | Q(network_b_id=network_id))
     if on is not None:
         rows = rows.filter(status=AllianceStatus.ACTIVE, starts_on__lte=on).filter(
@@ -724,25 +734,45 @@ class _Candidate:
     allotment: Allotment | None
 
 
+def _row_locks() -> bool:
+    return bool(connection.features.has_select_for_update)
+
+
+def _open_allotments(*, company_id: int, member_id: int,
+                     on: dt.date) -> dict[int, tuple[Allotment, set[int]]]:
+    """The company's open allotments that may pay for this member (theirs, their teams',
+    company-wide), by account id, with their centre ids: two plain statements at most."""
+    day = connection.ops.adapt_datefield_value(on)
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {fastsql.columns(Allotment, 'l')[0]} FROM credits_allotment l "  # noqa: S608
+            "WHERE l.company_id = %s AND l.ended_at IS NULL AND l.starts_on <= %s AND ("
+            "l.member_id = %s OR l.team_id IN (SELECT team_id FROM accounts_teammembership "
+            "WHERE user_id = %s) OR (l.member_id IS NULL AND l.team_id IS NULL))",
+            [company_id, day, member_id, member_id])
+        found = [fastsql.from_row(Allotment, row) for row in cursor.fetchall()]
+        centres: dict[int, set[int]] = {a.pk: set() for a in found}
+        if found:
+            through = Allotment.centres.through._meta
+            cursor.execute(
+                f"SELECT allotment_id, centre_id FROM {through.db_table} "  # noqa: S608
+                f"WHERE allotment_id IN ({', '.join(['%s'] * len(found))})",
+                [a.pk for a in found])
+            for allotment_id, centre_id in cursor.fetchall():
+                centres[allotment_id].add(centre_id)
+    return {a.account_id: (a, centres[a.pk]) for a in found}
+
+
 def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
                      policy: CompanyCreditPolicy) -> list[_Candidate]:
     """Lock, in one statement and in primary-key order, every account that may pay for
     this booking, and return them best first: the member's own allotments, then their
     teams', then centre budgets, then company-wide allotments, then the pool. Among
     equals, the credit that expires first is used first."""
-    networks = _networks_reachable_from(centre.network_id, on)
-    allotments = {
-        a.account_id: a for a in (
-            Allotment.objects.filter(company_id=company_id, ended_at__isnull=True,
-                                     starts_on__lte=on)
-            .filter(Q(member=member)
-                    | Q(team_id__in=member.team_memberships.values("team_id"))
-                    | Q(member__isnull=True, team__isnull=True))
-            .prefetch_related("centres"))
-    }
+    networks = sorted(_networks_reachable_from(centre.network_id, on))
+    allotments = _open_allotments(company_id=company_id, member_id=member.pk, on=on)
     usable: dict[int, tuple[int, Allotment | None]] = {}
-    for account_id, allotment in allotments.items():
-        centre_ids = {c.pk for c in allotment.centres.all()}
+    for account_id, (allotment, centre_ids) in allotments.items():
         if centre_ids and centre.pk not in centre_ids:
             continue
         if allotment.member_id:
@@ -752,12 +782,27 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
         else:
             rank = 2 if centre_ids else 3
         usable[account_id] = (rank, allotment)
-    wanted = Q(pk__in=list(usable))
+    # One locking statement, in primary-key order (plain SQL: it runs on every credit
+    # booking). NO KEY UPDATE: see _lock.
+    ids = sorted(usable)
+    wanted, params = [], []
+    if ids:
+        wanted.append(f"a.id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
     if policy.pool_open_to_staff:
-        wanted |= Q(kind=AccountKind.POOL, company_id=company_id)
-    rows = (CreditAccount.objects.select_for_update(no_key=True)
-            .filter(wanted, valid_from__lte=on, valid_until__gte=on, network_id__in=networks)
-            .order_by("pk"))
+        wanted.append("(a.kind = %s AND a.company_id = %s)")
+        params += [str(AccountKind.POOL.value), company_id]
+    if not wanted or not networks:
+        return []
+    day = connection.ops.adapt_datefield_value(on)
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {fastsql.columns(CreditAccount, 'a')[0]} FROM credits_creditaccount a "  # noqa: S608
+            f"WHERE ({' OR '.join(wanted)}) AND a.valid_from <= %s AND a.valid_until >= %s "
+            f"AND a.network_id IN ({', '.join(['%s'] * len(networks))}) "
+            f"ORDER BY a.id {'FOR NO KEY UPDATE' if _row_locks() else ''}",
+            [*params, day, day, *networks])
+        rows = [fastsql.from_row(CreditAccount, row) for row in cursor.fetchall()]
     found = []
     for account in rows:
         rank, account_allotment = usable.get(account.pk, (4, None))
@@ -893,8 +938,7 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     bill_to = PaygBillTo.MEMBER
     company_id = member.company_id
     if company_id is not None:
-        policy = (CompanyCreditPolicy.objects.filter(company_id=company_id).first()
-                  or CompanyCreditPolicy(company_id=company_id))
+        policy = _policy_of(company_id) or CompanyCreditPolicy(company_id=company_id)
         taken = _take_company_credit(booking=booking, actor=actor, company_id=company_id,
                                      minutes=minutes, on=on, policy=policy)
         if taken == "taken":
@@ -932,6 +976,14 @@ def _allowed_centre_ids(policy: CompanyCreditPolicy) -> set[int]:
     if policy.pk is None:
         return set()
     return set(policy.allowed_centres.values_list("pk", flat=True))
+
+
+def _policy_of(company_id: int) -> CompanyCreditPolicy | None:
+    with fastsql.cursor() as cursor:
+        cursor.execute(f"SELECT {fastsql.columns(CompanyCreditPolicy)[0]} "  # noqa: S608
+                       "FROM credits_companycreditpolicy WHERE company_id = %s", [company_id])
+        row = cursor.fetchone()
+    return None if row is None else fastsql.from_row(CompanyCreditPolicy, row)
 
 
 def _check_policy(*, policy: CompanyCreditPolicy, booking: Any,
