@@ -465,8 +465,12 @@ def run_for(db: str, duration: float, workdir: Path, threads: int | None = None,
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-    locked = log_path.read_text(errors="replace").count("database is locked")
+    text = log_path.read_text(errors="replace")
+    locked = text.count("database is locked")
     print(f"   'database is locked' in the server log: {locked}")
+    if "Traceback" in text:
+        first = text.index("Traceback")
+        print("   first error in the server log:\n" + text[first:first + 3000])
     if db == "postgres":
         import psycopg
 

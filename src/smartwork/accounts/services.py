@@ -91,7 +91,7 @@ def _token_row(key_hash: str) -> tuple[int, Any, tuple[Any, ...]] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return row[0], row[1], tuple(row[2:])
+    return row[0], fastsql.convert(ApiToken, "last_used_at", row[1]), tuple(row[2:])
 
 
 def api_token_authenticate(*, raw: str) -> User | None:

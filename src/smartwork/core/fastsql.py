@@ -146,3 +146,13 @@ def _converters(model: type[models.Model]) -> tuple[tuple[int, Any], ...]:
 
             out.append((i, convert))
     return tuple(out)
+
+
+def convert(model: type[models.Model], name: str, value: Any) -> Any:
+    """One column's value as the ORM gives it (e.g. an aware datetime on SQLite)."""
+    names = columns(model)[1]
+    index = names.index(model._meta.get_field(name).attname)
+    for i, conv in _converters(model):
+        if i == index:
+            return conv(value)
+    return value

@@ -76,6 +76,17 @@ class TestTokenCache:
         with mock.patch("time.monotonic", return_value=__import__("time").monotonic() + later):
             assert accounts.api_token_authenticate(raw=raw) is None
 
+    def test_a_token_read_again_after_the_delay_still_works(self, member):
+        import time
+
+        token, raw = accounts.api_token_create(user=member, name="script")
+        assert accounts.api_token_authenticate(raw=raw) == member  # writes last_used_at
+        later = time.monotonic() + accounts.token_cache_seconds() + 0.5
+        with mock.patch("time.monotonic", return_value=later):
+            assert accounts.api_token_authenticate(raw=raw) == member  # read from the row
+        token.refresh_from_db()
+        assert token.last_used_at is not None
+
     def test_a_deactivated_user_is_refused_at_once(self, member):
         _token, raw = accounts.api_token_create(user=member, name="script")
         assert accounts.api_token_authenticate(raw=raw) == member
