@@ -132,7 +132,7 @@ def busy_resources(resource_ids: Sequence[int], start: dt.datetime, end: dt.date
 def active_resources(centre_id: int, kind: str | None = None) -> list[dict[str, Any]]:
     """The centre's active resources as dicts (id, name, kind, capacity, equipment), by
     kind and name: the availability's list of resources."""
-    equipment = Resource._meta.get_field("equipment")
+    equipment: Any = Resource._meta.get_field("equipment")
     sql = ("SELECT id, name, kind, capacity, equipment FROM network_resource "
            "WHERE centre_id = %s AND is_active = %s")
     params: list[Any] = [centre_id, True]
@@ -143,7 +143,7 @@ def active_resources(centre_id: int, kind: str | None = None) -> list[dict[str, 
         cursor.execute(sql + " ORDER BY kind, name", params)
         rows = cursor.fetchall()
     return [{"id": rid, "name": name, "kind": rkind, "capacity": capacity,
-             "equipment": equipment.from_db_value(equip, None, connection)}  # type: ignore[attr-defined]
+             "equipment": equipment.from_db_value(equip, None, connection)}
             for rid, name, rkind, capacity, equip in rows]
 
 

@@ -42,11 +42,12 @@ def cursor() -> Any:
     if getattr(loader, "timezone", None) != connection.timezone:  # as Django's create_cursor
         register_tzloader(connection.timezone, raw)
     if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+        return connection.make_debug_cursor(raw)  # type: ignore[arg-type]
+    return connection.make_cursor(raw)  # type: ignore[arg-type]
 
 
-def qn(name: str) -> str:
+def qn(name: str | None) -> str:
+    assert name is not None
     return connection.ops.quote_name(name)
 
 
@@ -97,7 +98,7 @@ def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] |
 @cache
 def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
     meta = model._meta
-    fields = tuple(meta.get_field(n) for n in names)
+    fields: tuple[Any, ...] = tuple(meta.get_field(n) for n in names)
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     return f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s", fields
 
@@ -151,7 +152,8 @@ def _converters(model: type[models.Model]) -> tuple[tuple[int, Any], ...]:
 def convert(model: type[models.Model], name: str, value: Any) -> Any:
     """One column's value as the ORM gives it (e.g. an aware datetime on SQLite)."""
     names = columns(model)[1]
-    index = names.index(model._meta.get_field(name).attname)
+    field: Any = model._meta.get_field(name)
+    index = names.index(field.attname)
     for i, conv in _converters(model):
         if i == index:
             return conv(value)

@@ -785,7 +785,8 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
     # One locking statement, in primary-key order (plain SQL: it runs on every credit
     # booking). NO KEY UPDATE: see _lock.
     ids = sorted(usable)
-    wanted, params = [], []
+    wanted: list[str] = []
+    params: list[Any] = []
     if ids:
         wanted.append(f"a.id IN ({', '.join(['%s'] * len(ids))})")
         params += ids
