@@ -32,6 +32,7 @@ from smartwork.bookings.schemas import (
     SeriesCreatedOut,
     SeriesIn,
     SeriesOut,
+    booking_out_data,
 )
 from smartwork.bookings.slots import zone
 from smartwork.core.errors import InvalidInput, NotFound
@@ -120,7 +121,11 @@ def booking_create(request: HttpRequest, data: BookingIn) -> Any:
         on=data.date, start_time=data.start_time, end_time=data.end_time,
         payment_method=data.payment_method, note=data.note,
     )
-    return Status(201, booking)
+    # The same body as BookingOut, rendered by the API's renderer, without the pydantic
+    # round trip (every booking goes through here; schemas.booking_out_data).
+    from smartwork.config.api import api
+
+    return api.create_response(request, booking_out_data(booking), status=201)
 
 
 class BookingQuery(Schema):

@@ -168,3 +168,35 @@ class TestPlainSql:
         assert entry.data["resource"] == desk.pk and entry.object_id == str(booking.pk)
         charge = PaygCharge.objects.get()
         assert charge.price_net == Decimal("15.00") and charge.booking_id == booking.pk
+
+
+class TestCreateAnswer:
+    """The create route renders its answer without pydantic: it must be exactly what
+    BookingOut gives (the detail route still goes through the schema)."""
+
+    def answers(self, api, user, payload):
+        client = api(user)
+        created = client.post("/bookings", payload)
+        assert created.status_code == 201, created.content
+        body = created.json()
+        detail = client.get(f"/bookings/{body['id']}")
+        assert detail.status_code == 200
+        return body, detail.json()
+
+    def test_pay_as_you_go(self, api, member, desk):
+        body, detail = self.answers(api, member, {
+            "resource_id": desk.pk, "date": workday(2).isoformat(), "slot": "morning",
+            "note": "près de la fenêtre"})
+        assert body == detail
+        assert body["price_net"] == "15.00" and body["payment_method"] == "payg"
+
+    def test_full_day_and_the_schema_field_by_field(self, api, member, desk):
+        from smartwork.bookings.schemas import BookingOut, booking_out_data
+
+        body, detail = self.answers(api, member, {
+            "resource_id": desk.pk, "date": workday(3).isoformat(), "slot": "full_day"})
+        assert body == detail
+        booking = Booking.objects.select_related("member", "resource", "centre").get(
+            pk=body["id"])
+        assert booking_out_data(booking) == BookingOut.from_orm(booking).model_dump()
+        assert list(booking_out_data(booking)) == list(BookingOut.model_fields)
