@@ -37,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-BENCH_DB = "sw_bench_credits"
+BENCH_DB = os.environ.get("BENCH_DB", "sw_perf_bench_credits")
 CONNECTIONS = 8
 RACE_SLOTS = 30
 CREDIT_RACE = 20

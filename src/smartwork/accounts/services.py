@@ -47,26 +47,86 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.save(update_fields=["revoked_at"])  # post_save: forgotten by this process's cache
         audit_log(actor=user, action="api_token.revoked", obj=token)
     return token
 
 
+# A short-lived, per-process cache of authenticated tokens (issue #4): a booking made
+# with a token cost one indexed read of the token and its user per request. Entries are
+# keyed by the token's SHA-256 (never the raw token) and live TOKEN_CACHE_SECONDS; a
+# revoked token or a deactivated user is refused at once by the process that made the
+# change (signals below drop the entries) and by every other process within that delay.
+# A fresh User instance is built for each request from the cached row.
+_TOKEN_CACHE: dict[str, tuple[float, int, int, Any, tuple[Any, ...]]] = {}
+_TOKEN_CACHE_MAX = 10_000
+
+
+def token_cache_seconds() -> float:
+    from django.conf import settings
+
+    return float(settings.SMARTWORK.get("API_TOKEN_CACHE_SECONDS", 5))
+
+
+def api_token_cache_forget(*, user_id: int | None = None) -> None:
+    """Drop the cached tokens of one user (all when None)."""
+    if user_id is None:
+        _TOKEN_CACHE.clear()
+        return
+    for key, entry in list(_TOKEN_CACHE.items()):
+        if entry[1] == user_id:
+            _TOKEN_CACHE.pop(key, None)
+
+
+def _token_row(key_hash: str) -> tuple[int, Any, tuple[Any, ...]] | None:
+
+    from smartwork.core import fastsql
+
+    user_cols = fastsql.columns(User, "u")[0]
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.last_used_at, {user_cols} FROM accounts_apitoken t "  # noqa: S608
+            "JOIN accounts_user u ON u.id = t.user_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL", [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], fastsql.convert(ApiToken, "last_used_at", row[1]), tuple(row[2:])
+
+
 def api_token_authenticate(*, raw: str) -> User | None:
+    """The active user of a valid, unrevoked token, or None. Cached TOKEN_CACHE_SECONDS
+    per process (see above)."""
+    import time
+
+    from smartwork.core import fastsql
+
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_token_hash(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    key_hash = _token_hash(raw)
+    clock = time.monotonic()
+    cached = _TOKEN_CACHE.get(key_hash)
+    if cached is None or cached[0] <= clock:
+        found = _token_row(key_hash)
+        if found is None:
+            _TOKEN_CACHE.pop(key_hash, None)
+            return None
+        token_id, last_used, values = found
+        user_id = fastsql.from_row(User, values).pk
+        cached = (clock + token_cache_seconds(), user_id, token_id, last_used, values)
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE.clear()
+        _TOKEN_CACHE[key_hash] = cached
+    expires, user_id, token_id, last_used, values = cached
+    user = fastsql.from_row(User, values)
+    if not user.is_active:
         return None
     now = timezone.now()
     # Record use at most once a minute: a write per request would cost throughput.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used is None or now - last_used > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        _TOKEN_CACHE[key_hash] = (expires, user_id, token_id, now, values)
+    return user
 
 
 # --- Organisations --------------------------------------------------------------

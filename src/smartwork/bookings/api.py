@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from smartwork.accounts.models import User
-from smartwork.bookings import approvals, qr, selectors, services
+from smartwork.bookings import approvals, qr, selectors, services, sql
 from smartwork.bookings.choices import BookingState, SeriesKind
 from smartwork.bookings.ical import booking_ics, calendar_for
 from smartwork.bookings.models import Booking, CalendarFeed
@@ -33,6 +33,7 @@ from smartwork.bookings.schemas import (
     SeriesCreatedOut,
     SeriesIn,
     SeriesOut,
+    booking_out_data,
 )
 from smartwork.bookings.slots import zone
 from smartwork.core.errors import InvalidInput, NotFound
@@ -51,7 +52,7 @@ ERRORS = {
 def _resource(resource_id: int | None) -> Resource | None:
     if resource_id is None:
         return None
-    resource = Resource.objects.select_related("centre__network").filter(pk=resource_id).first()
+    resource = sql.resource_with_centre(resource_id)
     if resource is None:
         raise InvalidInput(_("No such resource."), code="unknown_resource",
                            fields={"resource_id": [_("Unknown resource.")]})
@@ -61,7 +62,7 @@ def _resource(resource_id: int | None) -> Resource | None:
 def _centre(centre_id: int | None, field: str = "centre_id") -> Centre | None:
     if centre_id is None:
         return None
-    centre = Centre.objects.select_related("network").filter(pk=centre_id).first()
+    centre = sql.centre_with_network(centre_id)
     if centre is None:
         raise InvalidInput(_("No such centre."), code="unknown_centre",
                            fields={field: [_("Unknown centre.")]})
@@ -69,7 +70,7 @@ def _centre(centre_id: int | None, field: str = "centre_id") -> Centre | None:
 
 
 def _centre_or_404(centre_id: int) -> Centre:
-    centre = Centre.objects.select_related("network").filter(pk=centre_id).first()
+    centre = sql.centre_with_network(centre_id)
     if centre is None:
         raise NotFound(_("No such centre."))
     return centre
@@ -121,7 +122,11 @@ def booking_create(request: HttpRequest, data: BookingIn) -> Any:
         on=data.date, start_time=data.start_time, end_time=data.end_time,
         payment_method=data.payment_method, note=data.note,
     )
-    return Status(201, booking)
+    # The same body as BookingOut, rendered by the API's renderer, without the pydantic
+    # round trip (every booking goes through here; schemas.booking_out_data).
+    from smartwork.config.api import api
+
+    return api.create_response(request, booking_out_data(booking), status=201)
 
 
 class BookingQuery(Schema):

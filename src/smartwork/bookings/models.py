@@ -50,15 +50,21 @@ class BookingSeries(models.Model):
 class Booking(models.Model):
     """A member's hold on a resource for a slot. Never deleted: cancelled with a reason."""
 
+    # No single-column index on member, resource, centre: the (member, start),
+    # (resource, start) and (centre, start) indexes below lead with them, and every
+    # index is one more write per booking (issue #4).
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="bookings", verbose_name=_("member"))
+                               related_name="bookings", verbose_name=_("member"),
+                               db_index=False)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("booked by"))
     resource = models.ForeignKey("network.Resource", on_delete=models.PROTECT,
-                                 related_name="bookings", verbose_name=_("resource"))
+                                 related_name="bookings", verbose_name=_("resource"),
+                                 db_index=False)
     # Denormalised from the resource: every list is per centre.
     centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT,
-                               related_name="bookings", verbose_name=_("centre"))
+                               related_name="bookings", verbose_name=_("centre"),
+                               db_index=False)
     series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="occurrences")
     slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)

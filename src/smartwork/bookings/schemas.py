@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -125,6 +125,31 @@ class BookingOut(Schema):
         from smartwork.bookings.slots import to_local
 
         return to_local(obj.end, obj.centre.timezone)
+
+
+def booking_out_data(obj: Any) -> dict[str, Any]:
+    """What `BookingOut` gives for a booking whose member, resource and centre are loaded,
+    without the pydantic round trip (the create route answers every booking with it;
+    tests/test_hotpath.py checks both give the same, field by field)."""
+    from smartwork.bookings.slots import to_local
+
+    tz = obj.centre.timezone
+    return {
+        "id": obj.pk, "member_id": obj.member_id, "member_name": str(obj.member),
+        "booked_by_id": obj.booked_by_id, "resource_id": obj.resource_id,
+        "resource_name": obj.resource.name, "resource_kind": str(obj.resource.kind),
+        "centre_id": obj.centre_id, "centre_name": obj.centre.name,
+        "series_id": obj.series_id, "slot": str(obj.slot), "start": obj.start, "end": obj.end,
+        "local_start": to_local(obj.start, tz), "local_end": to_local(obj.end, tz),
+        "state": str(obj.state), "checked_in_at": obj.checked_in_at,
+        "checked_in_via": str(obj.checked_in_via), "cancelled_at": obj.cancelled_at,
+        "cancelled_by_id": obj.cancelled_by_id, "cancel_reason": obj.cancel_reason,
+        "completed_at": obj.completed_at, "no_show_at": obj.no_show_at,
+        "hold_until": obj.hold_until, "approved_at": obj.approved_at,
+        "approved_by_id": obj.approved_by_id, "payment_method": str(obj.payment_method), "price_net": obj.price_net,
+        "vat_rate": obj.vat_rate, "credit_minutes": obj.credit_minutes, "note": obj.note,
+        "created_at": obj.created_at,
+    }
 
 
 class SkippedOut(Schema):

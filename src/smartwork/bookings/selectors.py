@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
+from smartwork.bookings import sql
 from smartwork.bookings.choices import DAY_SLOTS, LIVE_STATES, BookingState, Slot
 from smartwork.bookings.models import Booking, BookingSeries
 from smartwork.bookings.rules import CentreCalendar, calendars_for
@@ -171,24 +172,19 @@ def availability_for_centre(
     slot: str | None = None, kind: str | None = None, now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Each active resource and its free slots per date (desks: morning, afternoon,
-    full day; rooms: free local time ranges). Four queries whatever the size."""
+    full day; rooms: free local time ranges). Three queries whatever the size."""
     now = now or timezone.now()
     days = _dates(date_from, date_to)
     if slot is not None and slot not in Slot.values:
         raise InvalidInput(_("Unknown slot."), code="unknown_slot", fields={"slot": [_("Unknown.")]})
-    resources = list(Resource.objects.filter(centre=centre, is_active=True)
-                     .order_by("kind", "name")
-                     .values("id", "name", "kind", "capacity", "equipment"))
-    if kind:
-        resources = [r for r in resources if r["kind"] == kind]
-    calendar = calendars_for([centre.pk], date_from=days[0], date_to=days[-1])[centre.pk]
+    # Three plain statements (bookings/sql.py): this route is polled by every page.
+    resources = sql.active_resources(centre.pk, kind or None)
+    calendar = sql.calendar_for(centre.pk, days[0], days[-1])
     tz = centre.timezone
     first = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone(tz))
     last = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone(tz))
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for rid, start, end in Booking.objects.filter(
-        centre=centre, state__in=LIVE_STATES, start__lt=last, end__gt=first,
-    ).values_list("resource_id", "start", "end"):
+    for rid, start, end in sql.live_spans(centre.pk, first, last):
         busy[rid].append((start, end))
 
     day_rows = []

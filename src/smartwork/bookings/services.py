@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
-from smartwork.bookings import payment
+from smartwork.bookings import payment, sql
 from smartwork.bookings.choices import (
     CHECK_IN_EARLY_MINUTES,
     LIVE_STATES,
@@ -43,6 +43,7 @@ from smartwork.bookings.rules import (
 from smartwork.bookings.slots import Span, check_slot_kind, slot_span, to_local
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotAuthenticated
+from smartwork.core.outbox import task_enqueue_after_commit
 from smartwork.core.permissions import allowed
 from smartwork.network.choices import SLOT_KINDS, ResourceKind
 from smartwork.network.models import Centre, Resource
@@ -187,11 +188,14 @@ def _lock_resource(resource_id: int) -> None:
 
 
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
-            series: BookingSeries | None) -> Booking:
-    """Lock, re-check, insert one booking inside the caller's transaction.
+            series: BookingSeries | None, notify_kind: str | None = None) -> Booking:
+    """Lock, re-check, insert one booking inside the caller's transaction, then audit,
+    mail (`notify_kind`) and payment.
 
     Any desk: the free desks are tried in a stable order (so locks are always taken
     in the same order), each locked and re-checked, the first still free is taken.
+    The payment comes last: it may lock a credit account that every employee of a
+    company shares, so the lock is held for the ledger writes and the commit only.
     """
     if p.kind in SLOT_KINDS:
         _check_member_free(member=p.member, span=span)
@@ -205,39 +209,45 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         candidates = list(Resource.objects.filter(
             centre=p.centre, kind=ResourceKind.DESK, is_active=True,
         ).exclude(pk__in=busy).order_by("name", "pk")[:20])
-    chosen = None
+    booking = None
     for resource in candidates:
-        _lock_resource(resource.pk)
-        if not _overlapping([resource.pk], span.start, span.end).exists():
-            chosen = resource
+        # Lock, then re-check and write in one statement (bookings/sql.py).
+        sql.lock_resource(resource.pk)
+        candidate = Booking(
+            member=p.member, booked_by=actor, resource=resource, centre=p.centre, series=series,
+            slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
+            note=note,
+        )
+        if sql.insert_if_free(candidate):
+            booking = candidate
             break
-    if chosen is None:
+    if booking is None:
         if p.resource is not None:
             raise _slot_taken(p.resource, span)
         raise _no_desk(p.centre, span)
-    booking = Booking(
-        member=p.member, booked_by=actor, resource=chosen, centre=p.centre, series=series,
-        slot=span.slot, start=span.start, end=span.end, payment_method=payment_method, note=note,
-    )
-    booking.save(force_insert=True)
+    audit_log(actor=actor, action="booking.created", obj=booking, data={
+        "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
+        "start": span.start.isoformat(), "end": span.end.isoformat(),
+        "on_behalf": p.on_behalf, "series": series.pk if series else None,
+    })
     try:
         payment.booking_payment_take(booking=booking, actor=actor)
     except payment.ApprovalRequired as exc:
         from smartwork.bookings.approvals import booking_hold_for_approval
 
         booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours)
-    audit_log(actor=actor, action="booking.created", obj=booking, data={
-        "member": p.member.pk, "resource": chosen.pk, "slot": span.slot,
-        "start": span.start.isoformat(), "end": span.end.isoformat(),
-        "on_behalf": p.on_behalf, "series": series.pk if series else None,
-    })
+    if notify_kind is not None:
+        _notify(notify_kind if booking.state == BookingState.CONFIRMED else "pending_approval",
+                booking_id=booking.pk)
     return booking
 
 
 def _notify(kind: str, booking_id: int | None = None, series_id: int | None = None) -> None:
+    """The confirmation mail, sent after commit (with the database task backend, the task
+    row is written in the booking's own transaction: core/outbox.py)."""
     from smartwork.bookings.tasks import booking_mail
 
-    transaction.on_commit(lambda: booking_mail.enqueue(kind, booking_id, series_id))
+    task_enqueue_after_commit(booking_mail, kind, booking_id, series_id)
 
 
 def booking_create(
@@ -254,7 +264,7 @@ def booking_create(
     p = _prepare(actor=actor, member=member, resource=resource, centre=centre, slot=slot,
                  first_date=on)
     span = slot_span(p.centre, on, slot, start_time, end_time)
-    calendar = calendars_for([p.centre.pk], date_from=on, date_to=on)[p.centre.pk]
+    calendar = sql.calendar_for(p.centre.pk, on, on)
     problem = date_problem(span=span, centre=p.centre, calendar=calendar, now=now,
                            window_days=p.centre.network.booking_window_days)
     if problem is not None:
@@ -262,10 +272,8 @@ def booking_create(
     try:
         with sqlite_writer_queue(), transaction.atomic():
             booking = _insert(p=p, actor=actor, span=span, payment_method=payment_method,
-                              note=note, series=None)
-            if notify:
-                _notify("confirmed" if booking.state == BookingState.CONFIRMED
-                        else "pending_approval", booking_id=booking.pk)
+                              note=note, series=None,
+                              notify_kind="confirmed" if notify else None)
     except IntegrityError as exc:
         if _is_overlap(exc):
             raise (_slot_taken(p.resource, span) if p.resource else _no_desk(p.centre, span)) from exc

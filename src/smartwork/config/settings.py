@@ -126,6 +126,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True
+    # Server-side prepared statements for the hot statements (core/fastsql.py: only its
+    # cursors bind on the server; Django's own keep client-side binding). A statement
+    # run 5 times on a connection is prepared: PostgreSQL stops parsing and planning it
+    # (planning was most of its cost on a booking). 0 turns it off, e.g. behind a
+    # transaction-pooling PgBouncer older than 1.21.
+    _prepare = int(os.environ.get("SMARTWORK_PG_PREPARE_THRESHOLD", "5"))
+    _db["OPTIONS"].setdefault("prepare_threshold", _prepare or None)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -240,4 +247,7 @@ SMARTWORK: dict[str, Any] = {
     "OSRM_URL": os.environ.get("SMARTWORK_OSRM_URL", ""),
     "BASE_URL": os.environ.get("SMARTWORK_BASE_URL", "http://127.0.0.1:8000"),
     "PRIVACY_MIN_GROUP": int(os.environ.get("SMARTWORK_PRIVACY_MIN_GROUP", "5")),
+    # How long a process trusts an API token it has checked (accounts/services.py):
+    # a revocation made elsewhere is honoured within this delay. 0: check every request.
+    "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
 }

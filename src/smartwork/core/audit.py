@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from smartwork.core import fastsql
 from smartwork.core.models import AuditEntry
 
 
@@ -37,5 +38,6 @@ def audit_log(
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
-    entry.save(force_insert=True)
+    # One cheap INSERT: every booking writes one (core/fastsql.py).
+    fastsql.insert(entry)
     return entry

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import OrganisationKind
 from smartwork.accounts.models import Organisation, Team, User
+from smartwork.core import fastsql
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smartwork.core.money import money_round
@@ -109,10 +110,10 @@ def _post(account: CreditAccount, amount: int, reason: str, **links: Any) -> Led
     if new_balance < 0:
         raise _insufficient(account.balance_minutes, -amount)
     account.balance_minutes = new_balance
-    account.save(update_fields=["balance_minutes"])
+    fastsql.update(account, ("balance_minutes",))
     entry = LedgerEntry(account=account, amount_minutes=amount, balance_after=new_balance,
                         reason=reason, **links)
-    entry.save()
+    fastsql.insert(entry)  # append-only: an INSERT, never an UPDATE (see LedgerEntry.save)
     return entry
 
 
@@ -360,6 +361,16 @@ def _networks_reachable_from(network_id: int | None, on: dt.date | None = None) 
         return set()
     from smartwork.network.choices import AllianceStatus
 
+    if on is not None:
+        day = connection.ops.adapt_datefield_value(on)
+        with fastsql.cursor() as cursor:
+            cursor.execute(
+                "SELECT network_a_id, network_b_id FROM network_alliance "
+                "WHERE (network_a_id = %s OR network_b_id = %s) AND status = %s "
+                "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
+                [network_id, network_id, str(AllianceStatus.ACTIVE.value), day, day])
+            pairs = cursor.fetchall()
+        return {network_id} | {b if a == network_id else a for a, b in pairs}
     rows = Alliance.objects.filter(Q(network_a_id=network_id) | Q(network_b_id=network_id))
     if on is not None:
         rows = rows.filter(status=AllianceStatus.ACTIVE, starts_on__lte=on).filter(
@@ -834,25 +845,45 @@ class _Candidate:
     allotment: Allotment | None
 
 
+def _row_locks() -> bool:
+    return bool(connection.features.has_select_for_update)
+
+
+def _open_allotments(*, company_id: int, member_id: int,
+                     on: dt.date) -> dict[int, tuple[Allotment, set[int]]]:
+    """The company's open allotments that may pay for this member (theirs, their teams',
+    company-wide), by account id, with their centre ids: two plain statements at most."""
+    day = connection.ops.adapt_datefield_value(on)
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {fastsql.columns(Allotment, 'l')[0]} FROM credits_allotment l "  # noqa: S608
+            "WHERE l.company_id = %s AND l.ended_at IS NULL AND l.starts_on <= %s AND ("
+            "l.member_id = %s OR l.team_id IN (SELECT team_id FROM accounts_teammembership "
+            "WHERE user_id = %s) OR (l.member_id IS NULL AND l.team_id IS NULL))",
+            [company_id, day, member_id, member_id])
+        found = [fastsql.from_row(Allotment, row) for row in cursor.fetchall()]
+        centres: dict[int, set[int]] = {a.pk: set() for a in found}
+        if found:
+            through = Allotment.centres.through._meta
+            cursor.execute(
+                f"SELECT allotment_id, centre_id FROM {through.db_table} "  # noqa: S608
+                f"WHERE allotment_id IN ({', '.join(['%s'] * len(found))})",
+                [a.pk for a in found])
+            for allotment_id, centre_id in cursor.fetchall():
+                centres[allotment_id].add(centre_id)
+    return {a.account_id: (a, centres[a.pk]) for a in found}
+
+
 def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
                      policy: CompanyCreditPolicy) -> list[_Candidate]:
     """Lock, in one statement and in primary-key order, every account that may pay for
     this booking, and return them best first: the member's own allotments, then their
     teams', then centre budgets, then company-wide allotments, then the pool. Among
     equals, the credit that expires first is used first."""
-    networks = _networks_reachable_from(centre.network_id, on)
-    allotments = {
-        a.account_id: a for a in (
-            Allotment.objects.filter(company_id=company_id, ended_at__isnull=True,
-                                     starts_on__lte=on)
-            .filter(Q(member=member)
-                    | Q(team_id__in=member.team_memberships.values("team_id"))
-                    | Q(member__isnull=True, team__isnull=True))
-            .prefetch_related("centres"))
-    }
+    networks = sorted(_networks_reachable_from(centre.network_id, on))
+    allotments = _open_allotments(company_id=company_id, member_id=member.pk, on=on)
     usable: dict[int, tuple[int, Allotment | None]] = {}
-    for account_id, allotment in allotments.items():
-        centre_ids = {c.pk for c in allotment.centres.all()}
+    for account_id, (allotment, centre_ids) in allotments.items():
         if centre_ids and centre.pk not in centre_ids:
             continue
         if allotment.member_id:
@@ -862,12 +893,28 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
         else:
             rank = 2 if centre_ids else 3
         usable[account_id] = (rank, allotment)
-    wanted = Q(pk__in=list(usable))
+    # One locking statement, in primary-key order (plain SQL: it runs on every credit
+    # booking). NO KEY UPDATE: see _lock.
+    ids = sorted(usable)
+    wanted: list[str] = []
+    params: list[Any] = []
+    if ids:
+        wanted.append(f"a.id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
     if policy.pool_open_to_staff:
-        wanted |= Q(kind=AccountKind.POOL, company_id=company_id)
-    rows = (CreditAccount.objects.select_for_update(no_key=True)
-            .filter(wanted, valid_from__lte=on, valid_until__gte=on, network_id__in=networks)
-            .order_by("pk"))
+        wanted.append("(a.kind = %s AND a.company_id = %s)")
+        params += [str(AccountKind.POOL.value), company_id]
+    if not wanted or not networks:
+        return []
+    day = connection.ops.adapt_datefield_value(on)
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {fastsql.columns(CreditAccount, 'a')[0]} FROM credits_creditaccount a "  # noqa: S608
+            f"WHERE ({' OR '.join(wanted)}) AND a.valid_from <= %s AND a.valid_until >= %s "
+            f"AND a.network_id IN ({', '.join(['%s'] * len(networks))}) "
+            f"ORDER BY a.id {'FOR NO KEY UPDATE' if _row_locks() else ''}",
+            [*params, day, day, *networks])
+        rows = [fastsql.from_row(CreditAccount, row) for row in cursor.fetchall()]
     found = []
     for account in rows:
         rank, account_allotment = usable.get(account.pk, (4, None))
@@ -919,15 +966,18 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     """'taken'; 'short' when the company has credit but none that can pay; 'none' when
     the company has never bought any."""
     member = booking.member
+    # Read before the lock: the accounts locked below may be shared by the whole staff,
+    # so nothing that does not need the lock is done while holding it.
+    allowed = _allowed_centre_ids(policy)
     candidates = _lock_candidates(member=member, company_id=company_id, centre=booking.centre,
                                   on=on, policy=policy)
     if not candidates:
         if not CreditAccount.objects.filter(kind=AccountKind.POOL,
                                             company_id=company_id).exists():
             return "none"
-        _check_policy(policy=policy, booking=booking)
+        _check_policy(policy=policy, booking=booking, allowed=allowed)
         return "short"
-    _check_policy(policy=policy, booking=booking)
+    _check_policy(policy=policy, booking=booking, allowed=allowed)
     pool_room: int | None = None
     capped = False
     for candidate in candidates:
@@ -952,9 +1002,26 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     return "capped" if capped else "short"
 
 
+def _membership_of(member_id: int) -> Membership | None:
+    """The member's membership not ended, with its plan (at most one: a unique
+    constraint), in one plain statement: it runs on every pay-as-you-go booking."""
+
+    cols = f"{fastsql.columns(Membership, 'm')[0]}, {fastsql.columns(MembershipPlan, 'p')[0]}"
+    with fastsql.cursor() as cursor:
+        cursor.execute(f"SELECT {cols} FROM credits_membership m "  # noqa: S608
+                       "JOIN credits_membershipplan p ON p.id = m.plan_id "
+                       "WHERE m.member_id = %s AND m.state <> %s ORDER BY m.id LIMIT 1",
+                       [member_id, str(MembershipState.ENDED.value)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    membership = fastsql.from_row(Membership, row)
+    membership.plan = fastsql.from_row(MembershipPlan, row, len(fastsql.columns(Membership)[1]))
+    return membership
+
+
 def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
-    membership = (Membership.objects.exclude(state=MembershipState.ENDED)
-                  .filter(member=booking.member).select_related("plan").first())
+    membership = _membership_of(booking.member_id)
     if membership is None:
         return False
     plan = membership.plan
@@ -986,8 +1053,7 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     bill_to = PaygBillTo.MEMBER
     company_id = member.company_id
     if company_id is not None:
-        policy = (CompanyCreditPolicy.objects.filter(company_id=company_id).first()
-                  or CompanyCreditPolicy(company_id=company_id))
+        policy = _policy_of(company_id) or CompanyCreditPolicy(company_id=company_id)
         taken = _take_company_credit(booking=booking, actor=actor, company_id=company_id,
                                      minutes=minutes, on=on, policy=policy)
         if taken == "taken":
@@ -1011,26 +1077,42 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     booking.payment_method = PaymentMethod.PAYG
     booking.credit_minutes = 0
     booking.price_net, booking.vat_rate = price_net, vat_rate
-    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
-                                "updated_at"])
+    fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate",
+                             "updated_at"))
     if price_net is not None:
-        PaygCharge.objects.create(
+        fastsql.insert(PaygCharge(
             booking=booking, member=member, bill_to=bill_to,
             company_id=company_id if bill_to == PaygBillTo.COMPANY else None,
             centre=booking.centre, slot=booking.slot, resource_kind=booking.resource.kind,
             price_net=price_net, vat_rate=vat_rate or Decimal("0.00"), service_date=on,
-        )
+        ))
     return PaymentMethod.PAYG
 
 
-def _check_policy(*, policy: CompanyCreditPolicy, booking: Any) -> None:
+def _allowed_centre_ids(policy: CompanyCreditPolicy) -> set[int]:
+    if policy.pk is None:
+        return set()
+    return set(policy.allowed_centres.values_list("pk", flat=True))
+
+
+def _policy_of(company_id: int) -> CompanyCreditPolicy | None:
+    with fastsql.cursor() as cursor:
+        cursor.execute(f"SELECT {fastsql.columns(CompanyCreditPolicy)[0]} "  # noqa: S608
+                       "FROM credits_companycreditpolicy WHERE company_id = %s", [company_id])
+        row = cursor.fetchone()
+    return None if row is None else fastsql.from_row(CompanyCreditPolicy, row)
+
+
+def _check_policy(*, policy: CompanyCreditPolicy, booking: Any,
+                  allowed: set[int] | None = None) -> None:
     kinds = policy.allowed_resource_kinds or []
     if kinds and booking.resource.kind not in kinds:
         raise Conflict(_("Your company's credit does not cover this kind of resource."),
                        code="not_allowed_by_company",
                        fields={"resource_id": [_("Kind not allowed by your company.")]})
     if policy.pk is not None:
-        allowed = set(policy.allowed_centres.values_list("pk", flat=True))
+        if allowed is None:
+            allowed = _allowed_centre_ids(policy)
         if allowed and booking.centre_id not in allowed:
             raise Conflict(_("Your company's credit does not cover this centre."),
                            code="not_allowed_by_company",
@@ -1044,8 +1126,8 @@ def _mark(booking: Any, method: str, minutes: int) -> None:
     # membership fee is what is invoiced.
     booking.price_net = None
     booking.vat_rate = None
-    booking.save(update_fields=["payment_method", "credit_minutes", "price_net", "vat_rate",
-                                "updated_at"])
+    fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate",
+                             "updated_at"))
 
 
 def booking_refund(*, booking: Any, actor: Any, refund: bool) -> int:

@@ -1,0 +1,160 @@
+"""Cheap SQL for the hot paths (issue #4: the booking engine's throughput).
+
+On a booking, compiling each ORM statement (query building, joins, converters) cost
+more Python time than the database spent running it. These helpers build the SQL
+text of an INSERT / UPDATE / SELECT once per model (and per field list), then only
+adapt the values, through the model fields themselves (`pre_save` for auto_now,
+`get_db_prep_save` for JSON, decimals and datetimes), so the rows written are the
+ones `Model.save()` would write, and the instances read are real model instances
+(`Model.from_db`). Same SQL on PostgreSQL and SQLite (>= 3.35: RETURNING).
+
+Use them only on hot paths; everywhere else the ORM reads better.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+
+
+def cursor() -> Any:
+    """A cursor for the hot statements. On PostgreSQL a server-side-binding psycopg
+    cursor on Django's own connection (same transaction, same loaders, wrapped by Django
+    so errors become django.db errors and queries are logged as usual): psycopg then
+    prepares a statement run `prepare_threshold` (5) times on a connection and from
+    then on sends only its parameters, sparing PostgreSQL the parse and plan of each
+    booking's dozen statements. Django's own cursors keep client-side binding, so the
+    rest of the code is unchanged (settings: SMARTWORK_PG_PREPARE_THRESHOLD)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = psycopg.Cursor(connection.connection)
+    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if getattr(loader, "timezone", None) != connection.timezone:  # as Django's create_cursor
+        register_tzloader(connection.timezone, raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)  # type: ignore[arg-type]
+    return connection.make_cursor(raw)  # type: ignore[arg-type]
+
+
+def qn(name: str | None) -> str:
+    assert name is not None
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field[Any, Any], ...], str]:
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if not f.generated
+                   and not (f.primary_key and isinstance(f, models.AutoField)))
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return (f"INSERT INTO {qn(meta.db_table)} ({columns}) ", fields, marks)
+
+
+def _plain(value: Any) -> Any:
+    # TextChoices members are str subclasses: send their value, whatever the driver does
+    # with enums.
+    return value.value if isinstance(value, Enum) else value
+
+
+def prep(field: Any, obj: models.Model, add: bool) -> Any:
+    return _plain(field.get_db_prep_save(field.pre_save(obj, add), connection))
+
+
+def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] | None = None) -> M | None:
+    """INSERT `obj` (auto primary key) and set its pk. With `where_not_exists=(sql,
+    params)` the row is written only if that SELECT finds nothing, in the same
+    statement (the re-check and the write are one): returns None when it found a row."""
+    head, fields, marks = _insert_sql(type(obj))
+    values = [prep(f, obj, True) for f in fields]
+    pk = qn(type(obj)._meta.pk.column)
+    if where_not_exists is None:
+        sql, params = f"{head}VALUES ({marks}) RETURNING {pk}", values
+    else:
+        guard, guard_params = where_not_exists
+        sql = f"{head}SELECT {marks} WHERE NOT EXISTS ({guard}) RETURNING {pk}"
+        params = [*values, *guard_params]
+    with cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None:
+        return None
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+@cache
+def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
+    meta = model._meta
+    fields: tuple[Any, ...] = tuple(meta.get_field(n) for n in names)
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    return f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s", fields
+
+
+def update(obj: models.Model, fields: tuple[str, ...]) -> None:
+    """`obj.save(update_fields=fields)` in one cheap UPDATE (an auto_now field named in
+    `fields` takes the current time, as with save)."""
+    sql, model_fields = _update_sql(type(obj), fields)
+    values = [prep(f, obj, False) for f in model_fields]
+    with cursor() as cur:
+        cur.execute(sql, [*values, obj.pk])
+
+
+@cache
+def columns(model: type[models.Model], alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """The select list of every concrete column of `model` (table alias optional)
+    and the attribute names in that order, for `from_row`."""
+    prefix = f"{alias}." if alias else f"{qn(model._meta.db_table)}."
+    fields = model._meta.concrete_fields
+    return (", ".join(prefix + qn(f.column) for f in fields), tuple(f.attname for f in fields))
+
+
+def from_row[M: models.Model](model: type[M], row: Any, offset: int = 0) -> M:
+    """A model instance from `row[offset:]` (as selected by `columns(model)`), with the
+    backend's value converters applied (SQLite's decimals, datetimes, JSON)."""
+    names = columns(model)[1]
+    values = list(row[offset:offset + len(names)])
+    for i, conv in _converters(model):
+        values[i] = conv(values[i])
+    return model.from_db(connection.alias, names, values)
+
+
+@cache
+def _converters(model: type[models.Model]) -> tuple[tuple[int, Any], ...]:
+    out = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        convs = [*connection.ops.get_db_converters(f.get_col(model._meta.db_table)),
+                 *f.get_db_converters(connection)]
+        if convs:
+            col = f.get_col(model._meta.db_table)
+
+            def convert(value: Any, convs: list[Any] = convs, col: Any = col) -> Any:
+                for c in convs:
+                    value = c(value, col, connection)
+                return value
+
+            out.append((i, convert))
+    return tuple(out)
+
+
+def convert(model: type[models.Model], name: str, value: Any) -> Any:
+    """One column's value as the ORM gives it (e.g. an aware datetime on SQLite)."""
+    names = columns(model)[1]
+    field: Any = model._meta.get_field(name)
+    index = names.index(field.attname)
+    for i, conv in _converters(model):
+        if i == index:
+            return conv(value)
+    return value
