@@ -7,3 +7,4 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from smartwork.insights import checks  # noqa: F401 -- registers the data file checks
+        from smartwork.insights import tasks  # noqa: F401 -- registers the summary refresh job
