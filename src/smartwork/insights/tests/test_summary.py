@@ -274,12 +274,9 @@ def test_summary_equals_brute_force_and_incremental_equals_rebuild(
             break
         obj = objects[index % len(objects)]
         if isinstance(obj, PresenceSession):
-            if action == "drop":
-                continue  # sessions are never deleted (a rebuild would be needed)
-            half = (obj.ended_at - obj.started_at) // dt.timedelta(minutes=1) // 2
-            obj.ended_at = obj.started_at + dt.timedelta(minutes=max(half, 1))
-            obj.last_update_at = obj.ended_at
-            obj.save()
+            # A closed session never changes again (later accounting records
+            # only move its octets); open ones: test_open_session_closed_...
+            continue
         elif action in ("cancel", "drop"):
             obj.state, obj.cancelled_at = "cancelled", timezone.now()
             obj.save()
@@ -307,4 +304,5 @@ def test_summary_equals_brute_force_and_incremental_equals_rebuild(
     for k, v in exp.items():
         by_centre[k[1]] += v[0]
     assert {r["id"]: r["seconds"] for r in p.by_centre} == dict(by_centre)
-    assert round(sum(map(sum, p.weekday_hour)) * 3600) == p.total_seconds
+    # Cells are hours rounded to 4 places (0.18 s each at most).
+    assert sum(map(sum, p.weekday_hour)) * 3600 == pytest.approx(p.total_seconds, abs=0.18 * 168)
