@@ -54,6 +54,7 @@ class Presence:
     by_week: list[dict[str, Any]] = field(default_factory=list)
     by_month: list[dict[str, Any]] = field(default_factory=list)
     by_member: list[dict[str, Any]] = field(default_factory=list)
+    by_company_centre: list[dict[str, Any]] = field(default_factory=list)
     weekday_hour: list[list[float]] = field(default_factory=list)  # 7 x 24 hours
 
 
@@ -79,7 +80,7 @@ def _month_labels(period: Period) -> list[tuple[int, str]]:
 
 
 def presence(*, scope: Scope, period: Period, with_members: bool = False,
-             refresh: bool = True) -> Presence:
+             with_company_centres: bool = False, refresh: bool = True) -> Presence:
     """Presence of a scope over the local days of a period, read from the
     summary (refreshed first when something changed since it was last)."""
     if refresh:
@@ -105,6 +106,9 @@ UNION ALL SELECT 'person_days', 0, 0, 0, SUM(days) FROM pm
 {"""UNION ALL SELECT 'member', m, secs, days, n FROM pm
 UNION ALL SELECT 'member_centre', m * 1000000 + c, SUM(seconds), COUNT(DISTINCT day), SUM(visits)
   FROM f GROUP BY m, c""" if with_members else ""}
+{"""UNION ALL SELECT 'company_centre', COALESCE(u.company_id, 0) * 1000000 + f.c, SUM(f.seconds),
+  COUNT(DISTINCT f.m), SUM(f.visits)
+  FROM f JOIN accounts_user u ON u.id = f.m GROUP BY u.company_id, f.c""" if with_company_centres else ""}
 """  # noqa: S608 -- only fixed identifiers are interpolated
     heat = f"""
 SELECT weekday, {hours} FROM insights_presenceday pd
@@ -161,7 +165,11 @@ def _assemble(rows: list[tuple], heat_rows: list[tuple], period: Period) -> Pres
             out.by_member.append({"id": int(key) // 1000000, "centre": int(key) % 1000000,
                                   "seconds": secs, "days": people, "visits": count,
                                   "kind": "centre"})
-    for rows_ in (out.by_centre, out.by_company, out.by_team):
+        elif kind == "company_centre":
+            out.by_company_centre.append({
+                "company": int(key) // 1000000 or None, "id": int(key) % 1000000,
+                "seconds": secs, "people": people, "visits": count})
+    for rows_ in (out.by_centre, out.by_company, out.by_team, out.by_company_centre):
         rows_.sort(key=lambda r: (-r["seconds"], r["id"] is None, r["id"] or 0))
     out.by_member.sort(key=lambda r: (r["id"], r.get("centre", 0)))
     out.by_week = _weeks(weeks, period)
