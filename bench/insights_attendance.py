@@ -51,8 +51,7 @@ from smartwork.accounts.choices import OrganisationKind  # noqa: E402
 from smartwork.accounts.models import Organisation, User  # noqa: E402
 from smartwork.bookings.models import Booking  # noqa: E402
 from smartwork.core import testing  # noqa: E402
-from smartwork.insights import selectors  # noqa: E402
-from smartwork.insights import summary  # noqa: E402
+from smartwork.insights import selectors, summary  # noqa: E402
 from smartwork.insights.attendance import Scope, presence  # noqa: E402
 from smartwork.insights.models import PresenceSummaryState  # noqa: E402
 from smartwork.insights.periods import parse_period  # noqa: E402

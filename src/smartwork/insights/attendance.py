@@ -21,10 +21,9 @@ week, month, member; and seconds per weekday and local hour. Conventions
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
-
-import zoneinfo
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -221,7 +221,7 @@ COLUMNS = ["member_id", "centre_id", "day", "weekday", "week", "month", "seconds
 def _insert(rows: list[tuple[Key, list[int]]]) -> None:
     adapt = connection.ops.adapt_datefield_value
     marks = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    head = f"INSERT INTO insights_presenceday ({', '.join(COLUMNS)}) VALUES "
+    head = f"INSERT INTO insights_presenceday ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
         for i in range(0, len(rows), ROWS_PER_INSERT):
             batch = rows[i:i + ROWS_PER_INSERT]
@@ -344,12 +344,12 @@ def presence_summary_refresh(*, rebuild: bool = False) -> RefreshResult:
         if were_open:
             changed |= Q(pk__in=sorted(were_open))
         last_id = state.last_session_id
-        for pk, m, s, e in PresenceSession.objects.filter(changed).values_list(
+        for pk, m, started, ended in PresenceSession.objects.filter(changed).values_list(
                 "pk", "member_id", "started_at", "ended_at"):
             last_id = max(last_id, pk)
             # Open now, or open before (then counted up to the last refresh): up to now.
-            end = now if (e is None or pk in were_open) else max(e, s)
-            spans[m].append(_day_range(s, max(end, s)))
+            end = now if (ended is None or pk in were_open) else ended
+            spans[m].append(_day_range(started, max(end, started)))
         ranges = {m: _merge_ranges(v) for m, v in spans.items()}
         rows = _recompute(ranges, now=now, offsets=centre_offsets()) if ranges else 0
         state.watermark = now

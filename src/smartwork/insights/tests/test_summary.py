@@ -206,7 +206,7 @@ def brute_force(items, zones) -> dict[tuple[int, int, dt.date], tuple[int, int, 
                 continue
             local = dt.datetime.fromtimestamp(t, tz=zones[owner])
             key = (m, owner, local.date())
-            sec, vis, hours = out.setdefault(key, [0, 0, [0] * 24])
+            out.setdefault(key, [0, 0, [0] * 24])
             out[key][0] += 60
             out[key][2][local.hour] += 60
             # An island starts at t when no interval covers or ends at t - 0.
