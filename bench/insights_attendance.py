@@ -116,6 +116,7 @@ def fill_wifi() -> None:
     network = Organisation.objects.get(legal_name="Bench company 0").network
     with connection.cursor() as cur:
         cur.execute("""
+            DROP TABLE IF EXISTS bench_users;
             CREATE TEMP TABLE bench_users AS
             SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM accounts_user
             WHERE email LIKE 'bench%%@example.org';
