@@ -208,8 +208,8 @@ print(f"refresh with nothing new: {nothing.members} members, {nothing.rows} rows
 with connection.cursor() as cur:
     # Spread over the table (and so over members and days): every 2,088th booking,
     # every 1,500th session.
-    cur.execute("UPDATE bookings_booking SET updated_at = now() WHERE id %% 2088 = 0")
-    cur.execute("UPDATE wifi_presencesession SET last_update_at = now() WHERE id %% 1500 = 0")
+    cur.execute("UPDATE bookings_booking SET updated_at = now() WHERE id % 2088 = 0")
+    cur.execute("UPDATE wifi_presencesession SET last_update_at = now() WHERE id % 1500 = 0")
 mark = cpu_now()
 changed = summary.presence_summary_refresh()
 print(f"refresh after ~1,000 bookings and 200 sessions changed: {changed.members} members,"
