@@ -56,7 +56,6 @@ OPEN_SESSIONS_REFRESH = dt.timedelta(seconds=60)
 DAY_S = 86400
 EPOCH_DAY0 = dt.date(1970, 1, 1)
 MEMBERS_PER_CHUNK = 1000
-ROWS_PER_INSERT = 500  # 32 values a row: under SQLite's 32,766 variables
 
 Key = tuple[int, int, int]  # member, centre, local day number (days since 1970-01-01)
 
@@ -219,19 +218,30 @@ COLUMNS = ["member_id", "centre_id", "day", "weekday", "week", "month", "seconds
 
 
 def _insert(rows: list[tuple[Key, list[int]]]) -> None:
-    adapt = connection.ops.adapt_datefield_value
-    marks = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    head = f"INSERT INTO insights_presenceday ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
+    """Write summary rows: COPY on PostgreSQL, executemany on SQLite (through
+    the driver's cursor: Django's wrapper would format every parameter)."""
+    if not rows:
+        return
+
+    def values() -> Iterator[tuple[Any, ...]]:
+        for (m, c, d), rec in rows:
+            day = _date(d)
+            weekday = (d + 3) % 7  # 1970-01-01 was a Thursday
+            yield (m, c, day if postgres else day.isoformat(), weekday, d - weekday,
+                   day.year * 100 + day.month, *rec)
+
+    postgres = sql.is_postgres()
+    columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), ROWS_PER_INSERT):
-            batch = rows[i:i + ROWS_PER_INSERT]
-            params: list[Any] = []
-            for (m, c, d), rec in batch:
-                day = _date(d)
-                weekday = (d + 3) % 7  # 1970-01-01 was a Thursday
-                params.extend([m, c, adapt(day), weekday, d - weekday,
-                               day.year * 100 + day.month, *rec])
-            cursor.execute(head + ", ".join([marks] * len(batch)), params)
+        raw = cursor.cursor
+        if postgres:
+            with raw.copy(f"COPY insights_presenceday ({columns}) FROM STDIN") as copy:
+                for row in values():
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(COLUMNS))
+            raw.executemany(f"INSERT INTO insights_presenceday ({columns}) VALUES ({marks})",  # noqa: S608
+                            list(values()))
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
