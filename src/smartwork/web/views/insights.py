@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -100,7 +101,15 @@ def company_attendance(request: AuthedRequest, company_id: int) -> HttpResponse:
     if data.get("weekday_hour"):
         heat = charts.attendance_heatmap(data["weekday_hour"],
                                          title=_("When the staff work at centres"))
+    base = urlencode({"company": company.pk, "period": period.label})
+    api = "/api/v1/insights/attendance/export"
+    downloads = [
+        {"url": f"{api}?{base}&format=csv&table=by_centre", "label": _("CSV (by centre)")},
+        {"url": f"{api}?{base}&format=csv&table=weekday_hour",
+         "label": _("CSV (weekday × hour)")},
+        {"url": f"{api}?{base}&format=xlsx", "label": _("XLSX (all tables)")},
+    ]
     return render(request, "web/company/attendance.html", {
         "company": company, "tabs": company_tabs(request, company), "form": form,
-        "period": period, "data": data,
+        "period": period, "data": data, "downloads": downloads,
         "chart": mark_safe(chart), "heat": mark_safe(heat)})  # noqa: S308 - server-built SVG
