@@ -44,3 +44,28 @@ def test_download_labels_are_translated():
         assert translation.gettext("CSV (by centre)") == "CSV (par centre)"
     with translation.override("nl"):
         assert translation.gettext("CSV (weekday × hour)") == "CSV (weekdag × uur)"
+
+
+def test_operator_figures_show_the_occupancy_heatmap_and_busiest_days(operator, centre, member):
+    desk = centre.resources.filter(kind="desk").order_by("pk").first()
+    booking(member, centre, at(2025, 3, 3, centre.morning_start.hour, centre.morning_start.minute),
+            at(2025, 3, 3, centre.morning_end.hour, centre.morning_end.minute),
+            resource=desk, slot="morning")
+    client = Client()
+    client.force_login(operator)
+    body = client.get(reverse("web:operator_home"), {"period": "2025-03"}).content.decode()
+    assert "Occupancy by weekday and slot" in body
+    assert 'id="busiest-days"' in body and "2025-03-03" in body
+    assert "/api/v1/insights/occupancy/export?" in body and "format=xlsx" in body
+    xlsx = client.get("/api/v1/insights/occupancy/export",
+                      {"network": centre.network_id, "period": "2025-03", "format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert {"heatmap", "series", "busiest_days"} <= set(
+        load_workbook(io.BytesIO(xlsx.content)).sheetnames)
+
+
+def test_occupancy_strings_are_translated():
+    with translation.override("fr"):
+        assert translation.gettext("Busiest days") == "Jours les plus chargés"
+    with translation.override("nl"):
+        assert translation.gettext("Occupancy by weekday and slot") == "Bezetting per weekdag en tijdvak"
