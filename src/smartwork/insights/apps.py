@@ -6,4 +6,7 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
-        from smartwork.insights import checks  # noqa: F401 -- registers the data file checks
+        from smartwork.insights import (
+            checks,  # noqa: F401 -- registers the data file checks
+            tasks,  # noqa: F401 -- registers the summary refresh job
+        )

@@ -1,37 +1,38 @@
 """Presence hours: checked-in and completed bookings plus WiFi presence
-sessions, overlaps of one member merged so that each minute counts once.
+sessions, overlaps of one member merged so that each second counts once.
 
-The heavy lifting is one SQL statement (window functions, the same text on
-PostgreSQL and SQLite): one window pass over each member's intervals sorted
-by start keeps the running end of what is already covered, so each interval
-adds only its uncovered part; those parts are then aggregated by centre,
-team, company, ISO week, month, member and time-of-week. Conventions (docs/insights.md):
+The reports read the presence summary (`insights.summary`, table
+`insights_presenceday`: per member, centre and local day of the centre's time
+zone, the merged seconds, visits and seconds per local hour), refreshed first
+when bookings or sessions changed since its watermark. Two statements, the
+same text on PostgreSQL and SQLite: aggregates by centre, company, team, ISO
+week, month, member; and seconds per weekday and local hour. Conventions
+(docs/insights.md):
 - a booking counts from max(start, check-in time) to its end; a WiFi session
-  from its start to its end (or now, while open); all clipped to the period;
-- each interval adds only the time not already covered by the member's
-  earlier intervals (sorted by start); that added segment belongs to the
-  interval's centre and to the local day (week, month) on which it starts;
-  a visit is an island of overlapping intervals, counted where it starts;
+  from its start to its end (or the last refresh, while open);
+- each instant of a member's presence belongs to the first interval covering
+  it (by start, end, centre), so overlaps count once; it is bucketed by that
+  centre's time zone (local day, weekday, hour; split at local midnight);
+- a period is a set of local days; a visit (an island of overlapping or
+  touching intervals) counts on the day and centre where it starts;
 - a member in several teams counts in each of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from smartwork.insights import sql
-from smartwork.insights.periods import Period, report_tz
+from smartwork.insights import sql, summary
+from smartwork.insights.models import HOUR_FIELDS
+from smartwork.insights.periods import Period
 
-WEEK_S = 7 * 86400
-WEEK_MIN = 7 * 1440
-# 1970-01-01 was a Thursday: shifting by 3 days makes Monday 00:00 the start.
-MONDAY_SHIFT_S = 3 * 86400
+EPOCH_DAY0 = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -52,131 +53,93 @@ class Presence:
     by_week: list[dict[str, Any]] = field(default_factory=list)
     by_month: list[dict[str, Any]] = field(default_factory=list)
     by_member: list[dict[str, Any]] = field(default_factory=list)
+    by_company_centre: list[dict[str, Any]] = field(default_factory=list)
     weekday_hour: list[list[float]] = field(default_factory=list)  # 7 x 24 hours
 
 
-def _filters(scope: Scope, alias: str) -> str:
+def _filters(scope: Scope) -> str:
     if scope.kind == "company":
-        return "u.company_id = %s"
+        return "pd.member_id IN (SELECT id FROM accounts_user WHERE company_id = %s)"
     if scope.kind == "centre":
-        return f"{alias}.centre_id = %s"
+        return "pd.centre_id = %s"
     if scope.kind == "network":
-        return f"{alias}.centre_id IN (SELECT id FROM network_centre WHERE network_id = %s)"  # noqa: S608
+        return "pd.centre_id IN (SELECT id FROM network_centre WHERE network_id = %s)"
     if scope.kind == "member":
-        return f"{alias}.member_id = %s"
+        return "pd.member_id = %s"
     raise ValueError(scope.kind)
 
 
-def _month_case(col: str, period: Period) -> tuple[str, list[str]]:
-    """CASE mapping a local day number to a month index, and the month labels."""
-    labels: list[str] = []
-    bounds: list[int] = []
+def _month_labels(period: Period) -> list[tuple[int, str]]:
+    out = []
     day = period.first.replace(day=1)
-    epoch_day0 = dt.date(1970, 1, 1)
     while day <= period.last:
-        labels.append(f"{day:%Y-%m}")
-        nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        bounds.append((nxt - epoch_day0).days)
-        day = nxt
-    parts = " ".join(f"WHEN {col} < {b} THEN {i}" for i, b in enumerate(bounds[:-1]))
-    return (f"(CASE {parts} ELSE {len(bounds) - 1} END)" if parts else "0"), labels
+        out.append((day.year * 100 + day.month, f"{day:%Y-%m}"))
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return out
 
 
 def presence(*, scope: Scope, period: Period, with_members: bool = False,
-             now: dt.datetime | None = None) -> Presence:
-    start, end = period.bounds()
-    now = now or timezone.now()
-    tz = report_tz()
-    ps, pe = int(start.timestamp()), int(end.timestamp())
-    p_now = min(int(now.timestamp()), pe)
-    b_start = sql.greatest('b."start"', 'COALESCE(b.checked_in_at, b."start")')
-    off_s = sql.offset_case("s", tz, start, end)
-    local_day = f"((s + {off_s}) / 86400)"
-    month_case, month_labels = _month_case("d", period)
-    where_b = _filters(scope, "b")
-    where_p = _filters(scope, "p")
+             with_company_centres: bool = False, refresh: bool = True) -> Presence:
+    """Presence of a scope over the local days of a period, read from the
+    summary (refreshed first when something changed since it was last)."""
+    if refresh:
+        summary.presence_summary_ensure_fresh()
+    where = _filters(scope)
+    hours = ", ".join(f"SUM({h})" for h in HOUR_FIELDS)
     query = f"""
-WITH iv AS (
-  SELECT b.member_id AS m, b.centre_id AS c, u.company_id AS co,
-         {sql.epoch(b_start)} AS s, {sql.epoch('b."end"')} AS e
-  FROM bookings_booking b JOIN accounts_user u ON u.id = b.member_id
-  WHERE {where_b} AND b.state IN ('checked_in', 'completed')
-    AND b."start" < %s AND b."end" > %s
-  UNION ALL
-  SELECT p.member_id, p.centre_id, u.company_id,
-         {sql.epoch('p.started_at')}, COALESCE({sql.epoch('p.ended_at')}, {p_now})
-  FROM wifi_presencesession p JOIN accounts_user u ON u.id = p.member_id
-  WHERE {where_p} AND p.started_at < %s AND (p.ended_at IS NULL OR p.ended_at > %s)
+WITH f AS (
+  SELECT member_id AS m, centre_id AS c, day, week, month, seconds, visits
+  FROM insights_presenceday pd WHERE {where} AND pd.day >= %s AND pd.day <= %s
 ),
-cl AS (
-  SELECT m, c, co, {sql.greatest('s', str(ps))} AS s, {sql.least('e', str(pe))} AS e FROM iv
-),
-ordered AS (
-  SELECT m, c, co, s, e,
-         MAX(e) OVER (PARTITION BY m ORDER BY s, e
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-  FROM cl WHERE e > s
-),
-seg AS (
-  SELECT m, c, co,
-         CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END AS first,
-         {sql.greatest('s', 'COALESCE(prev_end, s)')} AS s,
-         e
-  FROM ordered WHERE prev_end IS NULL OR e > prev_end
-),
-loc AS (
-  SELECT m, co, c, first, e - s AS dur, {local_day} AS d,
-         ((s + {off_s} + {MONDAY_SHIFT_S}) %% {WEEK_S}) / 60 AS wm,
-         (e - s) / 60 AS dm
-  FROM seg
-),
-lw AS (
-  SELECT m, co, c, first, dur, d, wm, dm, (d + 3) / 7 AS wk, {month_case} AS mo FROM loc
-),
-pm AS (SELECT m, MAX(co) AS co, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m),
-md AS (SELECT m, d FROM lw GROUP BY m, d),
-mc AS (SELECT m, c, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, c),
-mw AS (SELECT m, wk, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, wk),
-mm AS (SELECT m, mo, SUM(dur) AS secs, SUM(first) AS n FROM lw GROUP BY m, mo)
+pm AS (SELECT m, SUM(seconds) AS secs, SUM(visits) AS n, COUNT(DISTINCT day) AS days
+       FROM f GROUP BY m)
 SELECT 'total', 0, SUM(secs), COUNT(*), SUM(n) FROM pm
-UNION ALL SELECT 'centre', c, SUM(secs), COUNT(*), SUM(n) FROM mc GROUP BY c
-UNION ALL SELECT 'company', co, SUM(secs), COUNT(*), SUM(n) FROM pm GROUP BY co
-UNION ALL SELECT 'week', wk, SUM(secs), COUNT(*), SUM(n) FROM mw GROUP BY wk
-UNION ALL SELECT 'month', mo, SUM(secs), COUNT(*), SUM(n) FROM mm GROUP BY mo
+UNION ALL SELECT 'centre', c, SUM(seconds), COUNT(DISTINCT m), SUM(visits) FROM f GROUP BY c
+UNION ALL SELECT 'company', u.company_id, SUM(secs), COUNT(*), SUM(n)
+  FROM pm JOIN accounts_user u ON u.id = pm.m GROUP BY u.company_id
+UNION ALL SELECT 'week', week, SUM(seconds), COUNT(DISTINCT m), SUM(visits) FROM f GROUP BY week
+UNION ALL SELECT 'month', month, SUM(seconds), COUNT(DISTINCT m), SUM(visits) FROM f GROUP BY month
 UNION ALL SELECT 'team', tm.team_id, SUM(secs), COUNT(*), SUM(n)
   FROM pm LEFT JOIN accounts_teammembership tm ON tm.user_id = pm.m GROUP BY tm.team_id
-UNION ALL SELECT 'wm_start', wm, 0, 0, COUNT(*) FROM lw GROUP BY wm
-UNION ALL SELECT 'wm_end', wm + dm, 0, 0, COUNT(*) FROM lw GROUP BY wm + dm
-UNION ALL SELECT 'person_days', 0, 0, 0, COUNT(*) FROM md
-{"""UNION ALL SELECT 'member', pm.m, pm.secs, dd.days, pm.n FROM pm
-  JOIN (SELECT m, COUNT(*) AS days FROM md GROUP BY m) dd ON dd.m = pm.m
-UNION ALL SELECT 'member_centre', mc.m * 1000000 + mc.c, mc.secs, cd.days, mc.n FROM mc
-  JOIN (SELECT m, c, COUNT(*) AS days FROM (SELECT m, c, d FROM lw GROUP BY m, c, d) x
-        GROUP BY m, c) cd ON cd.m = mc.m AND cd.c = mc.c""" if with_members else ""}
-"""  # noqa: S608 -- only integers and fixed identifiers are interpolated
-    s_db, e_db = sql.db_datetime(start), sql.db_datetime(end)
-    params = [scope.id, e_db, s_db, scope.id, e_db, s_db]
-    rows = _run(query, params)
-    return _assemble(rows, period, month_labels)
+UNION ALL SELECT 'person_days', 0, 0, 0, SUM(days) FROM pm
+{"""UNION ALL SELECT 'member', m, secs, days, n FROM pm
+UNION ALL SELECT 'member_centre', m * 1000000 + c, SUM(seconds), COUNT(DISTINCT day), SUM(visits)
+  FROM f GROUP BY m, c""" if with_members else ""}
+{"""UNION ALL SELECT 'company_centre', COALESCE(u.company_id, 0) * 1000000 + f.c, SUM(f.seconds),
+  COUNT(DISTINCT f.m), SUM(f.visits)
+  FROM f JOIN accounts_user u ON u.id = f.m GROUP BY u.company_id, f.c""" if with_company_centres else ""}
+"""  # noqa: S608 -- only fixed identifiers are interpolated
+    heat = f"""
+SELECT weekday, {hours} FROM insights_presenceday pd
+WHERE {where} AND pd.day >= %s AND pd.day <= %s GROUP BY weekday
+"""  # noqa: S608 -- only fixed identifiers are interpolated
+    adapt = connection.ops.adapt_datefield_value
+    params = [scope.id, adapt(period.first), adapt(period.last)]
+    rows, heat_rows = _run([(query, params), (heat, params)])
+    return _assemble(rows, heat_rows, period)
 
 
-def _run(query: str, params: list[Any]) -> list[tuple]:
+def _run(queries: list[tuple[str, list[Any]]]) -> list[list[tuple]]:
     if not sql.is_postgres():
         # Not in a transaction: SQLite's are IMMEDIATE here and would take the write lock.
         with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            return cursor.fetchall()
+            out = []
+            for query, params in queries:
+                cursor.execute(query, params)
+                out.append(cursor.fetchall())
+            return out
     with transaction.atomic(), connection.cursor() as cursor:
-        # Sorts and hashes of a year of presence fit in memory: no spill to disk.
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(query, params)
-        return cursor.fetchall()
+        # The hashes of a year of a large company fit in memory: no spill to disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        out = []
+        for query, params in queries:
+            cursor.execute(query, params)
+            out.append(cursor.fetchall())
+        return out
 
 
-def _assemble(rows: list[tuple], period: Period, month_labels: list[str]) -> Presence:
+def _assemble(rows: list[tuple], heat_rows: list[tuple], period: Period) -> Presence:
     out = Presence()
-    starts = np.zeros(WEEK_MIN * 4)
-    ends = np.zeros(WEEK_MIN * 4)
     weeks: dict[int, tuple[int, int, int]] = {}
     months: dict[int, tuple[int, int, int]] = {}
     for kind, key, secs, people, count in rows:
@@ -193,10 +156,6 @@ def _assemble(rows: list[tuple], period: Period, month_labels: list[str]) -> Pre
             weeks[int(key)] = (secs, people, count)
         elif kind == "month" and (secs or count):
             months[int(key)] = (secs, people, count)
-        elif kind == "wm_start":
-            starts[min(int(key), len(starts) - 1)] += count
-        elif kind == "wm_end":
-            ends[min(int(key), len(ends) - 1)] += count
         elif kind == "person_days":
             out.person_days = count
         elif kind == "member":
@@ -205,18 +164,23 @@ def _assemble(rows: list[tuple], period: Period, month_labels: list[str]) -> Pre
             out.by_member.append({"id": int(key) // 1000000, "centre": int(key) % 1000000,
                                   "seconds": secs, "days": people, "visits": count,
                                   "kind": "centre"})
+        elif kind == "company_centre":
+            out.by_company_centre.append({
+                "company": int(key) // 1000000 or None, "id": int(key) % 1000000,
+                "seconds": secs, "people": people, "visits": count})
+    for rows_ in (out.by_centre, out.by_company, out.by_team, out.by_company_centre):
+        rows_.sort(key=lambda r: (-r["seconds"], r["id"] is None, r["id"] or 0))
+    out.by_member.sort(key=lambda r: (r["id"], r.get("centre", 0)))
     out.by_week = _weeks(weeks, period)
     out.by_month = [
-        {"month": label, "seconds": months.get(i, (0, 0, 0))[0],
-         "people": months.get(i, (0, 0, 0))[1], "visits": months.get(i, (0, 0, 0))[2]}
-        for i, label in enumerate(month_labels)
+        {"month": label, "seconds": months.get(key, (0, 0, 0))[0],
+         "people": months.get(key, (0, 0, 0))[1], "visits": months.get(key, (0, 0, 0))[2]}
+        for key, label in _month_labels(period)
     ]
-    # Presence per minute of the week = running sum of arrivals less departures;
-    # folded so that an island running past Sunday midnight wraps to Monday.
-    present = np.cumsum(starts - ends)
-    folded = present.reshape(4, WEEK_MIN).sum(axis=0)
-    hours = folded.reshape(7, 24, 60).sum(axis=2) / 60.0
-    out.weekday_hour = [[round(float(h), 4) for h in day] for day in hours]
+    grid = [[0.0] * 24 for _ in range(7)]
+    for weekday, *hours in heat_rows:
+        grid[int(weekday)] = [round(int(h or 0) / 3600, 4) for h in hours]
+    out.weekday_hour = grid
     return out
 
 
@@ -225,7 +189,7 @@ def _weeks(weeks: dict[int, tuple[int, int, int]], period: Period) -> list[dict[
     monday = period.first - dt.timedelta(days=period.first.weekday())
     epoch_day0 = dt.date(1970, 1, 1)
     while monday <= period.last:
-        key = ((monday - epoch_day0).days + 3) // 7
+        key = (monday - epoch_day0).days
         year, week, _wd = monday.isocalendar()
         secs, people, count = weeks.get(key, (0, 0, 0))
         out.append({"week": f"{year}-W{week:02d}", "monday": monday.isoformat(),
@@ -235,43 +199,36 @@ def _weeks(weeks: dict[int, tuple[int, int, int]], period: Period) -> list[dict[
 
 
 def member_intervals(*, member_id: int, period: Period) -> list[dict[str, Any]]:
-    """A member's own merged presence, island by island (their detail view)."""
-    start, end = period.bounds()
-    query = f"""
-WITH iv AS (
-  SELECT b.centre_id AS c, {sql.epoch(sql.greatest('b."start"', 'COALESCE(b.checked_in_at, b."start")'))} AS s,
-         {sql.epoch('b."end"')} AS e, 'booking' AS src
-  FROM bookings_booking b WHERE b.member_id = %s AND b.state IN ('checked_in', 'completed')
-    AND b."start" < %s AND b."end" > %s
-  UNION ALL
-  SELECT p.centre_id, {sql.epoch('p.started_at')},
-         COALESCE({sql.epoch('p.ended_at')}, {int(timezone.now().timestamp())}), 'wifi'
-  FROM wifi_presencesession p WHERE p.member_id = %s AND p.started_at < %s
-    AND (p.ended_at IS NULL OR p.ended_at > %s)
-)
-SELECT c, s, e, src FROM iv ORDER BY s, e
-"""  # noqa: S608 -- only integers are interpolated
-    s_db, e_db = sql.db_datetime(start), sql.db_datetime(end)
-    with connection.cursor() as cursor:
-        cursor.execute(query, [member_id, e_db, s_db, member_id, e_db, s_db])
-        rows = cursor.fetchall()
-    ps, pe = int(start.timestamp()), int(end.timestamp())
+    """A member's own merged presence, island by island (their detail view):
+    the islands that start on a local day of the period (in the time zone of
+    the centre where they start), shown in that time zone, not clipped."""
+    from smartwork.network.models import Centre
+
+    first = (period.first - EPOCH_DAY0).days
+    last = (period.last - EPOCH_DAY0).days
+    window = ((first - 1) * 86400, (last + 2) * 86400)
+    offsets = summary.centre_offsets()
+    rows = summary.raw_intervals(member_ids=[member_id], window=window, now=timezone.now(),
+                                 with_source=True)
+    zones = dict(Centre.objects.values_list("pk", "timezone"))
     islands: list[dict[str, Any]] = []
-    tz = report_tz()
-    for c, s, e, src in rows:
-        s, e = max(int(s), ps), min(int(e), pe)
+    for _m, c, s, e, src in rows:
         if e <= s:
             continue
         if islands and s <= islands[-1]["_e"]:
-            last = islands[-1]
-            last["_e"] = max(last["_e"], e)
-            last["sources"].add(src)
+            last_island = islands[-1]
+            last_island["_e"] = max(last_island["_e"], e)
+            last_island["sources"].add(src)
             continue
         islands.append({"centre_id": c, "_s": s, "_e": e, "sources": {src}})
-    return [
-        {"centre_id": i["centre_id"],
-         "start": dt.datetime.fromtimestamp(i["_s"], tz=tz).isoformat(),
-         "end": dt.datetime.fromtimestamp(i["_e"], tz=tz).isoformat(),
-         "hours": round((i["_e"] - i["_s"]) / 3600, 2), "sources": sorted(i["sources"])}
-        for i in islands
-    ]
+    out = []
+    for i in islands:
+        if not first <= offsets[i["centre_id"]].day_of(i["_s"]) <= last:
+            continue
+        tz = zoneinfo.ZoneInfo(zones.get(i["centre_id"]) or "UTC")
+        out.append({
+            "centre_id": i["centre_id"],
+            "start": dt.datetime.fromtimestamp(i["_s"], tz=tz).isoformat(),
+            "end": dt.datetime.fromtimestamp(i["_e"], tz=tz).isoformat(),
+            "hours": round((i["_e"] - i["_s"]) / 3600, 2), "sources": sorted(i["sources"])})
+    return out

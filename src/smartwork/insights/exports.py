@@ -31,6 +31,10 @@ def attendance_tables(data: dict[str, Any]) -> dict[str, Table]:
                              ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
                              data.get("weekday_hour") or [], strict=False)]),
     }
+    if data.get("centres_by_company"):
+        tables["centres_by_company"] = (["company", "centre", "hours", "people", "visits"], [
+            [c["company"], r["name"], r["hours"], r["people"], r["visits"]]
+            for c in data["centres_by_company"] for r in c["centres"]])
     if data.get("intervals") is not None:
         tables["intervals"] = _rows(data["intervals"], ["centre", "start", "end", "hours"])
     return tables

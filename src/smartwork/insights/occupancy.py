@@ -6,13 +6,15 @@ Capacity = active resources of the kind x the slot's length (the centre's
 morning and afternoon times), on each day the centre opens (opening hours
 on that weekday, no closure). Booked = every booking not cancelled (no-shows
 held the resource until released); checked in = checked-in and completed
-bookings. Overlaps with each slot window are summed in SQL on integer local
-seconds, identically on PostgreSQL and SQLite.
+bookings. Days and slots are local to each centre (its time zone). Overlaps
+with each slot window are summed in SQL on integer local seconds,
+identically on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from typing import Any
 
@@ -21,7 +23,7 @@ from django.db.models import Count, Q
 
 from smartwork.bookings.models import Booking
 from smartwork.insights import sql
-from smartwork.insights.periods import Period, report_tz
+from smartwork.insights.periods import Period
 from smartwork.network.models import Centre, Closure, OpeningHours, Resource
 
 SLOTS = ("morning", "afternoon")
@@ -35,15 +37,26 @@ def _secs(t: dt.time) -> int:
 def occupancy(*, centres: list[Centre], period: Period) -> dict[str, Any]:
     if not centres:
         return {"by_slot": [], "summary": [], "heatmap": [], "series": [], "busiest_days": []}
+    # Each centre's local days: fetch a day more each side, then keep the days of the period.
     start, end = period.bounds()
-    tz = report_tz()
+    start, end = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
     ids = [c.pk for c in centres]
     windows = {c.pk: {"morning": (_secs(c.morning_start), _secs(c.morning_end)),
                       "afternoon": (_secs(c.afternoon_start), _secs(c.afternoon_end))}
                for c in centres}
     values = ", ".join(f"({cid}, '{slot}', {ws}, {we})"
                        for cid, w in windows.items() for slot, (ws, we) in w.items())
-    off = sql.offset_case("s", tz, start, end)
+    zones: dict[str, list[int]] = defaultdict(list)
+    for c in centres:
+        zones[c.timezone or "UTC"].append(c.pk)
+    cases = {name: sql.offset_case("s", zoneinfo.ZoneInfo(name), start, end) for name in zones}
+    if len(cases) == 1:
+        off = next(iter(cases.values()))
+    else:
+        off = "(CASE " + " ".join(
+            f"WHEN c IN ({', '.join(str(i) for i in zones[name])}) THEN {case}"
+            for name, case in cases.items()) + " ELSE 0 END)"
+    first_d, last_d = (period.first - EPOCH_DAY0).days, (period.last - EPOCH_DAY0).days
     base = "(bk.d * 86400)"
     overlap = sql.greatest("0", f"{sql.least('bk.le', base + ' + w.we')} - "
                                 f"{sql.greatest('bk.ls', base + ' + w.ws')}")
@@ -66,7 +79,7 @@ ov AS (
 )
 SELECT c, kind, d, slot, SUM(o),
        SUM(CASE WHEN st IN ('checked_in', 'completed') THEN o ELSE 0 END)
-FROM ov WHERE o > 0 GROUP BY c, kind, d, slot
+FROM ov WHERE o > 0 AND d >= {first_d} AND d <= {last_d} GROUP BY c, kind, d, slot
 """  # noqa: S608 -- ids are bound; only integers and fixed names are interpolated
     with connection.cursor() as cursor:
         cursor.execute(query, [*ids, sql.db_datetime(end), sql.db_datetime(start)])

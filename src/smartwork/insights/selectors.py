@@ -102,10 +102,11 @@ def _trend(weeks: list[dict[str, Any]]) -> dict[str, Any]:
 def attendance_build(*, scope: Scope, period: Period, aggregate_only: bool = True,
                      raw: Presence | None = None) -> dict[str, Any]:
     """The attendance tables of a scope; with `aggregate_only`, privacy rules apply."""
-    p = raw or presence(scope=scope, period=period)
+    p = raw or presence(scope=scope, period=period,
+                        with_company_centres=scope.kind in ("network", "centre"))
     k = conf.privacy_min_group()
-    centre_names = dict(Centre.objects.filter(pk__in=[r["id"] for r in p.by_centre])
-                        .values_list("pk", "name"))
+    centre_names = dict(Centre.objects.filter(
+        pk__in={r["id"] for r in [*p.by_centre, *p.by_company_centre]}).values_list("pk", "name"))
     team_names = dict(Team.objects.filter(pk__in=[r["id"] for r in p.by_team if r["id"]])
                       .values_list("pk", "name"))
     company_names = dict(Organisation.objects.filter(
@@ -144,7 +145,8 @@ def attendance_build(*, scope: Scope, period: Period, aggregate_only: bool = Tru
     }
     if suppressed:
         report.update(total=None, by_centre=[], by_team=[], by_company=[], by_week=[],
-                      by_month=[], weekday_hour=[], most_used_centres=[], trend=None)
+                      by_month=[], weekday_hour=[], most_used_centres=[],
+                      centres_by_company=[], trend=None)
         return report
     centres_table = table(by_centre)
     report.update(
@@ -154,9 +156,29 @@ def attendance_build(*, scope: Scope, period: Period, aggregate_only: bool = Tru
         by_week=buckets(by_week, "week"), by_month=buckets(by_month, "month"),
         weekday_hour=p.weekday_hour,
         most_used_centres=[r for r in centres_table if r["id"] is not None][:5],
+        centres_by_company=_centres_by_company(p, by_company, centre_names, k=k,
+                                               aggregate_only=aggregate_only, table=table),
         trend=_trend(p.by_week),
     )
     return report
+
+
+def _centres_by_company(p: Presence, companies: list[dict[str, Any]], centre_names: dict[Any, str],
+                        *, k: int, aggregate_only: bool, table: Any) -> list[dict[str, Any]]:
+    """The most-used centres of each company shown (network and centre scopes):
+    its five busiest centres, with the company's small groups folded as elsewhere."""
+    out = []
+    for company in companies:
+        if company.get("id") is None:
+            continue  # "Other" and the independent members have no company of their own
+        rows = _named([r for r in p.by_company_centre if r["company"] == company["id"]],
+                      centre_names, "?")
+        if aggregate_only:
+            rows, _folded = fold_small_groups(rows, k=k)
+        named = [r for r in table(rows) if r["id"] is not None][:5]
+        named += [r for r in table(rows) if r["id"] is None]
+        out.append({"company_id": company["id"], "company": company["name"], "centres": named})
+    return out
 
 
 def attendance_report(*, actor: User, period: Period, company_id: int | None = None,

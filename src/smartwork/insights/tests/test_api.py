@@ -288,3 +288,37 @@ class TestPlacementApi:
         r = api(operator).post(url + "/export?format=csv&table=chosen",
                                {"network_id": network.pk, "k": 1, "candidates": cands})
         assert r.status_code == 200 and r.content.decode("utf-8-sig").splitlines()[1].startswith("Here")
+
+
+def test_operator_sees_the_most_used_centres_of_each_company(api, operator, company, staff,
+                                                             network):
+    q = {"network": network.pk, "period": "2025-03"}
+    body = api(operator).get("/insights/attendance", q).json()
+    [acme] = body["centres_by_company"]
+    assert (acme["company_id"], acme["company"]) == (company.pk, "Acme SA")
+    # Namur (6 people) is shown; Arlon (2) is folded and takes Liège (5) with it.
+    assert [(r["name"], r["hours"], r["people"]) for r in acme["centres"]] == [
+        ("Namur Centre", 24.0, 6), ("Other (groups under 5 people)", 19.0, 7)]
+    r = api(operator).get("/insights/attendance/export", {**q, "table": "centres_by_company"})
+    assert r.status_code == 200, r.content
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0] == ["company", "centre", "hours", "people", "visits"]
+    assert rows[1][:4] == ["Acme SA", "Namur Centre", "24.0", "6"]
+
+
+def test_occupancy_slots_are_local_to_a_centre_in_another_zone(api, operator, network, member):
+    import datetime as dt
+    import zoneinfo
+
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    centre = testing.make_centre(network=network, name="New York desk", desks=8, rooms=0,
+                                 timezone="America/New_York")
+    desk = centre.resources.filter(kind="desk").order_by("pk").first()
+    day = dt.date(2025, 3, 10)  # Monday, the day after the US switch to summer time
+    booking(member, centre, dt.datetime.combine(day, centre.morning_start, tzinfo=ny),
+            dt.datetime.combine(day, centre.morning_end, tzinfo=ny), resource=desk, slot="morning")
+    body = api(operator).get("/insights/occupancy", {"centre": centre.pk,
+                                                     "period": "2025-W11"}).json()
+    rows = {(r["date"], r["slot"]): r["booked_share"] for r in body["by_slot"]}
+    assert rows[("2025-03-10", "morning")] == 0.125  # 1 desk of 8, the whole morning
+    assert rows[("2025-03-10", "afternoon")] == 0

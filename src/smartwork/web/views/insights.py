@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -65,6 +66,12 @@ def network_dashboard(request: AuthedRequest, network: Any) -> dict[str, Any]:
         series={_("booked"): [round(100 * s["booked_share"], 1) for s in series],
                 _("checked in"): [round(100 * s["checked_in_share"], 1) for s in series]},
         unit="%") if series else ""
+    heat_chart = _occupancy_heatmap(data["heatmap"])
+    base = urlencode({"network": network.pk, "period": period.label})
+    occupancy_downloads = [
+        {"url": f"/api/v1/insights/occupancy/export?{base}&format=xlsx",
+         "label": _("XLSX (all tables)")},
+    ]
     invoiced = billing_selectors.invoices_for(user=request.user).filter(
         network=network, period_start__gte=period.first, period_start__lte=period.last,
     ).exclude(state="draft")
@@ -76,7 +83,28 @@ def network_dashboard(request: AuthedRequest, network: Any) -> dict[str, Any]:
             "revenue": revenue, "invoice_count": invoiced.count(),
             "centre_chart": mark_safe(centre_chart),  # noqa: S308 - SVG built by insights.charts with escaped text
             "day_chart": mark_safe(day_chart),  # noqa: S308 - idem
+            "heat_chart": mark_safe(heat_chart),  # noqa: S308 - idem
+            "occupancy_downloads": occupancy_downloads,
             "busiest": data["busiest_days"]}
+
+
+def _occupancy_heatmap(rows: list[dict[str, Any]]) -> str:
+    """Weekday x slot booked share (%), from the occupancy report's heatmap rows."""
+    from smartwork.bookings.choices import Slot
+
+    if not rows:
+        return ""
+    slots = [Slot.MORNING, Slot.AFTERNOON]
+    shares = {(r["weekday"], r["slot"]): r["booked_share"] for r in rows}
+    weekdays = sorted({r["weekday"] for r in rows})
+    return charts.heatmap(
+        title=_("Occupancy by weekday and slot"),
+        desc=_("Share of open hours booked, by weekday (rows) and slot (columns)."),
+        row_labels=[charts.WEEKDAYS[d] for d in weekdays],
+        col_labels=[str(slot.label) for slot in slots],
+        matrix=[[round(100 * shares[(d, slot.value)], 1) if (d, slot.value) in shares else None
+                 for slot in slots] for d in weekdays],
+        unit="%", cell=60)
 
 
 def _date(value: str) -> dt.date:
@@ -100,7 +128,15 @@ def company_attendance(request: AuthedRequest, company_id: int) -> HttpResponse:
     if data.get("weekday_hour"):
         heat = charts.attendance_heatmap(data["weekday_hour"],
                                          title=_("When the staff work at centres"))
+    base = urlencode({"company": company.pk, "period": period.label})
+    api = "/api/v1/insights/attendance/export"
+    downloads = [
+        {"url": f"{api}?{base}&format=csv&table=by_centre", "label": _("CSV (by centre)")},
+        {"url": f"{api}?{base}&format=csv&table=weekday_hour",
+         "label": _("CSV (weekday × hour)")},
+        {"url": f"{api}?{base}&format=xlsx", "label": _("XLSX (all tables)")},
+    ]
     return render(request, "web/company/attendance.html", {
         "company": company, "tabs": company_tabs(request, company), "form": form,
-        "period": period, "data": data,
+        "period": period, "data": data, "downloads": downloads,
         "chart": mark_safe(chart), "heat": mark_safe(heat)})  # noqa: S308 - server-built SVG
