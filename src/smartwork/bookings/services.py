@@ -148,31 +148,20 @@ def _prepare(*, actor: Any, member: User | None, resource: Resource | None,
 # --- Create ---------------------------------------------------------------------
 
 
-def _lock_member(member_id: int) -> None:
-    """Serialise one member's desk bookings (PostgreSQL row lock, taken before any
-    resource lock, so the order is always member then resources; SQLite's IMMEDIATE
-    transaction already serialises every writer)."""
-    if connection.features.has_select_for_update:
-        list(User.objects.select_for_update(of=("self",), no_key=True).filter(pk=member_id)
-             .order_by().values_list("pk"))
-
-
 def _check_member_free(*, member: User, span: Span, exclude: int | None = None) -> None:
     """A member holds one desk or private office at a time; a meeting or telepresence
-    room may overlap it. Called under the member's lock, inside the booking's
-    transaction, so two requests at once cannot both pass."""
-    _lock_member(member.pk)
-    qs = Booking.objects.filter(member=member, resource__kind__in=SLOT_KINDS,
-                                state__in=LIVE_STATES, start__lt=span.end, end__gt=span.start)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
-    other = qs.select_related("resource", "centre").order_by("start").first()
+    room may overlap it. Checked under the member's lock (taken before any resource
+    lock), inside the booking's transaction, so two requests at once cannot both pass."""
+    sql.lock_member(member.pk)
+    other = sql.member_desk_at(member.pk, span.start, span.end, sorted(SLOT_KINDS),
+                               exclude=exclude)
     if other is not None:
+        booking_id, resource_name, centre_name = other
         raise Conflict(
             _("%(member)s already has a desk booked at that time (%(resource)s, %(centre)s).")
-            % {"member": member, "resource": other.resource.name, "centre": other.centre.name},
+            % {"member": member, "resource": resource_name, "centre": centre_name},
             code="member_already_booked",
-            data={"booking_id": other.pk, "date": span.date.isoformat()},
+            data={"booking_id": booking_id, "date": span.date.isoformat()},
         )
 
 
@@ -424,7 +413,7 @@ def booking_move(
     try:
         with sqlite_writer_queue(), transaction.atomic():
             if target.kind in SLOT_KINDS:
-                _lock_member(booking.member_id)  # member before booking and resource rows
+                sql.lock_member(booking.member_id)  # member before booking and resource rows
             locked = _locked(booking)
             if locked.state != BookingState.CONFIRMED:
                 raise Conflict(_("Only a confirmed booking can be changed."),

@@ -103,6 +103,38 @@ def _dt(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def lock_member(member_id: int) -> None:
+    """PostgreSQL: the member's row, NO KEY UPDATE (serialises one member's desk
+    bookings; always taken before the resource locks). SQLite: the IMMEDIATE
+    transaction is the lock."""
+    if connection.features.has_select_for_update:
+        with fastsql.cursor() as cursor:
+            cursor.execute("SELECT id FROM accounts_user WHERE id = %s FOR NO KEY UPDATE",
+                           [member_id])
+
+
+def member_desk_at(member_id: int, start: dt.datetime, end: dt.datetime, kinds: Sequence[str],
+                   exclude: int | None = None) -> tuple[int, str, str] | None:
+    """The member's first live desk or office booking overlapping [start, end), as
+    (booking id, resource name, centre name), or None (one statement, served by the
+    `(member, start)` index)."""
+    states = ", ".join(["%s"] * len(LIVE_STATES))
+    marks = ", ".join(["%s"] * len(kinds))
+    sql = (f"SELECT b.id, r.name, c.name FROM bookings_booking b "
+           f"JOIN network_resource r ON r.id = b.resource_id "
+           f"JOIN network_centre c ON c.id = b.centre_id "
+           f"WHERE b.member_id = %s AND b.state IN ({states}) AND b.start < %s "
+           f'AND b."end" > %s AND r.kind IN ({marks})')
+    params: list[Any] = [member_id, *_LIVE, _dt(end), _dt(start), *map(str, kinds)]
+    if exclude is not None:
+        sql += " AND b.id <> %s"
+        params.append(exclude)
+    with fastsql.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY b.start LIMIT 1", params)
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def overlap_guard(resource_id: int, start: dt.datetime, end: dt.datetime) -> tuple[str, list[Any]]:
     marks = ", ".join(["%s"] * len(LIVE_STATES))
     return (f'SELECT 1 FROM bookings_booking WHERE resource_id = %s AND state IN ({marks}) '
