@@ -124,7 +124,11 @@ def api_token_authenticate(*, raw: str) -> User | None:
     now = timezone.now()
     # Record use at most once a minute: a write per request would cost throughput.
     if last_used is None or now - last_used > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        from django.db import connection
+
+        with fastsql.cursor() as cursor:
+            cursor.execute("UPDATE accounts_apitoken SET last_used_at = %s WHERE id = %s",
+                           [connection.ops.adapt_datetimefield_value(now), token_id])
         _TOKEN_CACHE[key_hash] = (expires, user_id, token_id, now, values)
     return user
 
