@@ -102,24 +102,8 @@ def setup(out: Path) -> None:
     # Spread over centres and desks, as real traffic is (consecutive jobs on one desk
     # would measure the per-resource lock queue instead).
     random.Random(7).shuffle(jobs)
-    taken: dict[tuple[str, str], int] = {}
-    job_tokens: list[int] = []
-    assigned: list[dict[str, Any]] = []
-    for job in jobs:
-        n = taken.get((job["date"], job["slot"]), 0)
-        if CONNECTIONS + n >= MEMBERS:
-            continue
-        taken[(job["date"], job["slot"])] = n + 1
-        assigned.append(job)
-        job_tokens.append(CONNECTIONS + n)
-    jobs = assigned
-    # Race slots at distinct times, so that one member's win never stops them on another.
-    race_jobs: list[dict[str, Any]] = []
-    race_times: set[tuple[str, str]] = set()
-    for job in reversed(bench_jobs):
-        if (job["date"], job["slot"]) not in race_times and len(race_jobs) < RACE_SLOTS:
-            race_times.add((job["date"], job["slot"]))
-            race_jobs.append(job)
+    jobs, job_tokens = assign_members(jobs)
+    race_jobs = distinct_times(bench_jobs[::-1], RACE_SLOTS)
     avail_day = next(s["date"] for r in availability_for_centre(
         centre=centre, date_from=today + dt.timedelta(days=1),
         date_to=today + dt.timedelta(days=14), kind="desk")["resources"] for s in r["slots"])
@@ -129,6 +113,35 @@ def setup(out: Path) -> None:
         "tokens": tokens, "jobs": jobs, "job_tokens": job_tokens, "race_jobs": race_jobs,
         "avail_date": avail_day.isoformat(), "setup_seconds": round(time.perf_counter() - t0, 1),
     }))
+
+
+def assign_members(jobs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Give each job (desk, date, half-day) a member who is free then (a member holds
+    one desk at a time); members 0..CONNECTIONS-1 are kept for the race. Jobs beyond
+    the members of one half-day are dropped. Returns the jobs and their member index."""
+    taken: dict[tuple[str, str], int] = {}
+    kept: list[dict[str, Any]] = []
+    members: list[int] = []
+    for job in jobs:
+        n = taken.get((job["date"], job["slot"]), 0)
+        if CONNECTIONS + n >= MEMBERS:
+            continue
+        taken[(job["date"], job["slot"])] = n + 1
+        kept.append(job)
+        members.append(CONNECTIONS + n)
+    return kept, members
+
+
+def distinct_times(jobs: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """`n` jobs at distinct (date, half-day): a member's win on one race slot never
+    stops them on another."""
+    seen: set[tuple[str, str]] = set()
+    out: list[dict[str, Any]] = []
+    for job in jobs:
+        if (job["date"], job["slot"]) not in seen and len(out) < n:
+            seen.add((job["date"], job["slot"]))
+            out.append(job)
+    return out
 
 
 # --- A small HTTP/1.1 keep-alive client ------------------------------------------

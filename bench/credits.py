@@ -86,7 +86,8 @@ def setup(out: Path) -> None:
                                      legal_name="Bench rich SA")
     credit_purchase_create(actor=operator, company=rich, hours=100_000,
                            price_net=Decimal("450000.00"))
-    members = [testing.make_user(company=rich, network=network) for _ in range(40)]
+    members = [testing.make_user(company=rich, network=network, password=None)
+               for _ in range(bb.MEMBERS)]
     tokens = [api_token_create(user=m, name="bench")[1] for m in members]
     # A company with room for exactly 5 half-days, and 20 employees racing for it.
     poor = testing.make_organisation(kind=OrganisationKind.COMPANY, network=network,
@@ -115,9 +116,11 @@ def setup(out: Path) -> None:
                    and j["slot"] == first["slot"]][:CREDIT_RACE]
     used = {(j["resource_id"], j["date"], j["slot"]) for j in credit_race}
     race_jobs = [j for j in race_jobs if (j["resource_id"], j["date"], j["slot"]) not in used]
+    jobs, job_tokens = bb.assign_members(jobs)
     out.write_text(json.dumps({
         "centre": centre.name, "tokens": tokens, "poor_tokens": poor_tokens, "jobs": jobs,
-        "race_jobs": race_jobs[-RACE_SLOTS:], "credit_race": credit_race,
+        "job_tokens": job_tokens, "race_jobs": bb.distinct_times(race_jobs[::-1], RACE_SLOTS),
+        "credit_race": credit_race,
         "setup_seconds": round(time.perf_counter() - t0, 1), "inprocess": inprocess,
     }))
 
@@ -219,7 +222,8 @@ def run_for(db: str, duration: float, workdir: Path) -> None:
         def create(i: int) -> Any:
             if i >= len(jobs):
                 return None
-            return ("POST", "/api/v1/bookings", json.dumps(jobs[i]).encode())
+            return ("POST", "/api/v1/bookings", json.dumps(jobs[i]).encode(),
+                    tokens[info["job_tokens"][i]])
 
         def me(i: int) -> Any:
             return ("GET", "/api/v1/me/credit", b"")
