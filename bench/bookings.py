@@ -530,8 +530,9 @@ def main() -> None:
     parser.add_argument("--client", choices=["wrk", "python"],
                         default="wrk" if shutil.which("wrk") else "python",
                         help="load client (default: wrk when installed: apt-get install wrk)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="granian blocking threads per worker (default: granian's)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="granian blocking threads per worker (default 2, as `smartwork "
+                             "serve`)")
     args = parser.parse_args()
     if args.setup:
         setup(args.setup)

@@ -206,7 +206,7 @@ def run_for(db: str, duration: float, workdir: Path) -> None:
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
             [PY, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port",
-             str(port), "--workers", "2", "--no-ws", "smartwork.config.wsgi:application"],
+             str(port), "--workers", "2", "--blocking-threads", "2", "--no-ws", "smartwork.config.wsgi:application"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
         )
     try:

@@ -164,6 +164,7 @@ def test_granian_serves_the_wsgi_application():
     assert argv[:3] == [sys.executable, "-m", "granian"]
     assert argv[argv.index("--interface") + 1] == "wsgi"
     assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--blocking-threads") + 1] == "2"
     assert argv[-1] == "smartwork.config.wsgi:application"
 
 
@@ -207,6 +208,16 @@ def test_serve_starts_granian_with_the_workers_asked_for(no_exec):
     [argv] = no_exec
     assert argv == granian_command(host="0.0.0.0", port=8124, workers=3)
     assert "FAIL" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_serve_passes_the_threads_per_worker_and_refuses_zero(no_exec):
+    with override_settings(**PRODUCTION):
+        call_command("serve", "--port", "8124", "--threads", "4", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="threads"):
+            call_command("serve", "--port", "8124", "--threads", "0", stdout=io.StringIO())
+    [argv] = no_exec
+    assert argv[argv.index("--blocking-threads") + 1] == "4"
 
 
 # --- periodic jobs ----------------------------------------------------------------
