@@ -71,6 +71,9 @@ def test_member_finds_a_centre_near_home(site, network, member, centre, lang):
         site.switch_language(lang)
     page.get_by_role("navigation", name=re.compile("Main|Principal")).get_by_role(
         "link", name=t["find"]).click()
+    # htmx binds the filters at DOMContentLoaded, after the deferred scripts (Leaflet is
+    # large): a change made before that would be a plain change nobody listens to.
+    page.wait_for_load_state("load")
     results = page.locator("#results")
     expect(results.locator("h2")).to_have_text(t["centres_2"])
     # Nearest first: home is in Namur.
