@@ -167,3 +167,9 @@ def test_the_smartwork_command_exits_1_with_one_line(network, month, tmp_path, c
     assert exc.value.code == 1
     err = capsys.readouterr().err.strip()
     assert "nothing_to_pay" in err and "\n" not in err
+
+
+@pytest.mark.django_db
+def test_invoice_run_without_any_network_says_so():
+    with pytest.raises(CommandError, match="No network to invoice yet"):
+        call_command("invoice_run", "--period", "2026-10", "--no-mail", stdout=StringIO())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -17,6 +18,16 @@ def period_arg(value: str) -> Period:
         return period_parse(value)
     except DomainError as exc:
         raise CommandError(exc.message) from exc
+
+
+def date_arg(value: str | None, flag: str) -> dt.date | None:
+    """An optional YYYY-MM-DD option (None when not given)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"{flag} {value!r} is not a YYYY-MM-DD date.") from exc
 
 
 def networks_arg(slug: str | None) -> QuerySet[Network]:

@@ -8,7 +8,6 @@ the file only: nothing is paid until the file is imported.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from smartwork.billing.demo import demo_camt_statement
-from smartwork.billing.management.commands._common import one_network_arg, period_arg
+from smartwork.billing.management.commands._common import (
+    date_arg,
+    one_network_arg,
+    period_arg,
+)
 
 
 class Command(BaseCommand):
@@ -31,11 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         period = period_arg(opts["period"])
         network = one_network_arg(opts.get("network"))
-        try:
-            booked_on = (dt.date.fromisoformat(opts["date"]) if opts.get("date")
-                         else timezone.localdate())
-        except ValueError as exc:
-            raise CommandError(f"--date {opts['date']!r} is not a YYYY-MM-DD date.") from exc
+        booked_on = date_arg(opts.get("date"), "--date") or timezone.localdate()
         if not network.operator.iban:
             raise CommandError(f"The operator of {network.name} has no bank account (IBAN).")
         data = demo_camt_statement(network=network, period=period, booked_on=booked_on)

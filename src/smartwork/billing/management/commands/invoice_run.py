@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from smartwork.billing.calc import period_parse
+from smartwork.billing.management.commands._common import networks_arg, period_arg
 from smartwork.billing.run import invoice_run
 from smartwork.core.errors import DomainError
-from smartwork.network.models import Network
 
 
 class Command(BaseCommand):
@@ -22,15 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-mail", action="store_true", help="Do not mail the invoices.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        try:
-            period = period_parse(opts["period"])
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        networks = Network.objects.select_related("operator").order_by("pk")
-        if opts.get("network"):
-            networks = networks.filter(slug=opts["network"])
-            if not networks.exists():
-                raise CommandError(f"No network with slug {opts['network']!r}.")
+        period = period_arg(opts["period"])
+        networks = networks_arg(opts.get("network"))
+        if not networks.exists():
+            raise CommandError("No network to invoice yet.")
         for network in networks:
             self.stdout.write(f"{network.name}, {period.label}:")
             try:

@@ -8,13 +8,13 @@ batch is written again (the same file, the same message id).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from smartwork.billing.management.commands._common import (
+    date_arg,
     domain_error,
     one_network_arg,
     period_arg,
@@ -36,14 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         period = period_arg(opts["period"])
         network = one_network_arg(opts.get("network"))
-        execution_date = None
-        if opts.get("execution_date"):
-            try:
-                execution_date = dt.date.fromisoformat(opts["execution_date"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"--execution-date {opts['execution_date']!r} is not a YYYY-MM-DD date."
-                ) from exc
+        execution_date = date_arg(opts.get("execution_date"), "--execution-date")
         out = Path(opts["out"])
         if not out.parent.is_dir():
             raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
