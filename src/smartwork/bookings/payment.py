@@ -71,16 +71,22 @@ def booking_price(*, booking: Booking) -> tuple[Decimal | None, Decimal | None]:
     centre = booking.centre
     on = to_local(booking.start, centre.timezone).date()
     price = price_on(centre_id=centre.pk, resource_kind=booking.resource.kind, on=on)
+    return price_amount(price, slot=booking.slot, start=booking.start, end=booking.end)
+
+
+def price_amount(price: Price | None, *, slot: str, start: dt.datetime,
+                 end: dt.datetime) -> tuple[Decimal | None, Decimal | None]:
+    """(net price, VAT rate) of a slot or a time range at `price` (None: no price)."""
     if price is None:
         return None, None
-    if booking.slot == Slot.FULL_DAY:
+    if slot == Slot.FULL_DAY:
         amount = price.per_day
         if amount is None and price.per_half_day is not None:
             amount = price.per_half_day * 2
-    elif booking.slot in (Slot.MORNING, Slot.AFTERNOON):
+    elif slot in (Slot.MORNING, Slot.AFTERNOON):
         amount = price.per_half_day
     else:
-        seconds = Decimal(int((booking.end - booking.start).total_seconds()))
+        seconds = Decimal(int((end - start).total_seconds()))
         amount = None if price.per_hour is None else price.per_hour * seconds / Decimal(3600)
     if amount is None:
         return None, price.vat_rate
@@ -91,6 +97,24 @@ def booking_payment_take(*, booking: Booking, actor: Any) -> None:
     from smartwork.credits.services import booking_pay
 
     booking_pay(booking=booking, actor=actor)
+
+
+def booking_payment_plan(*, booking: Booking, kind: str) -> Any:
+    """How the booking about to be written will be paid (credits.services.PaymentPlan),
+    or None when only `booking_payment_take` can tell, after the write."""
+    from smartwork.credits.services import booking_payment_plan as plan
+
+    return plan(booking=booking, kind=kind)
+
+
+def booking_payment_take_planned(*, booking: Booking, plan: Any, actor: Any,
+                                 rows: list[Any]) -> bool:
+    """Write the planned payment of the just-written booking with `rows` (its audit entry
+    and mail task) in one statement. False: the plan no longer holds, nothing written;
+    pay with `booking_payment_take`."""
+    from smartwork.credits.services import booking_payment_plan_take
+
+    return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows)
 
 
 def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> None:

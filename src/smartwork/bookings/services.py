@@ -41,9 +41,10 @@ from smartwork.bookings.rules import (
     date_problem,
 )
 from smartwork.bookings.slots import Span, check_slot_kind, slot_span, to_local
-from smartwork.core.audit import audit_log
+from smartwork.core import fastsql
+from smartwork.core.audit import audit_entry, audit_log
 from smartwork.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotAuthenticated
-from smartwork.core.outbox import task_enqueue_after_commit
+from smartwork.core.outbox import task_enqueue_after_commit, task_row
 from smartwork.core.permissions import allowed
 from smartwork.network.choices import SLOT_KINDS, ResourceKind
 from smartwork.network.models import Centre, Resource
@@ -181,13 +182,26 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     """Lock, re-check, insert one booking inside the caller's transaction, then audit,
     mail (`notify_kind`) and payment.
 
-    Any desk: the free desks are tried in a stable order (so locks are always taken
-    in the same order), each locked and re-checked, the first still free is taken.
-    The payment comes last: it may lock a credit account that every employee of a
-    company shares, so the lock is held for the ledger writes and the commit only.
+    The payment is planned first, from reads (payment.booking_payment_plan), so the row
+    is written with its payment fields; then the member and the resource are locked
+    (one statement), the row is written unless its resource or its member is taken
+    (one statement), and the payment, the audit entry and the mail task are written
+    last, together (one statement on PostgreSQL): a credit account that the whole staff
+    of a company shares is locked for that statement and the commit only. A plan that
+    no longer holds writes nothing, and the payment step decides after the write.
+
+    Any desk: the free desks are tried in a stable order (so locks are always taken in
+    the same order), each locked and re-checked, the first still free is taken.
     """
-    if p.kind in SLOT_KINDS:
-        _check_member_free(member=p.member, span=span)
+    member_rule = p.kind in SLOT_KINDS
+    draft = Booking(
+        member=p.member, booked_by=actor, resource=p.resource, centre=p.centre, series=series,
+        slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
+        note=note,
+    )
+    plan = payment.booking_payment_plan(booking=draft, kind=p.kind)
+    if plan is not None:
+        plan.apply(draft)
     if p.resource is not None:
         candidates = [p.resource]
     else:
@@ -199,26 +213,42 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
             centre=p.centre, kind=ResourceKind.DESK, is_active=True,
         ).exclude(pk__in=busy).order_by("name", "pk")[:20])
     booking = None
-    for resource in candidates:
-        # Lock, then re-check and write in one statement (bookings/sql.py).
-        sql.lock_resource(resource.pk)
-        candidate = Booking(
-            member=p.member, booked_by=actor, resource=resource, centre=p.centre, series=series,
-            slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
-            note=note,
-        )
-        if sql.insert_if_free(candidate):
-            booking = candidate
+    member_known_free = not member_rule
+    for i, resource in enumerate(candidates):
+        sql.lock_member_and_resource(p.member.pk if member_rule and i == 0 else None, resource.pk)
+        draft.resource = resource
+        if sql.insert_if_free(draft, member_kinds=sorted(SLOT_KINDS) if member_rule else ()):
+            booking = draft
             break
+        if not member_known_free:  # the resource or the member? (held by us from now on)
+            _check_member_free(member=p.member, span=span)
+            member_known_free = True
     if booking is None:
+        if not member_known_free:
+            _check_member_free(member=p.member, span=span)
         if p.resource is not None:
             raise _slot_taken(p.resource, span)
         raise _no_desk(p.centre, span)
-    audit_log(actor=actor, action="booking.created", obj=booking, data={
+    audit = audit_entry(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
+    if plan is not None:
+        from smartwork.bookings.tasks import booking_mail
+
+        task = None if notify_kind is None else task_row(booking_mail, notify_kind, booking.pk, None)
+        rows: list[Any] = [audit] if task is None else [audit, task]
+        if payment.booking_payment_take_planned(booking=booking, plan=plan, actor=actor,
+                                                rows=rows):
+            if notify_kind is not None and task is None:
+                _notify(notify_kind, booking_id=booking.pk)
+            return booking
+        # The plan no longer holds (nothing was written): the payment step decides.
+        booking.payment_method, booking.credit_minutes = payment_method, 0
+        booking.price_net = booking.vat_rate = None
+        fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate"))
+    fastsql.insert(audit)
     try:
         payment.booking_payment_take(booking=booking, actor=actor)
     except payment.ApprovalRequired as exc:

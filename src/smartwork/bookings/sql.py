@@ -113,6 +113,19 @@ def lock_member(member_id: int) -> None:
                            [member_id])
 
 
+def lock_member_and_resource(member_id: int | None, resource_id: int) -> None:
+    """`lock_member` then `lock_resource`, in one statement (PostgreSQL locks the rows of
+    every table of a FOR ... UPDATE join: the member's, then the resource's). No member:
+    the resource only."""
+    if member_id is None:
+        lock_resource(resource_id)
+    elif connection.features.has_select_for_update:
+        with fastsql.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM accounts_user u, network_resource r "
+                           "WHERE u.id = %s AND r.id = %s FOR NO KEY UPDATE",
+                           [member_id, resource_id])
+
+
 def member_desk_at(member_id: int, start: dt.datetime, end: dt.datetime, kinds: Sequence[str],
                    exclude: int | None = None) -> tuple[int, str, str] | None:
     """The member's first live desk or office booking overlapping [start, end), as
@@ -142,11 +155,25 @@ def overlap_guard(resource_id: int, start: dt.datetime, end: dt.datetime) -> tup
             [resource_id, *_LIVE, _dt(end), _dt(start)])
 
 
-def insert_if_free(booking: Booking) -> bool:
-    """Write `booking` unless a live booking overlaps it on its resource (one statement).
-    The caller holds the resource's lock."""
-    return fastsql.insert(booking, where_not_exists=overlap_guard(
-        booking.resource_id, booking.start, booking.end)) is not None
+def _member_guard(member_id: int, start: dt.datetime, end: dt.datetime,
+                  kinds: Sequence[str]) -> tuple[str, list[Any]]:
+    states = ", ".join(["%s"] * len(LIVE_STATES))
+    marks = ", ".join(["%s"] * len(kinds))
+    return (f"SELECT 1 FROM bookings_booking b JOIN network_resource r ON r.id = b.resource_id "
+            f"WHERE b.member_id = %s AND b.state IN ({states}) AND b.start < %s "
+            f'AND b."end" > %s AND r.kind IN ({marks})',
+            [member_id, *_LIVE, _dt(end), _dt(start), *map(str, kinds)])
+
+
+def insert_if_free(booking: Booking, member_kinds: Sequence[str] = ()) -> bool:
+    """Write `booking` unless a live booking overlaps it on its resource, or, with
+    `member_kinds`, unless its member holds a live booking of those kinds at that time
+    (one statement). The caller holds the resource's lock (and the member's)."""
+    guard, params = overlap_guard(booking.resource_id, booking.start, booking.end)
+    if member_kinds:
+        other, more = _member_guard(booking.member_id, booking.start, booking.end, member_kinds)
+        guard, params = f"{guard} UNION ALL {other}", [*params, *more]
+    return fastsql.insert(booking, where_not_exists=(guard, params)) is not None
 
 
 def busy_resources(resource_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> set[int]:

@@ -19,7 +19,7 @@ def _network_id_of(obj: Any) -> int | None:
     return None
 
 
-def audit_log(
+def audit_entry(
     *,
     actor: Any,
     action: str,
@@ -27,6 +27,8 @@ def audit_log(
     data: dict[str, Any] | None = None,
     network_id: int | None = None,
 ) -> AuditEntry:
+    """The entry `audit_log` writes, not written yet (a hot path writes it together with
+    other rows: `fastsql.insert_all`)."""
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     entry = AuditEntry(
         actor_id=actor_id,
@@ -38,6 +40,18 @@ def audit_log(
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
+    return entry
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    network_id: int | None = None,
+) -> AuditEntry:
+    entry = audit_entry(actor=actor, action=action, obj=obj, data=data, network_id=network_id)
     # One cheap INSERT: every booking writes one (core/fastsql.py).
     fastsql.insert(entry)
     return entry

@@ -89,10 +89,57 @@ def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] |
         row = cur.fetchone()
     if row is None:
         return None
-    obj.pk = row[0]
+    mark_saved(obj, row[0])
+    return obj
+
+
+def insert_parts(obj: models.Model, *, source: str = "",
+                 expressions: dict[str, str] | None = None) -> tuple[str, list[Any]]:
+    """`INSERT INTO t (cols) SELECT values [FROM source] RETURNING pk` for `obj`, to be
+    used as one part of a statement (a data-modifying CTE, PostgreSQL). `expressions`
+    replaces the bound value of a column by an SQL expression over `source` (e.g. a
+    balance RETURNING'd by an earlier part)."""
+    head, fields, _marks = _insert_sql(type(obj))
+    expressions = expressions or {}
+    marks, params = [], []
+    for f in fields:
+        if f.attname in expressions:
+            marks.append(expressions[f.attname])
+        else:
+            marks.append("%s")
+            params.append(prep(f, obj, True))
+    pk = qn(type(obj)._meta.pk.column)
+    tail = f" FROM {source}" if source else ""
+    return f"{head}SELECT {', '.join(marks)}{tail} RETURNING {pk}", params
+
+
+def mark_saved(obj: models.Model, pk: Any) -> None:
+    obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
-    return obj
+
+
+def insert_all(objs: list[models.Model]) -> None:
+    """INSERT several rows of any models (auto or preset primary keys) and set their pks.
+    PostgreSQL: one statement (one data-modifying CTE per row), so one round trip and
+    one statement to execute instead of one per row; SQLite has no such CTE and runs
+    in process: one INSERT each."""
+    if connection.vendor != "postgresql" or len(objs) < 2:
+        for obj in objs:
+            insert(obj)
+        return
+    parts, params = [], []
+    for i, obj in enumerate(objs):
+        sql, values = insert_parts(obj)
+        parts.append(f"i{i} AS ({sql})")
+        params += values
+    select = ", ".join(f"(SELECT {qn(type(o)._meta.pk.column)} FROM i{i})"
+                       for i, o in enumerate(objs))
+    with cursor() as cur:
+        cur.execute(f"WITH {', '.join(parts)} SELECT {select}", params)
+        row = cur.fetchone()
+    for obj, pk in zip(objs, row, strict=True):
+        mark_saved(obj, pk)
 
 
 @cache

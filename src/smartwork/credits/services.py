@@ -29,6 +29,7 @@ from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smartwork.core.money import money_round
 from smartwork.core.permissions import allowed, require
+from smartwork.credits import sql as credits_sql
 from smartwork.credits.choices import (
     AccountKind,
     AllotmentPeriodKind,
@@ -53,7 +54,7 @@ from smartwork.credits.models import (
     RoamingUsage,
 )
 from smartwork.network.choices import ResourceKind
-from smartwork.network.models import Alliance, Centre, Network
+from smartwork.network.models import Alliance, Centre, Network, Price
 
 MAX_MINUTES = 10_000_000  # about 19 years of hours: a typo guard, not a business rule
 # How long a booking waiting for approval may hold its slot (the policy's choice).
@@ -849,19 +850,25 @@ def _row_locks() -> bool:
     return bool(connection.features.has_select_for_update)
 
 
-def _open_allotments(*, company_id: int, member_id: int,
-                     on: dt.date) -> dict[int, tuple[Allotment, set[int]]]:
+_OPEN_ALLOTMENT = (
+    "l.company_id = %s AND l.ended_at IS NULL AND l.starts_on <= %s AND ("
+    "l.member_id = %s OR l.team_id IN (SELECT team_id FROM accounts_teammembership "
+    "WHERE user_id = %s) OR (l.member_id IS NULL AND l.team_id IS NULL))")
+
+
+def _open_allotments(*, company_id: int, member_id: int, on: dt.date,
+                     found: list[Allotment] | None = None,
+                     ) -> dict[int, tuple[Allotment, set[int]]]:
     """The company's open allotments that may pay for this member (theirs, their teams',
-    company-wide), by account id, with their centre ids: two plain statements at most."""
+    company-wide), by account id, with their centre ids: two plain statements at most
+    (`found`: the allotments, already read by `_policy_and_allotments`)."""
     day = connection.ops.adapt_datefield_value(on)
     with fastsql.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {fastsql.columns(Allotment, 'l')[0]} FROM credits_allotment l "  # noqa: S608
-            "WHERE l.company_id = %s AND l.ended_at IS NULL AND l.starts_on <= %s AND ("
-            "l.member_id = %s OR l.team_id IN (SELECT team_id FROM accounts_teammembership "
-            "WHERE user_id = %s) OR (l.member_id IS NULL AND l.team_id IS NULL))",
-            [company_id, day, member_id, member_id])
-        found = [fastsql.from_row(Allotment, row) for row in cursor.fetchall()]
+        if found is None:
+            cursor.execute(
+                f"SELECT {fastsql.columns(Allotment, 'l')[0]} FROM credits_allotment l "  # noqa: S608
+                f"WHERE {_OPEN_ALLOTMENT}", [company_id, day, member_id, member_id])
+            found = [fastsql.from_row(Allotment, row) for row in cursor.fetchall()]
         centres: dict[int, set[int]] = {a.pk: set() for a in found}
         if found:
             through = Allotment.centres.through._meta
@@ -874,16 +881,40 @@ def _open_allotments(*, company_id: int, member_id: int,
     return {a.account_id: (a, centres[a.pk]) for a in found}
 
 
+def _policy_and_allotments(*, company_id: int, member_id: int,
+                           on: dt.date) -> tuple[CompanyCreditPolicy, list[Allotment]]:
+    """The company's credit policy (its defaults when it has none) and the open
+    allotments that may pay for this member, in one statement (`_policy_of` and
+    `_open_allotments`' first): one row per allotment, each with the policy."""
+    p_cols, p_names = fastsql.columns(CompanyCreditPolicy, "cp")
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {p_cols}, {fastsql.columns(Allotment, 'l')[0]} "  # noqa: S608
+            "FROM (SELECT 1 AS one) x "
+            "LEFT JOIN credits_companycreditpolicy cp ON cp.company_id = %s "
+            f"LEFT JOIN credits_allotment l ON {_OPEN_ALLOTMENT}",
+            [company_id, company_id, connection.ops.adapt_datefield_value(on), member_id,
+             member_id])
+        rows = cursor.fetchall()
+    first = rows[0]
+    policy = (CompanyCreditPolicy(company_id=company_id) if first[0] is None
+              else fastsql.from_row(CompanyCreditPolicy, first))
+    allotments = [fastsql.from_row(Allotment, row, len(p_names)) for row in rows
+                  if row[len(p_names)] is not None]
+    return policy, allotments
+
+
 def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
-                     policy: CompanyCreditPolicy) -> list[_Candidate]:
+                     policy: CompanyCreditPolicy, lock: bool = True,
+                     allotments: list[Allotment] | None = None) -> list[_Candidate]:
     """Lock, in one statement and in primary-key order, every account that may pay for
     this booking, and return them best first: the member's own allotments, then their
     teams', then centre budgets, then company-wide allotments, then the pool. Among
-    equals, the credit that expires first is used first."""
-    networks = sorted(_networks_reachable_from(centre.network_id, on))
-    allotments = _open_allotments(company_id=company_id, member_id=member.pk, on=on)
+    equals, the credit that expires first is used first. `lock=False`: read them only
+    (the payment plan). `allotments`: already read (`_policy_and_allotments`)."""
     usable: dict[int, tuple[int, Allotment | None]] = {}
-    for account_id, (allotment, centre_ids) in allotments.items():
+    for account_id, (allotment, centre_ids) in _open_allotments(
+            company_id=company_id, member_id=member.pk, on=on, found=allotments).items():
         if centre_ids and centre.pk not in centre_ids:
             continue
         if allotment.member_id:
@@ -904,16 +935,25 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
     if policy.pool_open_to_staff:
         wanted.append("(a.kind = %s AND a.company_id = %s)")
         params += [str(AccountKind.POOL.value), company_id]
-    if not wanted or not networks:
+    if not wanted or centre.network_id is None:
         return []
+    from smartwork.network.choices import AllianceStatus
+
     day = connection.ops.adapt_datefield_value(on)
+    network = centre.network_id
     with fastsql.cursor() as cursor:
+        # The centre's network and the networks allied with it on the day
+        # (`_networks_reachable_from`) as a subquery: one statement.
         cursor.execute(
             f"SELECT {fastsql.columns(CreditAccount, 'a')[0]} FROM credits_creditaccount a "  # noqa: S608
             f"WHERE ({' OR '.join(wanted)}) AND a.valid_from <= %s AND a.valid_until >= %s "
-            f"AND a.network_id IN ({', '.join(['%s'] * len(networks))}) "
-            f"ORDER BY a.id {'FOR NO KEY UPDATE' if _row_locks() else ''}",
-            [*params, day, day, *networks])
+            "AND (a.network_id = %s OR a.network_id IN (SELECT CASE WHEN al.network_a_id = %s "
+            "THEN al.network_b_id ELSE al.network_a_id END FROM network_alliance al "
+            "WHERE (al.network_a_id = %s OR al.network_b_id = %s) AND al.status = %s "
+            "AND al.starts_on <= %s AND (al.ends_on IS NULL OR al.ends_on >= %s))) "
+            f"ORDER BY a.id {'FOR NO KEY UPDATE OF a' if lock and _row_locks() else ''}",
+            [*params, day, day, network, network, network, network,
+             str(AllianceStatus.ACTIVE.value), day, day])
         rows = [fastsql.from_row(CreditAccount, row) for row in cursor.fetchall()]
     found = []
     for account in rows:
@@ -1020,16 +1060,20 @@ def _membership_of(member_id: int) -> Membership | None:
     return membership
 
 
-def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
-    membership = _membership_of(booking.member_id)
-    if membership is None:
-        return False
+def _membership_covers(membership: Membership, booking: Any, on: dt.date) -> bool:
     plan = membership.plan
     if plan.centre_id is not None and plan.centre_id != booking.centre_id:
         return False
     if plan.centre_id is None and plan.network_id != booking.centre.network_id:
         return False
-    if membership.ends_on is not None and on > membership.ends_on:
+    return membership.ends_on is None or on <= membership.ends_on
+
+
+def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
+    membership = _membership_of(booking.member_id)
+    if membership is None:
+        return False
+    if not _membership_covers(membership, booking, on):
         return False
     account = _lock([membership.account_id])[membership.account_id]
     if account.balance_minutes < minutes:
@@ -1104,9 +1148,9 @@ def _policy_of(company_id: int) -> CompanyCreditPolicy | None:
 
 
 def _check_policy(*, policy: CompanyCreditPolicy, booking: Any,
-                  allowed: set[int] | None = None) -> None:
+                  allowed: set[int] | None = None, kind: str | None = None) -> None:
     kinds = policy.allowed_resource_kinds or []
-    if kinds and booking.resource.kind not in kinds:
+    if kinds and (kind or booking.resource.kind) not in kinds:
         raise Conflict(_("Your company's credit does not cover this kind of resource."),
                        code="not_allowed_by_company",
                        fields={"resource_id": [_("Kind not allowed by your company.")]})
@@ -1198,6 +1242,143 @@ def booking_no_show(*, booking: Any) -> None:
     stays billable. Nothing is written, so the ledger does not show the same minutes
     twice; the booking's state says it was a no-show."""
     return None
+
+
+# --- The payment plan: booking_pay's fast path -----------------------------------------
+
+
+@dataclass
+class PaymentPlan:
+    """How a booking about to be written is paid, decided from reads alone (no lock), so
+    that the booking row is written with its payment fields and the payment goes with
+    the booking's other rows in one last statement (credits/sql.py: a shared pool is
+    then locked for that statement and the commit only). The take re-checks what reads
+    cannot hold: the balance (in its UPDATE) and the employee's monthly cap on the pool
+    (under the member's lock, which the booking engine holds). Whatever a plan does not
+    cover (credit short, overage, roaming, an approval) is left to `booking_pay`, after
+    the write, as before."""
+
+    method: str
+    on: dt.date
+    minutes: int = 0
+    account_id: int | None = None
+    allotment: Allotment | None = None
+    purchase_id: int | None = None
+    cap_minutes: int | None = None
+    company_id: int | None = None
+    price_net: Decimal | None = None
+    vat_rate: Decimal | None = None
+
+    def apply(self, booking: Any) -> None:
+        """The booking's payment fields, as `_mark` or the pay-as-you-go step set them."""
+        booking.payment_method = self.method
+        booking.credit_minutes = self.minutes
+        booking.price_net, booking.vat_rate = self.price_net, self.vat_rate
+
+
+def booking_payment_plan(*, booking: Any, kind: str) -> PaymentPlan | None:
+    """The plan for an unsaved booking (its resource may be unknown yet: any desk), or
+    None when `booking_pay` must decide after the write. Raises what `booking_pay` would
+    for a company rule (kind or centre not covered)."""
+    on = _booking_date(booking)
+    minutes = booking_cost_minutes(booking=booking)
+    company_id = booking.member.company_id
+    if company_id is not None:
+        return _plan_company_credit(booking=booking, kind=kind, company_id=company_id,
+                                    minutes=minutes, on=on)
+    from smartwork.bookings.payment import price_amount
+
+    membership, balance, price = _membership_and_price(
+        member_id=booking.member.pk, centre_id=booking.centre.pk, kind=kind, on=on)
+    if (membership is not None and _membership_covers(membership, booking, on)
+            and balance >= minutes):
+        return PaymentPlan(PaymentMethod.MEMBERSHIP, on, minutes,
+                           account_id=membership.account_id)
+    price_net, vat_rate = price_amount(price, slot=booking.slot, start=booking.start,
+                                       end=booking.end)
+    return PaymentPlan(PaymentMethod.PAYG, on, price_net=price_net, vat_rate=vat_rate)
+
+
+def _plan_company_credit(*, booking: Any, kind: str, company_id: int, minutes: int,
+                         on: dt.date) -> PaymentPlan | None:
+    policy, allotments = _policy_and_allotments(company_id=company_id,
+                                                member_id=booking.member.pk, on=on)
+    candidates = _lock_candidates(member=booking.member, company_id=company_id,
+                                  centre=booking.centre, on=on, policy=policy, lock=False,
+                                  allotments=allotments)
+    if not candidates:
+        return None
+    _check_policy(policy=policy, booking=booking, kind=kind)
+    best = next((c for c in candidates if c.account.balance_minutes >= minutes), None)
+    if best is None or best.account.network_id != booking.centre.network_id:
+        return None
+    return PaymentPlan(
+        PaymentMethod.CREDIT, on, minutes, account_id=best.account.pk,
+        allotment=best.allotment, purchase_id=best.account.purchase_id,
+        cap_minutes=policy.pool_cap_minutes_per_month if best.allotment is None else None,
+        company_id=company_id,
+    )
+
+
+def _membership_and_price(*, member_id: int, centre_id: int, kind: str,
+                          on: dt.date) -> tuple[Membership | None, int, Price | None]:
+    """The member's membership not ended (with its plan and its account's balance) and
+    the centre's price on the day, in one statement: `_membership_of` and `price_on`."""
+
+    m_cols, m_names = fastsql.columns(Membership, "m")
+    p_cols, p_names = fastsql.columns(MembershipPlan, "p")
+    pr_cols, _ = fastsql.columns(Price, "pr")
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {m_cols}, {p_cols}, a.balance_minutes, {pr_cols} "  # noqa: S608
+            "FROM (SELECT 1 AS one) x "
+            "LEFT JOIN credits_membership m ON m.id = (SELECT id FROM credits_membership "
+            "WHERE member_id = %s AND state <> %s ORDER BY id LIMIT 1) "
+            "LEFT JOIN credits_membershipplan p ON p.id = m.plan_id "
+            "LEFT JOIN credits_creditaccount a ON a.id = m.account_id "
+            "LEFT JOIN network_price pr ON pr.id = (SELECT id FROM network_price "
+            "WHERE centre_id = %s AND resource_kind = %s AND valid_from <= %s "
+            "ORDER BY valid_from DESC LIMIT 1)",
+            [member_id, str(MembershipState.ENDED.value), centre_id, str(kind),
+             connection.ops.adapt_datefield_value(on)])
+        row = cursor.fetchone()
+    membership = None
+    balance_at = len(m_names) + len(p_names)
+    if row[0] is not None:
+        membership = fastsql.from_row(Membership, row)
+        membership.plan = fastsql.from_row(MembershipPlan, row, len(m_names))
+    price = None if row[balance_at + 1] is None else fastsql.from_row(Price, row, balance_at + 1)
+    return membership, int(row[balance_at] or 0), price
+
+
+def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
+                              rows: list[Any]) -> bool:
+    """Write the plan's payment for the just-written booking, with `rows`, in one
+    statement on PostgreSQL. False, and nothing written, when the plan no longer holds
+    (the balance went short meanwhile, or the employee's monthly cap on the pool is
+    reached): then `booking_pay` decides."""
+    if plan.method == PaymentMethod.PAYG:
+        charges: list[Any] = [] if plan.price_net is None else [PaygCharge(
+            booking=booking, member=booking.member, bill_to=PaygBillTo.MEMBER,
+            centre=booking.centre, slot=booking.slot, resource_kind=booking.resource.kind,
+            price_net=plan.price_net, vat_rate=plan.vat_rate or Decimal("0.00"),
+            service_date=plan.on,
+        )]
+        fastsql.insert_all([*charges, *rows])
+        return True
+    assert plan.account_id is not None
+    if plan.cap_minutes is not None:
+        assert plan.company_id is not None
+        used = _pool_used_in_month(member=booking.member, company=plan.company_id, on=plan.on)
+        if plan.cap_minutes - used < plan.minutes:
+            return False
+    entry = LedgerEntry(
+        account_id=plan.account_id, amount_minutes=-plan.minutes, balance_after=0,
+        reason=LedgerReason.BOOKING, booking=booking, member=booking.member,
+        centre=booking.centre, allotment=plan.allotment, service_date=plan.on,
+        actor=actor if getattr(actor, "pk", None) else None, purchase_id=plan.purchase_id,
+    )
+    return credits_sql.minutes_take(account_id=plan.account_id, entry=entry, rows=rows)
 
 
 # --- Approval beyond the cap ----------------------------------------------------------
