@@ -35,6 +35,7 @@ from smartwork.bookings import payment
 from smartwork.bookings.choices import BookingState, PaymentMethod
 from smartwork.bookings.locks import sqlite_writer_queue
 from smartwork.bookings.models import Booking
+from smartwork.bookings.periodic import each_locked
 from smartwork.bookings.slots import to_local
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
@@ -178,29 +179,24 @@ def booking_reject(*, booking: Booking, actor: User, reason: str,
 
 def bookings_expire_pending(*, now: dt.datetime | None = None) -> int:
     """Cancel every pending booking whose hold has lapsed; idempotent."""
-    from smartwork.bookings.services import _lock_if
-
     now = _now(now)
-    expired = 0
-    pks = list(Booking.objects.filter(state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
-               .values_list("pk", flat=True).order_by("pk"))
-    for pk in pks:
-        with transaction.atomic():
-            booking = _lock_if(pk, state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
-            if booking is None:
-                continue
-            booking.state = BookingState.CANCELLED
-            booking.cancelled_at = now
-            booking.cancel_reason = EXPIRED_REASON
-            booking.sequence += 1
-            booking.save(update_fields=["state", "cancelled_at", "cancel_reason", "sequence",
-                                        "updated_at"])
-            audit_log(actor=None, action="booking.approval_expired", obj=booking,
-                      data={"hold_until": booking.hold_until.isoformat()
-                            if booking.hold_until else None})
-            _notify("approval_expired", booking.pk)
-            expired += 1
-    return expired
+
+    def expire(booking: Booking) -> bool:
+        booking.state = BookingState.CANCELLED
+        booking.cancelled_at = now
+        booking.cancel_reason = EXPIRED_REASON
+        booking.sequence += 1
+        booking.save(update_fields=["state", "cancelled_at", "cancel_reason", "sequence",
+                                    "updated_at"])
+        audit_log(actor=None, action="booking.approval_expired", obj=booking,
+                  data={"hold_until": booking.hold_until.isoformat()
+                        if booking.hold_until else None})
+        _notify("approval_expired", booking.pk)
+        return True
+
+    return each_locked(
+        Booking.objects.filter(state=BookingState.PENDING_APPROVAL, hold_until__lte=now),
+        expire, state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
 
 
 __all__ = ["booking_approve", "booking_hold_for_approval", "booking_reject",
