@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
@@ -134,8 +135,10 @@ def booking_approve(*, booking: Booking, actor: User, now: dt.datetime | None = 
             raise Conflict(_("This booking is not waiting for approval (it is %(state)s).")
                            % {"state": locked.get_state_display()}, code="not_pending")
         if locked.hold_until is not None and locked.hold_until <= now:
+            until = to_local(locked.hold_until, locked.centre.timezone)
             raise Conflict(_("This request has lapsed: the slot was held until %(until)s.")
-                           % {"until": f"{to_local(locked.hold_until, locked.centre.timezone):%Y-%m-%d %H:%M}"},
+                           % {"until": f"{date_format(until.date(), 'DATE_FORMAT')} "
+                                       f"{until:%H:%M}"},
                            code="approval_expired")
         payment.booking_payment_take_approved(booking=locked, actor=actor)
         locked.state = BookingState.CONFIRMED
