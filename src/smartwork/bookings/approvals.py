@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
@@ -35,6 +36,7 @@ from smartwork.bookings import payment
 from smartwork.bookings.choices import BookingState, PaymentMethod
 from smartwork.bookings.locks import sqlite_writer_queue
 from smartwork.bookings.models import Booking
+from smartwork.bookings.periodic import each_locked
 from smartwork.bookings.slots import to_local
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
@@ -133,8 +135,10 @@ def booking_approve(*, booking: Booking, actor: User, now: dt.datetime | None = 
             raise Conflict(_("This booking is not waiting for approval (it is %(state)s).")
                            % {"state": locked.get_state_display()}, code="not_pending")
         if locked.hold_until is not None and locked.hold_until <= now:
+            until = to_local(locked.hold_until, locked.centre.timezone)
             raise Conflict(_("This request has lapsed: the slot was held until %(until)s.")
-                           % {"until": f"{to_local(locked.hold_until, locked.centre.timezone):%Y-%m-%d %H:%M}"},
+                           % {"until": f"{date_format(until.date(), 'DATE_FORMAT')} "
+                                       f"{until:%H:%M}"},
                            code="approval_expired")
         payment.booking_payment_take_approved(booking=locked, actor=actor)
         locked.state = BookingState.CONFIRMED
@@ -178,29 +182,24 @@ def booking_reject(*, booking: Booking, actor: User, reason: str,
 
 def bookings_expire_pending(*, now: dt.datetime | None = None) -> int:
     """Cancel every pending booking whose hold has lapsed; idempotent."""
-    from smartwork.bookings.services import _lock_if
-
     now = _now(now)
-    expired = 0
-    pks = list(Booking.objects.filter(state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
-               .values_list("pk", flat=True).order_by("pk"))
-    for pk in pks:
-        with transaction.atomic():
-            booking = _lock_if(pk, state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
-            if booking is None:
-                continue
-            booking.state = BookingState.CANCELLED
-            booking.cancelled_at = now
-            booking.cancel_reason = EXPIRED_REASON
-            booking.sequence += 1
-            booking.save(update_fields=["state", "cancelled_at", "cancel_reason", "sequence",
-                                        "updated_at"])
-            audit_log(actor=None, action="booking.approval_expired", obj=booking,
-                      data={"hold_until": booking.hold_until.isoformat()
-                            if booking.hold_until else None})
-            _notify("approval_expired", booking.pk)
-            expired += 1
-    return expired
+
+    def expire(booking: Booking) -> bool:
+        booking.state = BookingState.CANCELLED
+        booking.cancelled_at = now
+        booking.cancel_reason = EXPIRED_REASON
+        booking.sequence += 1
+        booking.save(update_fields=["state", "cancelled_at", "cancel_reason", "sequence",
+                                    "updated_at"])
+        audit_log(actor=None, action="booking.approval_expired", obj=booking,
+                  data={"hold_until": booking.hold_until.isoformat()
+                        if booking.hold_until else None})
+        _notify("approval_expired", booking.pk)
+        return True
+
+    return each_locked(
+        Booking.objects.filter(state=BookingState.PENDING_APPROVAL, hold_until__lte=now),
+        expire, state=BookingState.PENDING_APPROVAL, hold_until__lte=now)
 
 
 __all__ = ["booking_approve", "booking_hold_for_approval", "booking_reject",

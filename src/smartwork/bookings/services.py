@@ -595,14 +595,6 @@ def booking_check_in_qr(*, member: User, token: str, now: dt.datetime | None = N
 # --- Periodic: no-shows and completion ------------------------------------------
 
 
-def _lock_if(pk: int, **state: Any) -> Booking | None:
-    """The row locked, if it is still in the expected state (re-check under the lock)."""
-    qs = Booking.objects.select_related("centre__network").filter(pk=pk, **state)
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.first()
-
-
 def no_show_deadline(booking: Booking) -> dt.datetime:
     """After the centre's grace period from the start (or from the booking, for a walk-in
     booked after the start); never later than the end."""
@@ -612,43 +604,41 @@ def no_show_deadline(booking: Booking) -> dt.datetime:
 
 def bookings_release_no_shows(*, now: dt.datetime | None = None) -> int:
     """Mark no-show every confirmed booking past its deadline; idempotent."""
+    from smartwork.bookings.periodic import each_locked
+
     now = _now(now)
-    released = 0
-    pks = list(Booking.objects.filter(state=BookingState.CONFIRMED, start__lte=now)
-               .values_list("pk", flat=True).order_by("pk"))
-    for pk in pks:
-        with transaction.atomic():
-            booking = _lock_if(pk, state=BookingState.CONFIRMED)
-            if booking is None or no_show_deadline(booking) > now:
-                continue
-            booking.state = BookingState.NO_SHOW
-            booking.no_show_at = now
-            booking.sequence += 1
-            booking.save(update_fields=["state", "no_show_at", "sequence", "updated_at"])
-            payment.booking_payment_no_show(booking=booking)
-            audit_log(actor=None, action="booking.no_show", obj=booking,
-                      data={"deadline": no_show_deadline(booking).isoformat()})
-            released += 1
-    return released
+
+    def release(booking: Booking) -> bool:
+        if no_show_deadline(booking) > now:
+            return False
+        booking.state = BookingState.NO_SHOW
+        booking.no_show_at = now
+        booking.sequence += 1
+        booking.save(update_fields=["state", "no_show_at", "sequence", "updated_at"])
+        payment.booking_payment_no_show(booking=booking)
+        audit_log(actor=None, action="booking.no_show", obj=booking,
+                  data={"deadline": no_show_deadline(booking).isoformat()})
+        return True
+
+    return each_locked(Booking.objects.filter(state=BookingState.CONFIRMED, start__lte=now),
+                       release, state=BookingState.CONFIRMED)
 
 
 def bookings_complete(*, now: dt.datetime | None = None) -> int:
     """Complete every checked-in booking whose slot has ended; idempotent."""
+    from smartwork.bookings.periodic import each_locked
+
     now = _now(now)
-    done = 0
-    pks = list(Booking.objects.filter(state=BookingState.CHECKED_IN, end__lte=now)
-               .values_list("pk", flat=True).order_by("pk"))
-    for pk in pks:
-        with transaction.atomic():
-            booking = _lock_if(pk, state=BookingState.CHECKED_IN, end__lte=now)
-            if booking is None:
-                continue
-            booking.state = BookingState.COMPLETED
-            booking.completed_at = now
-            booking.save(update_fields=["state", "completed_at", "updated_at"])
-            audit_log(actor=None, action="booking.completed", obj=booking, data={})
-            done += 1
-    return done
+
+    def complete(booking: Booking) -> bool:
+        booking.state = BookingState.COMPLETED
+        booking.completed_at = now
+        booking.save(update_fields=["state", "completed_at", "updated_at"])
+        audit_log(actor=None, action="booking.completed", obj=booking, data={})
+        return True
+
+    return each_locked(Booking.objects.filter(state=BookingState.CHECKED_IN, end__lte=now),
+                       complete, state=BookingState.CHECKED_IN, end__lte=now)
 
 
 # --- Calendar feed --------------------------------------------------------------

@@ -1,8 +1,13 @@
-"""Demo time credit: packages, purchases, teams, allotments, rules and memberships.
+"""Demo time credit: packages, purchases, teams, allotments, rules and memberships,
+and one company (Brabant Design) that approves bookings beyond its pool cap, with a
+request waiting on its Approvals page.
 
 Runs after the bookings loader, inside the demo's transaction, through the real
 services (so every balance is explained by ledger entries and audited). Dates
 come from ctx["today"] only.
+
+Adds to ctx:
+    newcomer        User: the approval company's employee in no team (books from the pool)
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ PURCHASES = {"large": "Large account 1000 h", "sme_namur": "Starter 100 h",
              "sme_brussels": "Business 500 h"}
 TEAMS = {"large": ["Finance", "IT", "Field engineers"], "sme_namur": ["Studio"],
          "sme_brussels": ["Design"]}
+# The company whose admin approves what goes beyond the pool's monthly cap, and its
+# newest employee, in no team yet (so they book from the pool, capped).
+APPROVALS = "sme_brussels"
+APPROVAL_CAP_HOURS = 8  # a day a month from the pool; more waits for the admin
+APPROVAL_HOLD_HOURS = 7 * 24
 
 
 def load(ctx: dict[str, Any]) -> None:
@@ -48,6 +58,8 @@ def load(ctx: dict[str, Any]) -> None:
             valid_from=today, reference=f"PO-{today:%Y}-{company.pk:03d}")
         pools[key] = purchase.accounts.get(kind="pool")
         staff = [u for u in ctx["employees"][key] if u.pk != admin.pk]
+        if key == APPROVALS:
+            ctx["newcomer"] = staff.pop()
         teams = [team_create(actor=admin, company=company, name=name) for name in TEAMS[key]]
         for i, person in enumerate(staff):
             team_member_add(actor=admin, team=teams[i % len(teams)], user=person)
@@ -68,6 +80,10 @@ def load(ctx: dict[str, Any]) -> None:
                                allowed_resource_kinds=[])
     services.credit_policy_set(actor=ctx["company_admins"]["sme_namur"],
                                company=ctx["companies"]["sme_namur"], allow_overage=True)
+    services.credit_policy_set(actor=ctx["company_admins"][APPROVALS],
+                               company=ctx["companies"][APPROVALS],
+                               pool_cap_minutes_per_month=APPROVAL_CAP_HOURS * 60,
+                               approval_beyond_cap=True, approval_hold_hours=APPROVAL_HOLD_HOURS)
     plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Flex 4 days")}
     for person in ctx["independents"][:3]:
         plan = plans.get(person.network_id)
@@ -76,6 +92,7 @@ def load(ctx: dict[str, Any]) -> None:
     _last_month_purchases(ctx, packages)
     _last_month_memberships(ctx)
     _book_with_credit(ctx)
+    _book_beyond_the_cap(ctx)
 
 
 def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], Any]) -> None:
@@ -147,3 +164,32 @@ def _book_with_credit(ctx: dict[str, Any]) -> None:
             made += 1
         except DomainError:
             continue  # a closed day or a full centre: try the next one
+
+
+def _book_beyond_the_cap(ctx: dict[str, Any]) -> None:
+    """The newcomer books two full days next month: the first from the pool (the cap
+    is one day), the second waits for the admin's approval (`pending_approval`), so
+    the company's Approvals page has a request to decide."""
+    from smartwork.bookings.services import booking_create
+    from smartwork.core.geo import haversine_km
+    from smartwork.network.choices import LabelStatus
+
+    newcomer = ctx["newcomer"]
+    centres = [c for c in ctx["centres"]["mobispot"] if c.label_status == LabelStatus.LABELLED
+               and c.network_id == newcomer.network_id]
+    centre = min(centres, key=lambda c: haversine_km(
+        float(newcomer.home_lat), float(newcomer.home_lon), float(c.lat), float(c.lon)))
+    # Next month: both days in one calendar month (the cap's), whatever today is.
+    first = services.month_end(ctx["today"]) + dt.timedelta(days=1)
+    made = 0
+    for n in range((services.month_end(first) - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        if made == 2:
+            break
+        if day.weekday() > 4:
+            continue
+        try:
+            booking_create(actor=newcomer, centre=centre, slot="full_day", on=day, notify=False)
+            made += 1
+        except DomainError:
+            continue  # a closed day: try the next one

@@ -732,9 +732,13 @@ def _open_membership_period(membership: Membership, account: CreditAccount,
 
 def membership_start(*, actor: User, member: User, plan: MembershipPlan,
                      starts_on: dt.date | None = None) -> Membership:
-    """A member subscribes to a plan of their network; the first month starts now."""
+    """An independent member subscribes to a plan of their network; the first month
+    starts now. A company's employees pay with its time credit: no plan for them."""
     if actor.pk != member.pk:
         raise Forbidden(_("Members subscribe for themselves."))
+    if member.company_id is not None:
+        raise Forbidden(_("Membership plans are for independent members: your company's "
+                          "time credit pays for your bookings."), code="company_employee")
     if not plan.is_active or plan.network_id != member.network_id:
         raise InvalidInput(_("This plan is not offered in your network."), code="foreign_plan",
                            fields={"plan_id": [_("Not offered to you.")]})

@@ -21,7 +21,10 @@ from django.test import Client, TestCase
 from smartwork.accounts.choices import CompanySize, OrganisationKind, Role
 from smartwork.accounts.models import Organisation, RoleAssignment, User
 from smartwork.accounts.validators import clean_enterprise_number, clean_vat_number
+from smartwork.bookings.choices import BookingState
+from smartwork.bookings.models import Booking
 from smartwork.core.models import AuditEntry
+from smartwork.credits.models import CompanyCreditPolicy
 from smartwork.demo import DEMO_PASSWORD, WALLOON_SLUG, demo_load, demo_present
 from smartwork.demo.load import MOBISPOT_SLUG
 from smartwork.network.choices import AllianceStatus, LabelStatus, ResourceKind
@@ -249,6 +252,23 @@ class TestDemo(TestCase):
         assert RoleAssignment.objects.filter(role=Role.OPERATOR).count() == 2
         assert RoleAssignment.objects.filter(role=Role.COMPANY_ADMIN).count() == (
             Organisation.objects.filter(kind=OrganisationKind.COMPANY).count())
+
+    def test_one_company_asks_for_approval_and_its_page_shows_a_request(self):
+        policy = CompanyCreditPolicy.objects.get(approval_beyond_cap=True)
+        assert policy.pool_cap_minutes_per_month
+        pending = Booking.objects.filter(state=BookingState.PENDING_APPROVAL,
+                                         member__company=policy.company)
+        assert pending.count() == 1
+        booking = pending.get()
+        # Beyond the cap: the same member's other booking that month took the pool's hours.
+        assert Booking.objects.filter(member=booking.member, state=BookingState.CONFIRMED,
+                                      payment_method="credit").exists()
+        admin = RoleAssignment.objects.get(role=Role.COMPANY_ADMIN,
+                                           organisation=policy.company).user
+        assert admin.email in {login.email for login in self.logins}
+        page = self.client_for(admin.email).get(f"/company/{policy.company_id}/approvals/")
+        assert page.status_code == 200
+        assert f'data-booking="{booking.pk}"' in page.content.decode()
 
     def test_the_superuser_reaches_the_admin(self):
         admin = next(login for login in self.logins if "superuser" in login.role)

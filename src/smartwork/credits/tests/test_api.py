@@ -259,3 +259,11 @@ class TestMemberViews:
         r = api(independent).post("/me/membership/cancel")
         assert r.status_code == 200 and r.json()["state"] == "cancelling"
         assert_error(api(independent).post("/me/membership/cancel"), 409)
+
+    def test_an_employee_may_not_subscribe(self, api, network, operator, member):
+        plan = services.membership_plan_create(actor=operator, network=network, name="Flex",
+                                               monthly_fee_net=Decimal("99"), included_hours=8)
+        error = assert_error(api(member).post("/me/membership", {"plan_id": plan.pk}), 403,
+                             code="company_employee")
+        assert "independent" in error["message"]
+        assert_error(api(member).get("/me/membership"), 404)

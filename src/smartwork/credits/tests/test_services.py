@@ -17,6 +17,7 @@ from smartwork.credits.models import (
     AllotmentPeriod,
     CreditAccount,
     LedgerEntry,
+    Membership,
     PaygCharge,
     RoamingUsage,
 )
@@ -307,6 +308,13 @@ class TestMembership:
         foreign = self.plan(testing.make_network())
         with pytest.raises(InvalidInput):
             services.membership_start(actor=independent, member=independent, plan=foreign)
+
+    def test_company_employees_get_no_membership(self, network, company, member):
+        # They pay with the company's time credit; plans are for independents.
+        with pytest.raises(Forbidden) as exc:
+            services.membership_start(actor=member, member=member, plan=self.plan(network))
+        assert exc.value.code == "company_employee"
+        assert not Membership.objects.filter(member=member).exists()
 
     def test_renewal_expires_the_rest_and_cancellation_ends(self, network):
         independent = testing.make_user(network=network)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,17 @@ def hours(minutes: Any) -> str:
     sign = "−" if minutes < 0 else ""
     h, m = divmod(abs(minutes), 60)
     return f"{sign}{h}\u00a0h\u00a0{m:02d}" if m else f"{sign}{h}\u00a0h"
+
+
+@register.filter
+def date_time(value: Any) -> str:
+    """A moment as the pages write a booking's: the language's date, then the 24-hour
+    time, in the current time zone ('Dec. 3, 2026 21:30', '3 décembre 2026 21:30')."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{formats.date_format(value, 'DATE_FORMAT')} {value:%H:%M}"
 
 
 @register.filter

@@ -3,14 +3,18 @@ the member's list."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import date_format
 
 from smartwork.bookings.choices import BookingState
 from smartwork.bookings.models import Booking
+from smartwork.bookings.slots import to_local
 from smartwork.bookings.tests.test_approvals import HALF_DAY, month_days
 from smartwork.core import testing
 from smartwork.core.models import AuditEntry
@@ -147,6 +151,35 @@ def test_the_approvals_page_speaks_each_language(company, company_admin, pending
                 "fr": ("Approbations", "demande en attente"),
                 "nl": ("Goedkeuringen", "aanvraag wacht")}[lang]
     assert all(text in page for text in expected), lang
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl"])
+def test_the_approvals_page_writes_every_date_in_one_format(company, company_admin, pending,
+                                                            lang):
+    """The hold's end as the booking's own date: the language's date, then 24-hour time
+    (not 'j M Y H:i' beside 'Dec. 8, 2026'), here and in a lapsed request's error."""
+    client = client_for(company_admin)
+    client.cookies["django_language"] = lang
+    url = reverse("web:company_approvals", args=[company.pk])
+    page = client.get(url).content.decode()
+    hold = to_local(pending.hold_until, pending.centre.timezone)
+    start = to_local(pending.start, pending.centre.timezone)
+    with translation.override(lang):
+        until = f"{date_format(hold.date(), 'DATE_FORMAT')} {hold:%H:%M}"
+        when = f"{date_format(start.date(), 'DATE_FORMAT')} {start:%H:%M}"
+        other = dateformat.format(hold, "j M Y H:i")
+    assert until in page and when in page
+    assert other not in page
+    # A request whose hold lapsed before the expiry job ran: the same format in its error.
+    Booking.objects.filter(pk=pending.pk).update(hold_until=timezone.now()
+                                                 - dt.timedelta(minutes=5))
+    pending.refresh_from_db()
+    hold = to_local(pending.hold_until, pending.centre.timezone)
+    with translation.override(lang):
+        until = f"{date_format(hold.date(), 'DATE_FORMAT')} {hold:%H:%M}"
+    response = client.post(reverse("web:approval_decide", args=[company.pk, pending.pk]),
+                           {"approve": "1"})
+    assert response.status_code == 200 and until in response.content.decode()
 
 
 def test_the_admin_books_a_desk_for_an_employee(company, company_admin, centre, member,

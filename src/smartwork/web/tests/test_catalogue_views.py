@@ -189,6 +189,24 @@ def test_employees_see_no_membership_link(member):
         reverse("web:home")).content.decode()
 
 
+@pytest.mark.parametrize("language, reason", [
+    ("en", "Membership plans are for independent members"),
+    ("fr", "Les abonnements sont réservés aux membres indépendants"),
+    ("nl", "Abonnementen zijn voor zelfstandige leden"),
+])
+def test_employees_typing_the_address_are_refused_with_the_reason(member, plan, language,
+                                                                   reason):
+    # Employees pay with their company's credit: the page and its POSTs refuse them.
+    client = client_for(member, language=language)
+    for response in (client.get(reverse("web:my_membership")),
+                     client.post(reverse("web:my_membership"), {"plan": plan.pk}),
+                     client.post(reverse("web:membership_cancel"))):
+        assert response.status_code == 403
+        page = response.content.decode().replace("&#x27;", "'")
+        assert 'id="forbidden-reason"' in page and reason in page
+    assert not Membership.objects.filter(member=member).exists()
+
+
 # --- The credit catalogue ---------------------------------------------------------------------
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
-from smartwork.web.templatetags.web import hours, money
+from smartwork.web.templatetags.web import date_time, hours, money
 from smartwork.web.views.errors import server_error
 
 
@@ -34,3 +35,15 @@ def test_server_error_page_is_translated(db):
         response = server_error(request)
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()
+
+
+def test_date_time_per_language_in_the_current_time_zone():
+    moment = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.UTC)
+    with timezone.override("Europe/Brussels"):
+        with translation.override("en"):
+            assert date_time(moment) == "Dec. 3, 2026 21:30"
+        with translation.override("fr"):
+            assert date_time(moment) == "3 décembre 2026 21:30"
+        with translation.override("nl"):
+            assert date_time(moment) == "3 december 2026 21:30"
+    assert date_time(None) == ""

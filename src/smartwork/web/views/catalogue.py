@@ -192,11 +192,20 @@ def package_retire(request: AuthedRequest, package_id: int) -> HttpResponse:
 # --- The member's membership ---------------------------------------------------------------
 
 
+def _refuse_company_employees(request: AuthedRequest) -> None:
+    """Plans are for independents: an employee pays with the company's time credit
+    (the navigation hides the page; typing its address gets the same answer)."""
+    if request.user.company_id is not None:
+        raise Forbidden(_("Membership plans are for independent members: your company's "
+                          "time credit pays for your bookings."))
+
+
 @login_required
 @page
 def my_membership(request: AuthedRequest) -> HttpResponse:
     if request.user.network_id is None:
         raise Forbidden(_("Only members of a network subscribe to its plans."))
+    _refuse_company_employees(request)
     offered = list(credit_selectors.membership_plans_offered(actor=request.user))
     form = SubscribeForm(request.POST or None, plans=[(p.pk, p.name) for p in offered])
     if request.method == "POST" and form.is_valid():
@@ -213,14 +222,14 @@ def my_membership(request: AuthedRequest) -> HttpResponse:
     rows = [{"plan": p, "gross": tax_compute(net=p.monthly_fee_net, rate_percent=p.vat_rate).gross}
             for p in offered]
     return render(request, "web/catalogue/membership.html", {
-        "summary": summary, "rows": rows, "form": form,
-        "company_member": request.user.company_id is not None})
+        "summary": summary, "rows": rows, "form": form})
 
 
 @login_required
 @require_POST
 @page
 def membership_cancel(request: AuthedRequest) -> HttpResponse:
+    _refuse_company_employees(request)
     membership = credit_selectors.membership_of(actor=request.user)
     try:
         membership = credit_services.membership_cancel(actor=request.user, membership=membership)

@@ -3,7 +3,9 @@ from django.shortcuts import render
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/errors/403.html", status=403)
+    # A service's refusal (Forbidden, raised again by @page) says why; say it here.
+    reason = str(exception) if exception is not None else ""
+    return render(request, "web/errors/403.html", {"reason": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
