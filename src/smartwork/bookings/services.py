@@ -34,6 +34,7 @@ from smartwork.bookings.choices import (
 )
 from smartwork.bookings.locks import sqlite_writer_queue
 from smartwork.bookings.models import Booking, BookingSeries, CalendarFeed, new_feed_token
+from smartwork.bookings.periodic import each_locked
 from smartwork.bookings.rules import (
     calendars_for,
     check_centre_open_to,
@@ -604,8 +605,6 @@ def no_show_deadline(booking: Booking) -> dt.datetime:
 
 def bookings_release_no_shows(*, now: dt.datetime | None = None) -> int:
     """Mark no-show every confirmed booking past its deadline; idempotent."""
-    from smartwork.bookings.periodic import each_locked
-
     now = _now(now)
 
     def release(booking: Booking) -> bool:
@@ -626,8 +625,6 @@ def bookings_release_no_shows(*, now: dt.datetime | None = None) -> int:
 
 def bookings_complete(*, now: dt.datetime | None = None) -> int:
     """Complete every checked-in booking whose slot has ended; idempotent."""
-    from smartwork.bookings.periodic import each_locked
-
     now = _now(now)
 
     def complete(booking: Booking) -> bool:
