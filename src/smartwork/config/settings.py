@@ -125,6 +125,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         _db["TEST"] = {"NAME": test_name}
 else:
     _db.setdefault("OPTIONS", {})
+    # Django's backend, with the health check skipped on a connection that ended a
+    # request cleanly less than a second ago (core/postgres/base.py).
+    _db["ENGINE"] = "smartwork.core.postgres"
     _db["CONN_HEALTH_CHECKS"] = True
     # Server-side prepared statements for the hot statements (core/fastsql.py: only its
     # cursors bind on the server; Django's own keep client-side binding). A statement

@@ -17,7 +17,14 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+
+def db() -> Any:
+    """The default connection's wrapper itself: `connection` is a proxy that looks the
+    wrapper up (a thread-local read) on every attribute, and a booking reads about two
+    hundred of them."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def cursor() -> Any:
@@ -28,22 +35,24 @@ def cursor() -> Any:
     then on sends only its parameters, sparing PostgreSQL the parse and plan of each
     booking's dozen statements. Django's own cursors keep client-side binding, so the
     rest of the code is unchanged (settings: SMARTWORK_PG_PREPARE_THRESHOLD)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    conn = db()
+    if conn.vendor != "postgresql":
+        return conn.cursor()
     import psycopg
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = psycopg.Cursor(connection.connection)
-    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-    if getattr(loader, "timezone", None) != connection.timezone:  # as Django's create_cursor
-        register_tzloader(connection.timezone, raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)  # type: ignore[arg-type]
-    return connection.make_cursor(raw)  # type: ignore[arg-type]
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    pg = conn.connection
+    raw = psycopg.Cursor(pg)
+    loader = pg.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if getattr(loader, "timezone", None) != conn.timezone:  # as Django's create_cursor
+        register_tzloader(conn.timezone, raw)
+    if conn.queries_logged:
+        return conn.make_debug_cursor(raw)
+    return conn.make_cursor(raw)
 
 
 def qn(name: str | None) -> str:
@@ -67,8 +76,8 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def prep(field: Any, obj: models.Model, add: bool) -> Any:
-    return _plain(field.get_db_prep_save(field.pre_save(obj, add), connection))
+def prep(field: Any, obj: models.Model, add: bool, conn: Any = None) -> Any:
+    return _plain(field.get_db_prep_save(field.pre_save(obj, add), conn or db()))
 
 
 def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] | None = None) -> M | None:
@@ -76,7 +85,8 @@ def insert[M: models.Model](obj: M, *, where_not_exists: tuple[str, list[Any]] |
     params)` the row is written only if that SELECT finds nothing, in the same
     statement (the re-check and the write are one): returns None when it found a row."""
     head, fields, marks = _insert_sql(type(obj))
-    values = [prep(f, obj, True) for f in fields]
+    conn = db()
+    values = [prep(f, obj, True, conn) for f in fields]
     pk = qn(type(obj)._meta.pk.column)
     if where_not_exists is None:
         sql, params = f"{head}VALUES ({marks}) RETURNING {pk}", values
@@ -101,13 +111,14 @@ def insert_parts(obj: models.Model, *, source: str = "",
     balance RETURNING'd by an earlier part)."""
     head, fields, _marks = _insert_sql(type(obj))
     expressions = expressions or {}
+    conn = db()
     marks, params = [], []
     for f in fields:
         if f.attname in expressions:
             marks.append(expressions[f.attname])
         else:
             marks.append("%s")
-            params.append(prep(f, obj, True))
+            params.append(prep(f, obj, True, conn))
     pk = qn(type(obj)._meta.pk.column)
     tail = f" FROM {source}" if source else ""
     return f"{head}SELECT {', '.join(marks)}{tail} RETURNING {pk}", params
@@ -116,7 +127,7 @@ def insert_parts(obj: models.Model, *, source: str = "",
 def mark_saved(obj: models.Model, pk: Any) -> None:
     obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = DEFAULT_DB_ALIAS
 
 
 def insert_all(objs: list[models.Model]) -> None:
@@ -124,7 +135,7 @@ def insert_all(objs: list[models.Model]) -> None:
     PostgreSQL: one statement (one data-modifying CTE per row), so one round trip and
     one statement to execute instead of one per row; SQLite has no such CTE and runs
     in process: one INSERT each."""
-    if connection.vendor != "postgresql" or len(objs) < 2:
+    if db().vendor != "postgresql" or len(objs) < 2:
         for obj in objs:
             insert(obj)
         return
@@ -154,7 +165,8 @@ def update(obj: models.Model, fields: tuple[str, ...]) -> None:
     """`obj.save(update_fields=fields)` in one cheap UPDATE (an auto_now field named in
     `fields` takes the current time, as with save)."""
     sql, model_fields = _update_sql(type(obj), fields)
-    values = [prep(f, obj, False) for f in model_fields]
+    conn = db()
+    values = [prep(f, obj, False, conn) for f in model_fields]
     with cursor() as cur:
         cur.execute(sql, [*values, obj.pk])
 
@@ -173,9 +185,12 @@ def from_row[M: models.Model](model: type[M], row: Any, offset: int = 0) -> M:
     backend's value converters applied (SQLite's decimals, datetimes, JSON)."""
     names = columns(model)[1]
     values = list(row[offset:offset + len(names)])
-    for i, conv in _converters(model):
-        values[i] = conv(values[i])
-    return model.from_db(connection.alias, names, values)
+    converters = _converters(model)
+    if converters:
+        conn = db()
+        for i, conv in converters:
+            values[i] = conv(values[i], conn)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 @cache
@@ -187,9 +202,9 @@ def _converters(model: type[models.Model]) -> tuple[tuple[int, Any], ...]:
         if convs:
             col = f.get_col(model._meta.db_table)
 
-            def convert(value: Any, convs: list[Any] = convs, col: Any = col) -> Any:
+            def convert(value: Any, conn: Any, convs: list[Any] = convs, col: Any = col) -> Any:
                 for c in convs:
-                    value = c(value, col, connection)
+                    value = c(value, col, conn)
                 return value
 
             out.append((i, convert))
@@ -203,5 +218,5 @@ def convert(model: type[models.Model], name: str, value: Any) -> Any:
     index = names.index(field.attname)
     for i, conv in _converters(model):
         if i == index:
-            return conv(value)
+            return conv(value, db())
     return value

@@ -1,0 +1,1 @@
+"""smartwork's PostgreSQL backend: Django's, with a cheaper connection health check."""
