@@ -179,7 +179,8 @@ def _lock_resource(resource_id: int) -> None:
 
 
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
-            series: BookingSeries | None, notify_kind: str | None = None) -> Booking:
+            series: BookingSeries | None, notify_kind: str | None = None,
+            planned: bool = True, last_write: bool = False) -> Booking:
     """Lock, re-check, insert one booking inside the caller's transaction, then audit,
     mail (`notify_kind`) and payment.
 
@@ -191,6 +192,13 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     of a company shares is locked for that statement and the commit only. A plan that
     no longer holds writes nothing, and the payment step decides after the write.
 
+    `last_write` (booking_create): nothing is written after this booking in the
+    caller's transaction. When that transaction is the outermost one, on PostgreSQL,
+    its COMMIT goes with the last statement, in the same round trip: the shared account
+    is then locked only while PostgreSQL runs them. A plan that no longer holds then
+    rolls the whole transaction back (PaymentPlanFailed) and the caller books again
+    with `planned=False`.
+
     Any desk: the free desks are tried in a stable order (so locks are always taken in
     the same order), each locked and re-checked, the first still free is taken.
     """
@@ -200,7 +208,7 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
         note=note,
     )
-    plan = payment.booking_payment_plan(booking=draft, kind=p.kind)
+    plan = payment.booking_payment_plan(booking=draft, kind=p.kind) if planned else None
     if plan is not None:
         plan.apply(draft)
     if p.resource is not None:
@@ -240,8 +248,10 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
 
         task = None if notify_kind is None else task_row(booking_mail, notify_kind, booking.pk, None)
         rows: list[Any] = [audit] if task is None else [audit, task]
+        commit = (last_write and connection.vendor == "postgresql"
+                  and fastsql.outermost_transaction())
         if payment.booking_payment_take_planned(booking=booking, plan=plan, actor=actor,
-                                                rows=rows):
+                                                rows=rows, commit=commit):
             if notify_kind is not None and task is None:
                 _notify(notify_kind, booking_id=booking.pk)
             return booking
@@ -289,16 +299,26 @@ def booking_create(
                            window_days=p.centre.network.booking_window_days)
     if problem is not None:
         raise problem
+
+    def write(planned: bool) -> Booking:
+        try:
+            with sqlite_writer_queue(), transaction.atomic():
+                return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
+                               note=note, series=None,
+                               notify_kind="confirmed" if notify else None,
+                               planned=planned, last_write=True)
+        except IntegrityError as exc:
+            if _is_overlap(exc):
+                raise (_slot_taken(p.resource, span) if p.resource
+                       else _no_desk(p.centre, span)) from exc
+            raise
+
     try:
-        with sqlite_writer_queue(), transaction.atomic():
-            booking = _insert(p=p, actor=actor, span=span, payment_method=payment_method,
-                              note=note, series=None,
-                              notify_kind="confirmed" if notify else None)
-    except IntegrityError as exc:
-        if _is_overlap(exc):
-            raise (_slot_taken(p.resource, span) if p.resource else _no_desk(p.centre, span)) from exc
-        raise
-    return booking
+        return write(planned=True)
+    except payment.PaymentPlanFailed:
+        # Rolled back with the COMMIT it went with: book again, the payment step deciding
+        # after the write.
+        return write(planned=False)
 
 
 @dataclass

@@ -1356,11 +1356,12 @@ def _membership_and_price(*, member_id: int, centre_id: int, kind: str,
 
 
 def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
-                              rows: list[Any]) -> bool:
+                              rows: list[Any], commit: bool = False) -> bool:
     """Write the plan's payment for the just-written booking, with `rows`, in one
     statement on PostgreSQL. False, and nothing written, when the plan no longer holds
     (the balance went short meanwhile, or the employee's monthly cap on the pool is
-    reached): then `booking_pay` decides."""
+    reached): then `booking_pay` decides. `commit`: the COMMIT goes with the statement
+    (bookings.payment.booking_payment_take_planned)."""
     if plan.method == PaymentMethod.PAYG:
         charges: list[Any] = [] if plan.price_net is None else [PaygCharge(
             booking=booking, member=booking.member, bill_to=PaygBillTo.MEMBER,
@@ -1368,7 +1369,7 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
             price_net=plan.price_net, vat_rate=plan.vat_rate or Decimal("0.00"),
             service_date=plan.on,
         )]
-        fastsql.insert_all([*charges, *rows])
+        fastsql.insert_all([*charges, *rows], commit=commit)
         return True
     assert plan.account_id is not None
     if plan.cap_minutes is not None:
@@ -1382,7 +1383,8 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
         centre=booking.centre, allotment=plan.allotment, service_date=plan.on,
         actor=actor if getattr(actor, "pk", None) else None, purchase_id=plan.purchase_id,
     )
-    return credits_sql.minutes_take(account_id=plan.account_id, entry=entry, rows=rows)
+    return credits_sql.minutes_take(account_id=plan.account_id, entry=entry, rows=rows,
+                                    commit=commit)
 
 
 # --- Approval beyond the cap ----------------------------------------------------------

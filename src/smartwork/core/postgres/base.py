@@ -24,8 +24,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _clean_at: float | None = None
 
     def close_if_health_check_failed(self) -> None:
-        if (self.connection is not None and self.health_check_enabled
-                and not self.health_check_done and self._clean_at is not None
+        # (health_check_enabled: set by Django's connect(), not in its type stubs)
+        if (self.connection is not None and getattr(self, "health_check_enabled", False)
+                and not getattr(self, "health_check_done", False) and self._clean_at is not None
                 and time.monotonic() - self._clean_at < HEALTH_CHECK_AFTER_IDLE):
             self.health_check_done = True
             return

@@ -6,10 +6,11 @@ booking_pay decides, as without a plan."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from smartwork.bookings.models import Booking
 from smartwork.core import fastsql, testing
@@ -182,3 +183,91 @@ class TestOneStatement:
         assert all(r.pk for r in rows)
         assert sorted(AuditEntry.objects.filter(action__startswith="test.")
                       .values_list("data__i", flat=True)) == [0, 1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTheLastWriteCommits:
+    """booking_create in its own (outermost) transaction: on PostgreSQL the COMMIT goes
+    with the payment statement, in one round trip."""
+
+    def test_a_booking_commits_with_its_last_statement(self, network, centre, monkeypatch):
+        calls = []
+        real = fastsql.fetchone_committing
+
+        def spy(sql, params):
+            calls.append(sql)
+            return real(sql, params)
+
+        monkeypatch.setattr(fastsql, "fetchone_committing", spy)
+        independent = testing.make_user(network=network)
+        booking = book(independent, centre)
+        assert len(calls) == (1 if connection.vendor == "postgresql" else 0)
+        stored = Booking.objects.get(pk=booking.pk)
+        assert (stored.payment_method, stored.price_net) == ("payg", Decimal("15.00"))
+        assert PaygCharge.objects.filter(booking=booking).count() == 1
+        assert AuditEntry.objects.filter(action="booking.created",
+                                         object_id=str(booking.pk)).count() == 1
+        # the connection goes on as usual after it
+        assert book(independent, centre, on=workday(4)).payment_method == "payg"
+
+    @pytest.mark.skipif(connection.vendor != "postgresql",
+                        reason="SQLite's write lock is held from BEGIN: no one writes between")
+    @pytest.mark.parametrize("overage", [False, True])
+    def test_credit_taken_by_another_transaction_meanwhile(self, company, company_admin,
+                                                           centre, member, monkeypatch,
+                                                           overage):
+        """The plan reads a balance, another transaction spends it and commits before the
+        write: the statement fails with its COMMIT, the booking is rolled back and made
+        again without a plan, which refuses it (or bills the company: overage)."""
+        pool = buy(company, hours=10)
+        if overage:
+            services.credit_policy_set(actor=company_admin, company=company,
+                                       allow_overage=True)
+        operator = testing.make_operator(company.network)
+        real = services.booking_payment_plan
+        tries = []
+
+        def drain() -> None:
+            try:
+                services.credit_adjust(actor=operator, account=pool,
+                                       minutes=10 - balance(pool), note="taken meanwhile")
+            finally:
+                connections.close_all()
+
+        def plan_then_drain(**kwargs):
+            plan = real(**kwargs)
+            tries.append(plan)
+            if len(tries) == 1:
+                worker = threading.Thread(target=drain)
+                worker.start()
+                worker.join(timeout=30)
+            return plan
+
+        monkeypatch.setattr(services, "booking_payment_plan", plan_then_drain)
+        takes = []
+        real_take = credits_sql.minutes_take
+
+        def take(**kwargs):
+            try:
+                return real_take(**kwargs)
+            except Exception as exc:
+                takes.append((kwargs["commit"], type(exc).__name__))
+                raise
+
+        monkeypatch.setattr(credits_sql, "minutes_take", take)
+        if not overage:
+            with pytest.raises(Conflict) as exc:
+                book(member, centre)
+            assert exc.value.code == "insufficient_credit"
+            assert not Booking.objects.exists()
+            assert not AuditEntry.objects.filter(action="booking.created").exists()
+        else:
+            booking = book(member, centre)
+            stored = Booking.objects.get(pk=booking.pk)
+            assert (stored.payment_method, stored.credit_minutes) == ("payg", 0)
+            assert PaygCharge.objects.get(booking=booking).bill_to == "company"
+            assert AuditEntry.objects.filter(action="booking.created").count() == 1
+        # one try with the plan, its statement failed with its COMMIT; one without
+        assert len(tries) == 1 and takes == [(True, "PaymentPlanFailed")]
+        assert not LedgerEntry.objects.filter(reason="booking").exists()
+        assert balance(pool) == 10
