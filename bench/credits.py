@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/credits.py [--duration 10] [--only postgres|sqlite]
 
-The same server and client as bench/bookings.py (granian, 2 workers, raw asyncio
-keep-alive client, 8 connections), on a fresh database loaded with the demo. The
+The same server and clients as bench/bookings.py (granian, 2 workers, 2 blocking
+threads each; wrk for the throughput, the asyncio keep-alive client for the races; 8
+connections), on a fresh database loaded with the demo. The
 members are 40 employees of one company that bought 100,000 hours, so every
 booking is paid by credit: the pool and the member's allotments are locked in the
 booking's transaction, a ledger entry is written, and the answer carries
@@ -219,19 +220,22 @@ def run_for(db: str, duration: float, workdir: Path) -> None:
                   f"median {r['median_ms']:>6.2f} ms  {r['queries']} SQL queries")
         tokens, jobs = info["tokens"], info["jobs"]
 
-        def create(i: int) -> Any:
-            if i >= len(jobs):
-                return None
-            return ("POST", "/api/v1/bookings", json.dumps(jobs[i]).encode(),
-                    tokens[info["job_tokens"][i]])
-
         def me(i: int) -> Any:
             return ("GET", "/api/v1/me/credit", b"")
 
         async def main() -> None:
             await bb.load(port, tokens, CONNECTIONS, me, duration=1.0)  # warm-up
-            r1 = await bb.load(port, tokens, CONNECTIONS, create, duration=duration)
-            print(bb.line("1. create booking paid by credit, 8 conn", r1))
+            # The same C client (wrk) as bench/bookings.py: the two cores go to the server
+            # and the database, not to a Python client.
+            before = bb.cpu_seconds(server.pid)
+            pg_before = bb.pg_backend_cpu(BENCH_DB) if db == "postgres" else 0.0
+            r1 = bb.wrk_load(port, tokens, CONNECTIONS, "POST", "/api/v1/bookings",
+                             [json.dumps(j) for j in jobs], duration=duration,
+                             workdir=workdir, body_tokens=info["job_tokens"])
+            r1["cpu_ms"] = (bb.cpu_seconds(server.pid) - before) * 1000 / max(1, r1["n"])
+            if db == "postgres":
+                r1["pg_ms"] = (bb.pg_backend_cpu(BENCH_DB) - pg_before) * 1000 / max(1, r1["n"])
+            print(bb.line("1. create booking paid by credit, 8 conn (wrk)", r1))
             if r1["errors"]:
                 print("   5xx:", r1["errors"])
             r2 = await bb.race(port, tokens, info["race_jobs"])
