@@ -28,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="")
     parser.add_argument("--n", type=int, default=300)
-    parser.add_argument("--profile", choices=["create", "availability"], default=None)
+    parser.add_argument("--profile", choices=["create", "availability", "me"], default=None)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--credits", action="store_true",
@@ -89,7 +89,12 @@ def main() -> None:
     def avail() -> int:
         return clients[0].get(avail_path).status_code
 
-    scenarios = [("create", create)] + ([] if args.credits else [("availability", avail)])
+    def me() -> int:
+        # The floor: the same stack (middleware, ninja, Bearer token) around one small read.
+        return clients[0].get("/api/v1/me").status_code
+
+    scenarios = ([("create", create)] + ([] if args.credits else [("availability", avail)])
+                 + [("me", me)])
     for name, fn in scenarios:
         for _ in range(20):  # warm-up: imports, first connection, caches
             fn()

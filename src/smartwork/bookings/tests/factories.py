@@ -11,8 +11,14 @@ from smartwork.bookings.slots import slot_span
 
 
 def workday(offset: int = 1, *, weekday: int | None = None) -> dt.date:
-    """A Monday-to-Friday date at least `offset` days from today (Brussels)."""
-    day = dt.date.today() + dt.timedelta(days=offset)
+    """The `offset`-th Monday-to-Friday after today (Brussels), or the first `weekday`
+    from then: at least `offset` days ahead, and two offsets never give one day (counted
+    in calendar days, a Wednesday's + 3 and + 4 were both the next Monday)."""
+    day = dt.date.today()
+    for _ in range(offset):
+        day += dt.timedelta(days=1)
+        while day.weekday() > 4:
+            day += dt.timedelta(days=1)
     while day.weekday() > 4 or (weekday is not None and day.weekday() != weekday):
         day += dt.timedelta(days=1)
     return day

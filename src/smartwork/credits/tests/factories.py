@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from smartwork.accounts.choices import OrganisationKind
+from smartwork.bookings.tests.factories import workday as bookings_workday
 from smartwork.core import testing
 from smartwork.credits import services
 from smartwork.credits.models import CreditAccount
@@ -14,11 +15,8 @@ from smartwork.credits.models import CreditAccount
 
 def workday(offset: int = 3) -> dt.date:
     """A Monday-to-Friday date at least `offset` days ahead (after any cancellation
-    deadline of 24 hours)."""
-    day = dt.date.today() + dt.timedelta(days=offset)
-    while day.weekday() > 4:
-        day += dt.timedelta(days=1)
-    return day
+    deadline of 24 hours): bookings.tests.factories.workday, 3 by default."""
+    return bookings_workday(offset)
 
 
 def buy(company: Any, *, hours: int = 100, actor: Any = None, **extra: Any) -> CreditAccount:
