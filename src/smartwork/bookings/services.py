@@ -202,7 +202,6 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     Any desk: the free desks are tried in a stable order (so locks are always taken in
     the same order), each locked and re-checked, the first still free is taken.
     """
-    member_rule = p.kind in SLOT_KINDS
     draft = Booking(
         member=p.member, booked_by=actor, resource=p.resource, centre=p.centre, series=series,
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
@@ -211,51 +210,18 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     plan = payment.booking_payment_plan(booking=draft, kind=p.kind) if planned else None
     if plan is not None:
         plan.apply(draft)
-    if p.resource is not None:
-        candidates = [p.resource]
-    else:
-        busy = _overlapping(
-            Resource.objects.filter(centre=p.centre, kind=ResourceKind.DESK).values("pk"),
-            span.start, span.end,
-        ).values("resource_id")
-        candidates = list(Resource.objects.filter(
-            centre=p.centre, kind=ResourceKind.DESK, is_active=True,
-        ).exclude(pk__in=busy).order_by("name", "pk")[:20])
-    booking = None
-    member_known_free = not member_rule
-    for i, resource in enumerate(candidates):
-        sql.lock_member_and_resource(p.member.pk if member_rule and i == 0 else None, resource.pk)
-        draft.resource = resource
-        if sql.insert_if_free(draft, member_kinds=sorted(SLOT_KINDS) if member_rule else ()):
-            booking = draft
-            break
-        if not member_known_free:  # the resource or the member? (held by us from now on)
-            _check_member_free(member=p.member, span=span)
-            member_known_free = True
-    if booking is None:
-        if not member_known_free:
-            _check_member_free(member=p.member, span=span)
-        if p.resource is not None:
-            raise _slot_taken(p.resource, span)
-        raise _no_desk(p.centre, span)
+    booking = _write_first_free(p=p, draft=draft, span=span)
     audit = audit_entry(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
+    if plan is not None and _pay_as_planned(booking=booking, plan=plan, actor=actor,
+                                            audit=audit, notify_kind=notify_kind,
+                                            last_write=last_write):
+        return booking
     if plan is not None:
-        from smartwork.bookings.tasks import booking_mail
-
-        task = None if notify_kind is None else task_row(booking_mail, notify_kind, booking.pk, None)
-        rows: list[Any] = [audit] if task is None else [audit, task]
-        commit = (last_write and connection.vendor == "postgresql"
-                  and fastsql.outermost_transaction())
-        if payment.booking_payment_take_planned(booking=booking, plan=plan, actor=actor,
-                                                rows=rows, commit=commit):
-            if notify_kind is not None and task is None:
-                _notify(notify_kind, booking_id=booking.pk)
-            return booking
-        # The plan no longer holds (nothing was written): the payment step decides.
+        # The plan no longer holds (nothing of it was written): the payment step decides.
         booking.payment_method, booking.credit_minutes = payment_method, 0
         booking.price_net = booking.vat_rate = None
         fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate"))
@@ -270,6 +236,56 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         _notify(notify_kind if booking.state == BookingState.CONFIRMED else "pending_approval",
                 booking_id=booking.pk)
     return booking
+
+
+def _write_first_free(*, p: Prepared, draft: Booking, span: Span) -> Booking:
+    """Lock and write `draft` on its resource, or on the first free desk of the centre:
+    the member and the resource locked in one statement, the row written unless its
+    resource or (desks and offices) its member is taken, in one more. Only when it is
+    refused is the member's other booking looked up, to say which rule refused it."""
+    member_rule = p.kind in SLOT_KINDS
+    if p.resource is not None:
+        candidates = [p.resource]
+    else:
+        busy = _overlapping(
+            Resource.objects.filter(centre=p.centre, kind=ResourceKind.DESK).values("pk"),
+            span.start, span.end,
+        ).values("resource_id")
+        candidates = list(Resource.objects.filter(
+            centre=p.centre, kind=ResourceKind.DESK, is_active=True,
+        ).exclude(pk__in=busy).order_by("name", "pk")[:20])
+    member_known_free = not member_rule
+    for i, resource in enumerate(candidates):
+        sql.lock_member_and_resource(p.member.pk if member_rule and i == 0 else None, resource.pk)
+        draft.resource = resource
+        if sql.insert_if_free(draft, member_kinds=sorted(SLOT_KINDS) if member_rule else ()):
+            return draft
+        if not member_known_free:  # the resource or the member? (ours from now on)
+            _check_member_free(member=p.member, span=span)
+            member_known_free = True
+    if not member_known_free:
+        _check_member_free(member=p.member, span=span)
+    if p.resource is not None:
+        raise _slot_taken(p.resource, span)
+    raise _no_desk(p.centre, span)
+
+
+def _pay_as_planned(*, booking: Booking, plan: Any, actor: User, audit: Any,
+                    notify_kind: str | None, last_write: bool) -> bool:
+    """The planned payment with the audit entry and the mail task row, in one statement
+    (and, `last_write` on PostgreSQL in an outermost transaction, with its COMMIT).
+    False: the plan no longer holds, nothing was written."""
+    from smartwork.bookings.tasks import booking_mail
+
+    task = None if notify_kind is None else task_row(booking_mail, notify_kind, booking.pk, None)
+    rows: list[Any] = [audit] if task is None else [audit, task]
+    commit = last_write and connection.vendor == "postgresql" and fastsql.outermost_transaction()
+    if not payment.booking_payment_take_planned(booking=booking, plan=plan, actor=actor,
+                                                rows=rows, commit=commit):
+        return False
+    if notify_kind is not None and task is None:  # another task backend: after commit
+        _notify(notify_kind, booking_id=booking.pk)
+    return True
 
 
 def _notify(kind: str, booking_id: int | None = None, series_id: int | None = None) -> None:
