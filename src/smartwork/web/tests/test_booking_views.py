@@ -12,6 +12,7 @@ from django.urls import reverse
 from smartwork.bookings.choices import BookingState
 from smartwork.bookings.models import Booking
 from smartwork.bookings.qr import checkin_token_for
+from smartwork.bookings.tests.factories import workday
 from smartwork.core import testing
 from smartwork.web.views.bookings import next_working_day
 
@@ -62,7 +63,7 @@ def test_booking_refused_is_explained_and_nothing_stored(payg_member, centre):
 def test_member_cancels_and_downloads_the_calendar(payg_member, centre):
     client = client_for(payg_member)
     client.post(reverse("web:book"), {"centre": centre.pk,
-                                      "date": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+                                      "date": workday(7).isoformat(),
                                       "slot": "morning"})
     booking = Booking.objects.get(member=payg_member)
     ics = client.get(reverse("web:booking_calendar", args=[booking.pk]))
@@ -74,7 +75,7 @@ def test_member_cancels_and_downloads_the_calendar(payg_member, centre):
 
 def test_another_member_cannot_touch_my_booking(payg_member, centre, network):
     client_for(payg_member).post(reverse("web:book"), {
-        "centre": centre.pk, "date": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+        "centre": centre.pk, "date": workday(7).isoformat(),
         "slot": "morning"})
     booking = Booking.objects.get(member=payg_member)
     other = testing.make_user(network=network)
@@ -85,7 +86,7 @@ def test_another_member_cannot_touch_my_booking(payg_member, centre, network):
 
 def test_member_changes_the_date(payg_member, centre):
     client = client_for(payg_member)
-    first = dt.date.today() + dt.timedelta(days=10)
+    first = workday(7)
     client.post(reverse("web:book"), {"centre": centre.pk, "date": first.isoformat(),
                                       "slot": "morning"})
     booking = Booking.objects.get(member=payg_member)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -350,12 +351,17 @@ def busy_day(network, centre, member, operator):
     nas, _ = nas_create(actor=operator, centre=other, name="AP Liège", address="10.60.0.1")
     on_wifi = testing.make_user(network=network, first_name="Walt", last_name="Wifi")
     now = timezone.now()
+    # Both sessions within today in the centre's time zone, whatever the hour the test
+    # runs (shortly after midnight "3 hours ago" is yesterday).
+    tz = ZoneInfo(other.timezone)
+    day_start = dt.datetime.combine(timezone.localdate(now, tz), dt.time(), tz)
+    elapsed = now - day_start
     PresenceSession.objects.create(member=on_wifi, centre=other, nas=nas, acct_session_id="s1",
-                                   started_at=now - dt.timedelta(hours=1), last_update_at=now)
+                                   started_at=day_start + elapsed / 2, last_update_at=now)
     gone = testing.make_user(network=network, first_name="Gina", last_name="Gone")
     PresenceSession.objects.create(member=gone, centre=other, nas=nas, acct_session_id="s2",
-                                   started_at=now - dt.timedelta(hours=3),
-                                   ended_at=now - dt.timedelta(hours=2), last_update_at=now)
+                                   started_at=day_start + elapsed / 8,
+                                   ended_at=day_start + elapsed / 4, last_update_at=now)
     return {"other": other, "on_wifi": on_wifi, "gone": gone}
 
 
