@@ -92,7 +92,7 @@ def setup(out: Path) -> None:
     bench_jobs: list[dict[str, Any]] = []
     for c in Centre.objects.filter(network=centre.network, label_status="labelled"):
         avail = availability_for_centre(centre=c, date_from=today + dt.timedelta(days=1),
-                                        date_to=today + dt.timedelta(days=30), kind="desk")
+                                        date_to=today + dt.timedelta(days=60), kind="desk")
         for res in avail["resources"]:
             for s in res["slots"]:
                 if s["free"] and s["slot"] != "full_day":
