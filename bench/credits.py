@@ -54,7 +54,6 @@ def setup(out: Path) -> None:
     import django
 
     django.setup()
-    import datetime as dt
     from decimal import Decimal
 
     from django.core.management import call_command
@@ -63,7 +62,6 @@ def setup(out: Path) -> None:
     from smartwork.accounts.choices import OrganisationKind
     from smartwork.accounts.models import User
     from smartwork.accounts.services import api_token_create
-    from smartwork.bookings.selectors import availability_for_centre
     from smartwork.core import testing
     from smartwork.credits.services import credit_purchase_create
     from smartwork.demo.load import demo_load
@@ -103,14 +101,8 @@ def setup(out: Path) -> None:
     jobs: list[dict[str, Any]] = []
     race_jobs: list[dict[str, Any]] = []
     for c in Centre.objects.filter(network=network, label_status="labelled"):
-        avail = availability_for_centre(centre=c, date_from=today + dt.timedelta(days=1),
-                                        date_to=today + dt.timedelta(days=60), kind="desk")
-        for res in avail["resources"]:
-            for s in res["slots"]:
-                if s["free"] and s["slot"] != "full_day":
-                    row = {"resource_id": res["id"], "date": s["date"].isoformat(),
-                           "slot": s["slot"]}
-                    (race_jobs if c.pk == centre.pk else jobs).append(row)
+        for row in bb.free_desk_slots(c, today):
+            (race_jobs if c.pk == centre.pk else jobs).append(row)
     # The credit race: 20 distinct desks of the big centre, one morning.
     first = race_jobs[0]
     credit_race = [j for j in race_jobs if j["date"] == first["date"]
