@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -56,3 +57,28 @@ def domain_error(exc: DomainError) -> CommandError:
 
 def add_network_arg(parser: Any) -> None:
     parser.add_argument("--network", help="Network slug (default: every network).")
+
+
+def add_period_file_args(parser: Any) -> None:
+    """--period, --out and --network of the commands that write one month's file."""
+    parser.add_argument("--period", required=True, help="The month, YYYY-MM.")
+    parser.add_argument("--out", required=True, help="The XML file to write.")
+    parser.add_argument("--network", help="Network slug (needed if there are several).")
+
+
+def out_arg(value: str) -> Path:
+    """The file to write, refused before any work when its folder does not exist."""
+    out = Path(value)
+    if not out.parent.is_dir():
+        raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+    return out
+
+
+def write_out(out: Path, data: bytes | str) -> None:
+    try:
+        if isinstance(data, bytes):
+            out.write_bytes(data)
+        else:
+            out.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"Cannot write {out}: {exc.strerror or exc}.") from exc

@@ -8,16 +8,18 @@ batch is written again (the same file, the same message id).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from smartwork.billing.management.commands._common import (
+    add_period_file_args,
     date_arg,
     domain_error,
     one_network_arg,
+    out_arg,
     period_arg,
+    write_out,
 )
 from smartwork.billing.models import PayoutBatch
 from smartwork.billing.settlement import payout_batch_create
@@ -28,18 +30,14 @@ class Command(BaseCommand):
     help = "Write the pain.001.001.09 file paying a month's approved settlements."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--period", required=True, help="The month, YYYY-MM.")
-        parser.add_argument("--out", required=True, help="The XML file to write.")
-        parser.add_argument("--network", help="Network slug (needed if there are several).")
+        add_period_file_args(parser)
         parser.add_argument("--execution-date", help="YYYY-MM-DD (default: tomorrow).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         period = period_arg(opts["period"])
         network = one_network_arg(opts.get("network"))
         execution_date = date_arg(opts.get("execution_date"), "--execution-date")
-        out = Path(opts["out"])
-        if not out.parent.is_dir():
-            raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+        out = out_arg(opts["out"])
         try:
             batch = payout_batch_create(actor=None, network=network, period=period,
                                         execution_date=execution_date,
@@ -51,10 +49,7 @@ class Command(BaseCommand):
             if exc.code != "nothing_to_pay" or last is None:
                 raise domain_error(exc) from exc
             batch, title = last, "already made: nothing new to pay, file written again"
-        try:
-            out.write_text(batch.xml, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        write_out(out, batch.xml)
         self.stdout.write(self.style.SUCCESS(
             f"{network.name}, {period.label}: batch {batch.message_id} {title}: "
             f"{batch.transfer_count} transfers, {batch.total} {network.currency}, "
