@@ -888,8 +888,8 @@ def _open_allotments(*, company_id: int, member_id: int, on: dt.date,
 def _policy_and_allotments(*, company_id: int, member_id: int,
                            on: dt.date) -> tuple[CompanyCreditPolicy, list[Allotment]]:
     """The company's credit policy (its defaults when it has none) and the open
-    allotments that may pay for this member, in one statement (`_policy_of` and
-    `_open_allotments`' first): one row per allotment, each with the policy."""
+    allotments that may pay for this member, in one statement: one row per allotment,
+    each with the policy."""
     p_cols, p_names = fastsql.columns(CompanyCreditPolicy, "cp")
     with fastsql.cursor() as cursor:
         cursor.execute(
@@ -1006,7 +1006,8 @@ def _record_roaming(*, entry: LedgerEntry, booking: Any, company_id: int,
 
 
 def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: int,
-                         on: dt.date, policy: CompanyCreditPolicy) -> str:
+                         on: dt.date, policy: CompanyCreditPolicy,
+                         allotments: list[Allotment] | None = None) -> str:
     """'taken'; 'short' when the company has credit but none that can pay; 'none' when
     the company has never bought any."""
     member = booking.member
@@ -1014,7 +1015,7 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     # so nothing that does not need the lock is done while holding it.
     allowed = _allowed_centre_ids(policy)
     candidates = _lock_candidates(member=member, company_id=company_id, centre=booking.centre,
-                                  on=on, policy=policy)
+                                  on=on, policy=policy, allotments=allotments)
     if not candidates:
         if not CreditAccount.objects.filter(kind=AccountKind.POOL,
                                             company_id=company_id).exists():
@@ -1046,24 +1047,6 @@ def _take_company_credit(*, booking: Any, actor: Any, company_id: int, minutes: 
     return "capped" if capped else "short"
 
 
-def _membership_of(member_id: int) -> Membership | None:
-    """The member's membership not ended, with its plan (at most one: a unique
-    constraint), in one plain statement: it runs on every pay-as-you-go booking."""
-
-    cols = f"{fastsql.columns(Membership, 'm')[0]}, {fastsql.columns(MembershipPlan, 'p')[0]}"
-    with fastsql.cursor() as cursor:
-        cursor.execute(f"SELECT {cols} FROM credits_membership m "  # noqa: S608
-                       "JOIN credits_membershipplan p ON p.id = m.plan_id "
-                       "WHERE m.member_id = %s AND m.state <> %s ORDER BY m.id LIMIT 1",
-                       [member_id, str(MembershipState.ENDED.value)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    membership = fastsql.from_row(Membership, row)
-    membership.plan = fastsql.from_row(MembershipPlan, row, len(fastsql.columns(Membership)[1]))
-    return membership
-
-
 def _membership_covers(membership: Membership, booking: Any, on: dt.date) -> bool:
     plan = membership.plan
     if plan.centre_id is not None and plan.centre_id != booking.centre_id:
@@ -1073,8 +1056,8 @@ def _membership_covers(membership: Membership, booking: Any, on: dt.date) -> boo
     return membership.ends_on is None or on <= membership.ends_on
 
 
-def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date) -> bool:
-    membership = _membership_of(booking.member_id)
+def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date,
+                     membership: Membership | None) -> bool:
     if membership is None:
         return False
     if not _membership_covers(membership, booking, on):
@@ -1093,7 +1076,7 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     booking's transaction. Company employees pay with their company's credit (then
     pay-as-you-go billed to the company if it allows overage, else refused); other
     members with their membership's hours, then pay-as-you-go."""
-    from smartwork.bookings.payment import booking_price
+    from smartwork.bookings.payment import price_amount
 
     member: User = booking.member
     on = _booking_date(booking)
@@ -1101,9 +1084,11 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     bill_to = PaygBillTo.MEMBER
     company_id = member.company_id
     if company_id is not None:
-        policy = _policy_of(company_id) or CompanyCreditPolicy(company_id=company_id)
+        policy, allotments = _policy_and_allotments(company_id=company_id,
+                                                    member_id=member.pk, on=on)
         taken = _take_company_credit(booking=booking, actor=actor, company_id=company_id,
-                                     minutes=minutes, on=on, policy=policy)
+                                     minutes=minutes, on=on, policy=policy,
+                                     allotments=allotments)
         if taken == "taken":
             _mark(booking, PaymentMethod.CREDIT, minutes)
             return PaymentMethod.CREDIT
@@ -1117,11 +1102,15 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
             )
         if policy.allow_overage:
             bill_to = PaygBillTo.COMPANY
+    membership, _balance, price = _membership_and_price(
+        member_id=member.pk, centre_id=booking.centre_id, kind=booking.resource.kind, on=on)
     if bill_to == PaygBillTo.MEMBER and _take_membership(booking=booking, actor=actor,
-                                                         minutes=minutes, on=on):
+                                                         minutes=minutes, on=on,
+                                                         membership=membership):
         _mark(booking, PaymentMethod.MEMBERSHIP, minutes)
         return PaymentMethod.MEMBERSHIP
-    price_net, vat_rate = booking_price(booking=booking)
+    price_net, vat_rate = price_amount(price, slot=booking.slot, start=booking.start,
+                                       end=booking.end)
     booking.payment_method = PaymentMethod.PAYG
     booking.credit_minutes = 0
     booking.price_net, booking.vat_rate = price_net, vat_rate
@@ -1141,14 +1130,6 @@ def _allowed_centre_ids(policy: CompanyCreditPolicy) -> set[int]:
     if policy.pk is None:
         return set()
     return set(policy.allowed_centres.values_list("pk", flat=True))
-
-
-def _policy_of(company_id: int) -> CompanyCreditPolicy | None:
-    with fastsql.cursor() as cursor:
-        cursor.execute(f"SELECT {fastsql.columns(CompanyCreditPolicy)[0]} "  # noqa: S608
-                       "FROM credits_companycreditpolicy WHERE company_id = %s", [company_id])
-        row = cursor.fetchone()
-    return None if row is None else fastsql.from_row(CompanyCreditPolicy, row)
 
 
 def _check_policy(*, policy: CompanyCreditPolicy, booking: Any,
@@ -1327,7 +1308,7 @@ def _plan_company_credit(*, booking: Any, kind: str, company_id: int, minutes: i
 def _membership_and_price(*, member_id: int, centre_id: int, kind: str,
                           on: dt.date) -> tuple[Membership | None, int, Price | None]:
     """The member's membership not ended (with its plan and its account's balance) and
-    the centre's price on the day, in one statement: `_membership_of` and `price_on`."""
+    the centre's price on the day, in one statement (bookings.payment.price_on's query)."""
 
     m_cols, m_names = fastsql.columns(Membership, "m")
     p_cols, p_names = fastsql.columns(MembershipPlan, "p")
