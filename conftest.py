@@ -3,20 +3,65 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.test import client as django_test_client
 
 from smartwork.core import testing
+from smartwork.core.wsgi import StackHandlerMixin, lean_request
+
+# How ApiClient(user) authenticates: "session" (force_login) or "token" (a Bearer API
+# token, so that requests go through the API's lean middleware stack, core/wsgi.py).
+# .ci/run runs the PostgreSQL pass with "token": the whole API suite on both stacks.
+API_AUTH = os.environ.get("SMARTWORK_TEST_API_AUTH", "session")
+
+
+class _LeanClientHandler(StackHandlerMixin, django_test_client.ClientHandler):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        self.middleware_list = list(settings.API_MIDDLEWARE)
+        super().__init__(*args, **kwargs)
+
+
+class _ClientHandler(django_test_client.ClientHandler):
+    """The test client's handler, dispatching as the WSGI application does
+    (core/wsgi.Application): Bearer API requests without a session cookie go through
+    settings.API_MIDDLEWARE."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lean = _LeanClientHandler(*args, **kwargs)
+
+    def __call__(self, environ: dict[str, Any]) -> Any:
+        if lean_request(environ):
+            return self.lean(environ)
+        return super().__call__(environ)
+
+
+django_test_client.ClientHandler = _ClientHandler  # type: ignore[misc]
 
 
 class ApiClient:
-    """Django's test client speaking JSON to /api/v1, as a given user (or anonymous)."""
+    """Django's test client speaking JSON to /api/v1, as a given user (or anonymous),
+    logged in by session or by API token (`auth`, default API_AUTH)."""
 
-    def __init__(self, user: Any = None, **headers: str) -> None:
+    def __init__(self, user: Any = None, auth: str | None = None, **headers: str) -> None:
+        if user is not None and (auth or API_AUTH) == "token":
+            # Not api_token_create: no audit entry, which tests may count.
+            from smartwork.accounts.models import ApiToken
+            from smartwork.accounts.services import TOKEN_PREFIX, _token_hash
+
+            raw = TOKEN_PREFIX + secrets.token_urlsafe(16)
+            ApiToken.objects.create(user=user, name="test client", prefix=raw[:10],
+                                    key_hash=_token_hash(raw))
+            headers.setdefault("HTTP_AUTHORIZATION", f"Bearer {raw}")
         self.client = Client(**headers)
-        if user is not None:
+        if user is not None and (auth or API_AUTH) == "session":
             self.client.force_login(user)
 
     def _call(self, method: str, path: str, data: Any = None, **headers: str) -> Any:

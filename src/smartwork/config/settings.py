@@ -81,6 +81,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.wsgi.AnonymousUserMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "smartwork.config.urls"
 WSGI_APPLICATION = "smartwork.config.wsgi.application"

@@ -1,6 +1,12 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartwork.config.settings")
-application = get_wsgi_application()
+
+import django
+
+django.setup(set_prefix=False)
+
+from smartwork.core.wsgi import Application  # noqa: E402
+
+# The site's handler and the API's lean one for Bearer-token requests (core/wsgi.py).
+application = Application()

@@ -62,29 +62,32 @@ class TestMe:
 
 
 class TestTokens:
+    """By session: in token mode (conftest.API_AUTH) the test client's own token would
+    be listed too."""
+
     def test_create_use_list_and_revoke(self, api, member):
-        created = api(member).post("/me/tokens", {"name": "laptop"})
+        created = api(member, auth="session").post("/me/tokens", {"name": "laptop"})
         assert created.status_code == 201, created.content
         raw = created.json()["token"]
         # The token authenticates without a session.
         response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
         assert response.status_code == 200 and response.json()["id"] == member.pk
-        listed = api(member).get("/me/tokens").json()
+        listed = api(member, auth="session").get("/me/tokens").json()
         assert [t["name"] for t in listed] == ["laptop"]
         assert "token" not in listed[0]
-        assert api(member).delete(f"/me/tokens/{created.json()['id']}").status_code == 204
+        assert api(member, auth="session").delete(f"/me/tokens/{created.json()['id']}").status_code == 204
         assert_error(Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}),
                      401)
 
     def test_a_token_without_name_is_422(self, api, member):
-        assert_error(api(member).post("/me/tokens", {"name": ""}), 422, field="name")
+        assert_error(api(member, auth="session").post("/me/tokens", {"name": ""}), 422, field="name")
         assert not ApiToken.objects.exists()
 
     def test_nobody_revokes_someone_elses_token(self, api, member, operator):
-        token_id = api(member).post("/me/tokens", {"name": "mine"}).json()["id"]
-        assert_error(api(operator).delete(f"/me/tokens/{token_id}"), 404)
+        token_id = api(member, auth="session").post("/me/tokens", {"name": "mine"}).json()["id"]
+        assert_error(api(operator, auth="session").delete(f"/me/tokens/{token_id}"), 404)
         assert ApiToken.objects.get(pk=token_id).revoked_at is None
-        assert api(operator).get("/me/tokens").json() == []
+        assert api(operator, auth="session").get("/me/tokens").json() == []
 
     def test_bad_bearer_is_401(self):
         response = Client().get("/api/v1/me", headers={"Authorization": "Bearer sw_nope"})
