@@ -49,28 +49,30 @@ ERRORS = {
 }
 
 
-def _resource(resource_id: int | None) -> Resource | None:
+def _resource(resource_id: int | None, on: dt.date | None = None) -> Resource | None:
+    """`on`: the centre's calendar of that day comes in the same statement."""
     if resource_id is None:
         return None
-    resource = sql.resource_with_centre(resource_id)
+    resource = sql.resource_with_centre(resource_id, None if on is None else (on, on))
     if resource is None:
         raise InvalidInput(_("No such resource."), code="unknown_resource",
                            fields={"resource_id": [_("Unknown resource.")]})
     return resource
 
 
-def _centre(centre_id: int | None, field: str = "centre_id") -> Centre | None:
+def _centre(centre_id: int | None, field: str = "centre_id",
+            on: dt.date | None = None) -> Centre | None:
     if centre_id is None:
         return None
-    centre = sql.centre_with_network(centre_id)
+    centre = sql.centre_with_network(centre_id, None if on is None else (on, on))
     if centre is None:
         raise InvalidInput(_("No such centre."), code="unknown_centre",
                            fields={field: [_("Unknown centre.")]})
     return centre
 
 
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = sql.centre_with_network(centre_id)
+def _centre_or_404(centre_id: int, days: tuple[dt.date, dt.date] | None = None) -> Centre:
+    centre = sql.centre_with_network(centre_id, days)
     if centre is None:
         raise NotFound(_("No such centre."))
     return centre
@@ -117,9 +119,9 @@ def _json(data: Any) -> HttpResponse:
 @idempotent
 def booking_create(request: HttpRequest, data: BookingIn) -> Any:
     booking = services.booking_create(
-        actor=request.user, resource=_resource(data.resource_id),  # type: ignore[arg-type]
-        centre=_centre(data.centre_id), member=_member(data.member_id), slot=data.slot,
-        on=data.date, start_time=data.start_time, end_time=data.end_time,
+        actor=request.user, resource=_resource(data.resource_id, data.date),  # type: ignore[arg-type]
+        centre=_centre(data.centre_id, on=data.date), member=_member(data.member_id),
+        slot=data.slot, on=data.date, start_time=data.start_time, end_time=data.end_time,
         payment_method=data.payment_method, note=data.note,
     )
     # The same body as BookingOut, rendered by the API's renderer, without the pydantic
@@ -303,7 +305,9 @@ class CentreAvailabilityQuery(Schema):
             summary="Each resource of a centre and its free slots")
 def centre_availability(request: HttpRequest, centre_id: int,
                         q: Query[CentreAvailabilityQuery]) -> Any:
-    centre = _centre_or_404(centre_id)
+    last = q.date_to or q.date
+    span = (q.date, last) if 0 <= (last - q.date).days < selectors.MAX_AVAILABILITY_DAYS else None
+    centre = _centre_or_404(centre_id, span)
     # Plain dicts of dates and times: serialised directly, skipping a per-slot
     # schema validation that cost more than the whole computation (see the benchmark).
     return _json(selectors.availability_for_centre(centre=centre, date_from=q.date,

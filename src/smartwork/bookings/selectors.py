@@ -179,7 +179,7 @@ def availability_for_centre(
         raise InvalidInput(_("Unknown slot."), code="unknown_slot", fields={"slot": [_("Unknown.")]})
     # Three plain statements (bookings/sql.py): this route is polled by every page.
     resources = sql.active_resources(centre.pk, kind or None)
-    calendar = sql.calendar_for(centre.pk, days[0], days[-1])
+    calendar = sql.calendar_of(centre, days[0], days[-1])
     tz = centre.timezone
     first = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone(tz))
     last = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone(tz))

@@ -310,7 +310,7 @@ def booking_create(
     p = _prepare(actor=actor, member=member, resource=resource, centre=centre, slot=slot,
                  first_date=on)
     span = slot_span(p.centre, on, slot, start_time, end_time)
-    calendar = sql.calendar_for(p.centre.pk, on, on)
+    calendar = sql.calendar_of(p.centre, on, on)
     problem = date_problem(span=span, centre=p.centre, calendar=calendar, now=now,
                            window_days=p.centre.network.booking_window_days)
     if problem is not None:

@@ -26,40 +26,90 @@ from smartwork.network.models import Centre, Network, Resource
 _LIVE = [str(s.value) for s in LIVE_STATES]
 
 
-def _joined(where: str, params: list[Any], *, with_resource: bool) -> Any:
+_CALENDAR_COLS = 6  # weekday, opens, closes, start_date, end_date, reason
+
+
+def _joined(where: str, params: list[Any], *, with_resource: bool, centre_of: str,
+            days: tuple[dt.date, dt.date] | None) -> list[Any]:
+    """The row of the resource (or centre) with its centre and network; with `days`,
+    followed in the same statement by the centre's calendar rows for those days
+    (`calendar_for`'s UNION, padded to the same columns)."""
     parts = []
     if with_resource:
         parts.append(fastsql.columns(Resource, "r")[0])
     parts += [fastsql.columns(Centre, "c")[0], fastsql.columns(Network, "n")[0]]
     source = ("network_resource r JOIN network_centre c ON c.id = r.centre_id"
               if with_resource else "network_centre c")
+    # Typed NULLs for the dates: PostgreSQL types a UNION's columns branch by branch,
+    # and two untyped NULLs would make them text before the closures' dates come.
+    sql = (f"SELECT 0, {', '.join(parts)}, NULL, NULL, NULL, CAST(NULL AS date), "
+           f"CAST(NULL AS date), NULL FROM {source} "
+           f"JOIN network_network n ON n.id = c.network_id WHERE {where}")
+    if days is not None:
+        width = sum(len(fastsql.columns(m)[1]) for m in
+                    ((Resource, Centre, Network) if with_resource else (Centre, Network)))
+        pad = ", NULL" * width
+        sql += (f" UNION ALL SELECT 1{pad}, weekday, opens, closes, NULL, NULL, NULL "
+                f"FROM network_openinghours WHERE centre_id = {centre_of} UNION ALL "
+                f"SELECT 2{pad}, NULL, NULL, NULL, start_date, end_date, reason "
+                f"FROM network_closure WHERE centre_id = {centre_of} "
+                "AND end_date >= %s AND start_date <= %s")
+        params = [*params, *params, *params, connection.ops.adapt_datefield_value(days[0]),
+                  connection.ops.adapt_datefield_value(days[1])]
     with fastsql.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)} FROM {source} "
-                       f"JOIN network_network n ON n.id = c.network_id WHERE {where}", params)
-        return cursor.fetchone()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return sorted(rows, key=lambda row: row[0])
 
 
-def resource_with_centre(resource_id: int) -> Resource | None:
-    """`Resource.objects.select_related("centre__network").filter(pk=...).first()`."""
-    row = _joined("r.id = %s", [resource_id], with_resource=True)
-    if row is None:
+def resource_with_centre(resource_id: int, days: tuple[dt.date, dt.date] | None = None,
+                         ) -> Resource | None:
+    """`Resource.objects.select_related("centre__network").filter(pk=...).first()`; with
+    `days`, the centre's calendar for them comes in the same statement and is kept on
+    the centre for `calendar_of`."""
+    rows = _joined("r.id = %s", [resource_id], with_resource=True,
+                   centre_of="(SELECT centre_id FROM network_resource WHERE id = %s)", days=days)
+    if not rows or rows[0][0] != 0:
         return None
-    resource = fastsql.from_row(Resource, row)
-    offset = len(fastsql.columns(Resource)[1])
-    resource.centre = _centre_from(row, offset)
+    resource = fastsql.from_row(Resource, rows[0], 1)
+    offset = 1 + len(fastsql.columns(Resource)[1])
+    resource.centre = _centre_from(rows[0], offset)
+    _keep_calendar(resource.centre, days, rows)
     return resource
 
 
-def centre_with_network(centre_id: int) -> Centre | None:
-    """`Centre.objects.select_related("network").filter(pk=...).first()`."""
-    row = _joined("c.id = %s", [centre_id], with_resource=False)
-    return None if row is None else _centre_from(row, 0)
+def centre_with_network(centre_id: int, days: tuple[dt.date, dt.date] | None = None,
+                        ) -> Centre | None:
+    """`Centre.objects.select_related("network").filter(pk=...).first()`; `days`: as
+    `resource_with_centre`."""
+    rows = _joined("c.id = %s", [centre_id], with_resource=False, centre_of="%s", days=days)
+    if not rows or rows[0][0] != 0:
+        return None
+    centre = _centre_from(rows[0], 1)
+    _keep_calendar(centre, days, rows)
+    return centre
 
 
 def _centre_from(row: Any, offset: int) -> Centre:
     centre = fastsql.from_row(Centre, row, offset)
     centre.network = fastsql.from_row(Network, row, offset + len(fastsql.columns(Centre)[1]))
     return centre
+
+
+def _keep_calendar(centre: Centre, days: tuple[dt.date, dt.date] | None,
+                   rows: list[Any]) -> None:
+    if days is not None:
+        centre._calendar_read = (days, _calendar(  # type: ignore[attr-defined]
+            [(row[0] - 1, *row[-_CALENDAR_COLS:]) for row in rows[1:]]))
+
+
+def calendar_of(centre: Centre, date_from: dt.date, date_to: dt.date) -> CentreCalendar:
+    """The centre's calendar for these days: the one read with the centre when it covers
+    them (`days=`), else `calendar_for`."""
+    kept = getattr(centre, "_calendar_read", None)
+    if kept is not None and kept[0][0] <= date_from and date_to <= kept[0][1]:
+        return kept[1]
+    return calendar_for(centre.pk, date_from, date_to)
 
 
 def _as_time(value: Any) -> dt.time:
@@ -72,7 +122,6 @@ def _as_date(value: Any) -> dt.date:
 
 def calendar_for(centre_id: int, date_from: dt.date, date_to: dt.date) -> CentreCalendar:
     """`rules.calendars_for([centre_id], ...)` in one statement."""
-    calendar = CentreCalendar()
     with fastsql.cursor() as cursor:
         cursor.execute(
             "SELECT 0, weekday, opens, closes, NULL, NULL, NULL FROM network_openinghours "
@@ -81,12 +130,18 @@ def calendar_for(centre_id: int, date_from: dt.date, date_to: dt.date) -> Centre
             "WHERE centre_id = %s AND end_date >= %s AND start_date <= %s",
             [centre_id, centre_id, connection.ops.adapt_datefield_value(date_from),
              connection.ops.adapt_datefield_value(date_to)])
-        rows = cursor.fetchall()
+        return _calendar(cursor.fetchall())
+
+
+def _calendar(rows: Sequence[Sequence[Any]]) -> CentreCalendar:
+    calendar = CentreCalendar()
     for kind, weekday, opens, closes, start, end, reason in rows:
         if kind == 0:
             calendar.hours.setdefault(int(weekday), []).append((_as_time(opens), _as_time(closes)))
         else:
             calendar.closures.append((_as_date(start), _as_date(end), reason))
+    for intervals in calendar.hours.values():
+        intervals.sort()  # a UNION's rows come in no set order
     return calendar
 
 

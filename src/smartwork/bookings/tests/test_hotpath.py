@@ -148,6 +148,38 @@ class TestPlainSql:
         assert raw.hours == orm.hours and raw.closures == orm.closures
         assert raw.closure_reason(day) == "Works"
 
+    def test_the_days_calendar_comes_with_the_resource_in_the_same_query(
+            self, desk, django_assert_num_queries):
+        day, later = workday(5), workday(9)
+        Closure.objects.create(centre=desk.centre, start_date=day, end_date=day, reason="Works")
+        Closure.objects.create(centre=desk.centre, start_date=later, end_date=later,
+                               reason="Later")
+        orm = calendars_for([desk.centre_id], date_from=day, date_to=day)[desk.centre_id]
+        with django_assert_num_queries(1):
+            found = sql.resource_with_centre(desk.pk, (day, day))
+            assert found is not None
+            kept = sql.calendar_of(found.centre, day, day)
+        assert (found.name, found.centre.name, found.centre.network.name) == (
+            desk.name, desk.centre.name, desk.centre.network.name)
+        assert found.equipment == desk.equipment and found.created_at == desk.created_at
+        assert kept.hours == orm.hours and kept.closures == orm.closures
+        assert kept.closure_reason(day) == "Works" and kept.closure_reason(later) is None
+        # Days it was not read for: read then.
+        with django_assert_num_queries(1):
+            assert sql.calendar_of(found.centre, later, later).closure_reason(later) == "Later"
+        assert sql.resource_with_centre(10**9, (day, day)) is None
+
+    def test_a_centre_with_its_calendar_for_a_range(self, centre, django_assert_num_queries):
+        first, last = workday(2), workday(6)
+        Closure.objects.create(centre=centre, start_date=last, end_date=last, reason="Move")
+        orm = calendars_for([centre.pk], date_from=first, date_to=last)[centre.pk]
+        with django_assert_num_queries(1):
+            found = sql.centre_with_network(centre.pk, (first, last))
+            assert found is not None and found.network.pk == centre.network_id
+            kept = sql.calendar_of(found, first, last)
+        assert kept.hours == orm.hours and kept.closures == orm.closures
+        assert sql.centre_with_network(10**9, (first, last)) is None
+
     def test_the_write_is_refused_when_the_slot_is_taken(self, member, desk):
         day = workday(2)
         first = services.booking_create(actor=member, resource=desk, slot="morning", on=day)
