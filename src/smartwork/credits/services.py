@@ -908,17 +908,14 @@ def _policy_and_allotments(*, company_id: int, member_id: int,
     return policy, allotments
 
 
-def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
-                     policy: CompanyCreditPolicy, lock: bool = True,
-                     allotments: list[Allotment] | None = None) -> list[_Candidate]:
-    """Lock, in one statement and in primary-key order, every account that may pay for
-    this booking, and return them best first: the member's own allotments, then their
-    teams', then centre budgets, then company-wide allotments, then the pool. Among
-    equals, the credit that expires first is used first. `lock=False`: read them only
-    (the payment plan). `allotments`: already read (`_policy_and_allotments`)."""
-    usable: dict[int, tuple[int, Allotment | None]] = {}
+def _usable_allotments(*, company_id: int, member_id: int, centre: Centre, on: dt.date,
+                       allotments: list[Allotment] | None,
+                       ) -> dict[int, tuple[int, Allotment]]:
+    """By account id, the open allotments that may pay at this centre, each with its rank:
+    the member's own 0, their teams' 1, centre budgets 2, company-wide 3."""
+    usable: dict[int, tuple[int, Allotment]] = {}
     for account_id, (allotment, centre_ids) in _open_allotments(
-            company_id=company_id, member_id=member.pk, on=on, found=allotments).items():
+            company_id=company_id, member_id=member_id, on=on, found=allotments).items():
         if centre_ids and centre.pk not in centre_ids:
             continue
         if allotment.member_id:
@@ -928,6 +925,46 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
         else:
             rank = 2 if centre_ids else 3
         usable[account_id] = (rank, allotment)
+    return usable
+
+
+def _ranked(accounts: list[CreditAccount],
+            usable: dict[int, tuple[int, Allotment]]) -> list[_Candidate]:
+    """Best first: by rank (the pool last, 4), then the credit that expires first."""
+    found = []
+    for account in accounts:
+        rank, account_allotment = usable.get(account.pk, (4, None))
+        found.append(_Candidate(rank, account.valid_until, account, account_allotment))
+    found.sort(key=lambda c: (c.rank, c.valid_until, c.account.pk))
+    return found
+
+
+def _usable_here(alias: str, network_id: int, on: dt.date) -> tuple[str, list[Any]]:
+    """SQL: account `alias` is valid on the day and of the centre's network or of a
+    network allied with it on the day (`_networks_reachable_from`, as a subquery)."""
+    from smartwork.network.choices import AllianceStatus
+
+    day = connection.ops.adapt_datefield_value(on)
+    return (f"{alias}.valid_from <= %s AND {alias}.valid_until >= %s "  # noqa: S608
+            f"AND ({alias}.network_id = %s OR {alias}.network_id IN (SELECT CASE "
+            "WHEN al.network_a_id = %s THEN al.network_b_id ELSE al.network_a_id END "
+            "FROM network_alliance al WHERE (al.network_a_id = %s OR al.network_b_id = %s) "
+            "AND al.status = %s AND al.starts_on <= %s "
+            "AND (al.ends_on IS NULL OR al.ends_on >= %s)))",
+            [day, day, network_id, network_id, network_id, network_id,
+             str(AllianceStatus.ACTIVE.value), day, day])
+
+
+def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.date,
+                     policy: CompanyCreditPolicy, lock: bool = True,
+                     allotments: list[Allotment] | None = None) -> list[_Candidate]:
+    """Lock, in one statement and in primary-key order, every account that may pay for
+    this booking, and return them best first: the member's own allotments, then their
+    teams', then centre budgets, then company-wide allotments, then the pool. Among
+    equals, the credit that expires first is used first. `lock=False`: read them only.
+    `allotments`: already read (`_policy_and_allotments`)."""
+    usable = _usable_allotments(company_id=company_id, member_id=member.pk, centre=centre,
+                                on=on, allotments=allotments)
     # One locking statement, in primary-key order (plain SQL: it runs on every credit
     # booking). NO KEY UPDATE: see _lock.
     ids = sorted(usable)
@@ -941,30 +978,63 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
         params += [str(AccountKind.POOL.value), company_id]
     if not wanted or centre.network_id is None:
         return []
-    from smartwork.network.choices import AllianceStatus
-
-    day = connection.ops.adapt_datefield_value(on)
-    network = centre.network_id
+    here, more = _usable_here("a", centre.network_id, on)
     with fastsql.cursor() as cursor:
-        # The centre's network and the networks allied with it on the day
-        # (`_networks_reachable_from`) as a subquery: one statement.
         cursor.execute(
             f"SELECT {fastsql.columns(CreditAccount, 'a')[0]} FROM credits_creditaccount a "  # noqa: S608
-            f"WHERE ({' OR '.join(wanted)}) AND a.valid_from <= %s AND a.valid_until >= %s "
-            "AND (a.network_id = %s OR a.network_id IN (SELECT CASE WHEN al.network_a_id = %s "
-            "THEN al.network_b_id ELSE al.network_a_id END FROM network_alliance al "
-            "WHERE (al.network_a_id = %s OR al.network_b_id = %s) AND al.status = %s "
-            "AND al.starts_on <= %s AND (al.ends_on IS NULL OR al.ends_on >= %s))) "
+            f"WHERE ({' OR '.join(wanted)}) AND {here} "
             f"ORDER BY a.id {'FOR NO KEY UPDATE OF a' if lock and _row_locks() else ''}",
-            [*params, day, day, network, network, network, network,
-             str(AllianceStatus.ACTIVE.value), day, day])
+            [*params, *more])
         rows = [fastsql.from_row(CreditAccount, row) for row in cursor.fetchall()]
-    found = []
-    for account in rows:
-        rank, account_allotment = usable.get(account.pk, (4, None))
-        found.append(_Candidate(rank, account.valid_until, account, account_allotment))
-    found.sort(key=lambda c: (c.rank, c.valid_until, c.account.pk))
-    return found
+    return _ranked(rows, usable)
+
+
+def _plan_reads(*, company_id: int, member: User, centre: Centre, on: dt.date,
+                ) -> tuple[CompanyCreditPolicy, list[_Candidate]]:
+    """The payment plan's reads in one statement: the company's credit policy (its
+    defaults when it has none), and every account that may pay for this booking, each
+    with its open allotment, best first (what `_policy_and_allotments` then
+    `_lock_candidates(lock=False)` read in two). No lock: the plan is checked again by
+    the statement that takes the minutes."""
+    p_cols, p_names = fastsql.columns(CompanyCreditPolicy, "cp")
+    l_cols, l_names = fastsql.columns(Allotment, "al_")
+    a_cols, _ = fastsql.columns(CreditAccount, "a")
+    if centre.network_id is None:
+        here, more = "1 = 0", []
+    else:
+        here, more = _usable_here("a", centre.network_id, on)
+    # The company's pool (when open to staff) and the open allotments' accounts, as a
+    # UNION of (allotment id, account id): each side served by its own index.
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {p_cols}, {l_cols}, {a_cols} "  # noqa: S608
+            "FROM (SELECT 1 AS one) x "
+            "LEFT JOIN credits_companycreditpolicy cp ON cp.company_id = %s "
+            "LEFT JOIN (SELECT NULL AS allotment_id, p.id AS account_id "
+            "FROM credits_creditaccount p WHERE p.kind = %s AND p.company_id = %s "
+            "UNION ALL SELECT l.id, l.account_id FROM credits_allotment l "
+            f"WHERE {_OPEN_ALLOTMENT}) c "
+            "ON c.allotment_id IS NOT NULL OR COALESCE(cp.pool_open_to_staff, %s) "
+            "LEFT JOIN credits_allotment al_ ON al_.id = c.allotment_id "
+            f"LEFT JOIN credits_creditaccount a ON a.id = c.account_id AND {here} "
+            "ORDER BY a.id",
+            [company_id, str(AccountKind.POOL.value), company_id, company_id,
+             connection.ops.adapt_datefield_value(on), member.pk, member.pk,
+             CompanyCreditPolicy._meta.get_field("pool_open_to_staff").get_default(),
+             *more])
+        rows = cursor.fetchall()
+    first = rows[0]
+    policy = (CompanyCreditPolicy(company_id=company_id) if first[0] is None
+              else fastsql.from_row(CompanyCreditPolicy, first))
+    account_at = len(p_names) + len(l_names)
+    allotments = [fastsql.from_row(Allotment, row, len(p_names)) for row in rows
+                  if row[len(p_names)] is not None and row[account_at] is not None]
+    usable = _usable_allotments(company_id=company_id, member_id=member.pk, centre=centre,
+                                on=on, allotments=allotments)
+    accounts = [fastsql.from_row(CreditAccount, row, account_at) for row in rows
+                if row[account_at] is not None]
+    return policy, _ranked([a for a in accounts
+                            if a.pk in usable or a.kind == AccountKind.POOL], usable)
 
 
 def _pool_used_in_month(*, member: User, company: Organisation | int, on: dt.date) -> int:
@@ -1286,11 +1356,8 @@ def booking_payment_plan(*, booking: Any, kind: str) -> PaymentPlan | None:
 
 def _plan_company_credit(*, booking: Any, kind: str, company_id: int, minutes: int,
                          on: dt.date) -> PaymentPlan | None:
-    policy, allotments = _policy_and_allotments(company_id=company_id,
-                                                member_id=booking.member.pk, on=on)
-    candidates = _lock_candidates(member=booking.member, company_id=company_id,
-                                  centre=booking.centre, on=on, policy=policy, lock=False,
-                                  allotments=allotments)
+    policy, candidates = _plan_reads(company_id=company_id, member=booking.member,
+                                     centre=booking.centre, on=on)
     if not candidates:
         return None
     _check_policy(policy=policy, booking=booking, kind=kind)

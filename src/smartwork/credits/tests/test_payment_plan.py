@@ -271,3 +271,83 @@ class TestTheLastWriteCommits:
         assert len(tries) == 1 and takes == [(True, "PaymentPlanFailed")]
         assert not LedgerEntry.objects.filter(reason="booking").exists()
         assert balance(pool) == 10
+
+
+class TestPlanReads:
+    """The plan's one read gives the policy and the candidates, in their order, that
+    the general path's two reads give (`_policy_and_allotments`, `_lock_candidates`)."""
+
+    def two_reads(self, company, member, centre, on):
+        policy, allotments = services._policy_and_allotments(
+            company_id=company.pk, member_id=member.pk, on=on)
+        return policy, services._lock_candidates(
+            member=member, company_id=company.pk, centre=centre, on=on, policy=policy,
+            lock=False, allotments=allotments)
+
+    def assert_same(self, company, member, centre, on):
+        policy, candidates = services._plan_reads(company_id=company.pk, member=member,
+                                                  centre=centre, on=on)
+        expected_policy, expected = self.two_reads(company, member, centre, on)
+        assert (policy.pk, policy.pool_open_to_staff) == (
+            expected_policy.pk, expected_policy.pool_open_to_staff)
+        got = [(c.rank, c.account.pk, c.allotment.pk if c.allotment else None,
+                c.account.balance_minutes) for c in candidates]
+        assert got == [(c.rank, c.account.pk, c.allotment.pk if c.allotment else None,
+                        c.account.balance_minutes) for c in expected]
+        return got
+
+    def test_every_kind_of_allotment_in_the_general_paths_order(
+            self, company, company_admin, centre, member):
+        from smartwork.accounts.models import Team, TeamMembership
+        from smartwork.network.choices import AllianceStatus
+        from smartwork.network.models import Alliance
+
+        pool = buy(company, hours=100)
+        team = Team.objects.create(company=company, name="Sales")
+        TeamMembership.objects.create(team=team, user=member)
+        mine = services.allotment_create(actor=company_admin, company=company,
+                                         minutes_per_period=240, member=member)
+        ours = services.allotment_create(actor=company_admin, company=company,
+                                         minutes_per_period=240, team=team)
+        budget = services.allotment_create(actor=company_admin, company=company,
+                                           minutes_per_period=240, centres=[centre])
+        other_centre = testing.make_centre(network=centre.network)
+        services.allotment_create(actor=company_admin, company=company,
+                                  minutes_per_period=240, centres=[other_centre])
+        colleague = testing.make_user(company=company, network=centre.network)
+        services.allotment_create(actor=company_admin, company=company,
+                                  minutes_per_period=240, member=colleague)
+        on = workday(3)
+        got = self.assert_same(company, member, centre, on)
+        assert [account for _, account, _, _ in got] == [
+            mine.account_id, ours.account_id, budget.account_id, pool.pk]
+        # An allied network's centre: the same candidates, the home network's accounts.
+        other = testing.make_network()
+        Alliance.objects.create(network_a=centre.network, network_b=other, starts_on=on,
+                                status=AllianceStatus.ACTIVE,
+                                clearing_hour_rate=Decimal("5.00"))
+        away = testing.make_centre(network=other)
+        assert self.assert_same(company, member, away, on)
+        # A network not allied: none.
+        assert self.assert_same(company, member, testing.make_centre(), on) == []
+
+    def test_a_pool_closed_to_staff_and_no_policy_at_all(self, company, company_admin,
+                                                         centre, member):
+        assert self.assert_same(company, member, centre, workday(3)) == []  # no credit
+        pool = buy(company, hours=10)
+        got = self.assert_same(company, member, centre, workday(3))  # defaults: open
+        assert [account for _, account, _, _ in got] == [pool.pk]
+        services.credit_policy_set(actor=company_admin, company=company,
+                                   pool_open_to_staff=False)
+        assert self.assert_same(company, member, centre, workday(3)) == []
+        mine = services.allotment_create(actor=company_admin, company=company,
+                                         minutes_per_period=120, member=member)
+        got = self.assert_same(company, member, centre, workday(3))
+        assert [account for _, account, _, _ in got] == [mine.account_id]
+
+    def test_one_statement_when_no_allotment_has_centres(self, company, centre, member,
+                                                         django_assert_num_queries):
+        buy(company, hours=10)
+        with django_assert_num_queries(1):
+            services._plan_reads(company_id=company.pk, member=member, centre=centre,
+                                 on=workday(3))
