@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from smartwork.core.l10n import date_time_text
 from smartwork.core.permissions import roles_of
 from smartwork.credits import selectors as credit_selectors
 
@@ -53,7 +54,7 @@ def date_time(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{formats.date_format(value, 'DATE_FORMAT')} {value:%H:%M}"
+    return date_time_text(value)  # as the mails write it (core.l10n)
 
 
 @register.filter
