@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, User
 
@@ -28,6 +31,16 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "company" in form.changed_data and obj.company is not None:
+            # Made a company's employee here, as by an accepted invitation: their own
+            # membership ends with its month (in the admin's transaction).
+            from smartwork.credits.services import membership_member_joined_company
+
+            membership_member_joined_company(actor=request.user,  # type: ignore[arg-type]
+                                             member=obj, company=obj.company)
 
 
 @admin.register(Organisation)

@@ -472,6 +472,10 @@ def invitation_accept(*, token: str, password: str | None = None, first_name: st
                 user.set_password(password)
             user.save()
             action = "linked"
+        # Now the company's employee: a membership of their own ends with its month.
+        from smartwork.credits.services import membership_member_joined_company
+
+        membership_member_joined_company(actor=user, member=user, company=company)
         if invitation.team_id:
             TeamMembership.objects.get_or_create(team=invitation.team, user=user)
         if invitation.as_admin:
@@ -603,6 +607,8 @@ def staff_import(*, actor: User, company: Organisation, content: str) -> dict[st
                 counts["already_staff"] += 1
                 continue
             if user is None:
+                # A new account, employee from the start (so no membership to end); people
+                # already known join when they accept the invitation (invitation_accept).
                 user = User.objects.create_user(
                     row["email"], None, first_name=row["first_name"], last_name=row["last_name"],
                     company=company, network=company.network)

@@ -6,7 +6,9 @@
 - `rejected`: the member, with the reason;
 - `approval_expired`: the member (nobody decided in time; the slot is free again).
 
-Each mail is written in its reader's language.
+Each mail is written in its reader's language (`User.language`: the member's, each
+admin's own), dates in that language's formats (`core.l10n`) and times in the centre's
+time zone, as the booking mails (`emails.booking_when`).
 """
 
 from __future__ import annotations
@@ -21,22 +23,18 @@ from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import Role
 from smartwork.accounts.models import User
+from smartwork.bookings.emails import booking_when, mail_language
 from smartwork.bookings.ical import booking_ics
 from smartwork.bookings.models import Booking
 from smartwork.bookings.slots import to_local
+from smartwork.core.l10n import date_time_text
 
 APPROVAL_MAILS = ("pending_approval", "approved", "rejected", "approval_expired")
 
 
-def _when(booking: Booking) -> str:
-    start = to_local(booking.start, booking.centre.timezone)
-    end = to_local(booking.end, booking.centre.timezone)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-
-
 def _subject(kind: str, booking: Booking) -> str:
     what = {"resource": booking.resource.name, "centre": booking.centre.name,
-            "when": _when(booking)}
+            "when": booking_when(booking)}
     if kind == "pending_approval":
         return _("Booking waiting for approval: %(resource)s, %(centre)s, %(when)s") % what
     if kind == "approved":
@@ -67,20 +65,21 @@ def send_approval_mail(*, kind: str, booking_id: int) -> None:
         return
     booking = found[0]
     member = booking.member
-    with translation.override(member.language or settings.LANGUAGE_CODE):
+    with translation.override(mail_language(member)):
         hold_until = (to_local(booking.hold_until, booking.centre.timezone)
                       if booking.hold_until else None)
         body = render_to_string(f"bookings/email/{kind}.txt", {
-            "booking": booking, "when": _when(booking),
-            "hold_until": f"{hold_until:%Y-%m-%d %H:%M}" if hold_until else "",
+            "booking": booking, "when": booking_when(booking),
+            "hold_until": date_time_text(hold_until) if hold_until else "",
             "base_url": settings.SMARTWORK["BASE_URL"],
         })
         subject = _subject(kind, booking)
+        ics = booking_ics(booking) if kind == "approved" else None
     cc = ([booking.booked_by.email] if booking.booked_by_id != booking.member_id
           and booking.booked_by.email else [])
     message = EmailMessage(subject=subject, body=body, to=[member.email], cc=cc)
-    if kind == "approved":
-        message.attach(f"booking-{booking.pk}.ics", booking_ics(booking), "text/calendar")
+    if ics is not None:
+        message.attach(f"booking-{booking.pk}.ics", ics, "text/calendar")
     message.send()
     if kind == "pending_approval":
         send_approval_request(booking_ids=[booking.pk])
@@ -96,10 +95,10 @@ def send_approval_request(*, booking_ids: Sequence[int]) -> None:
     for admin in company_admins(company_id=company_id):
         if admin.pk == bookings[0].booked_by_id:
             continue  # the admin booked it themself: they know
-        with translation.override(admin.language or settings.LANGUAGE_CODE):
+        with translation.override(mail_language(admin)):
             body = render_to_string("bookings/email/approval_request.txt", {
                 "admin": admin, "member": bookings[0].member,
-                "lines": [(b, _when(b)) for b in bookings],
+                "lines": [(b, booking_when(b)) for b in bookings],
                 "url": _approvals_url(company_id),
             })
             subject = _("%(member)s asks for your approval: %(n)d booking(s)") % {

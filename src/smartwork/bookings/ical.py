@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
 from smartwork.bookings.choices import BookingState
@@ -34,8 +35,10 @@ def _event(booking: Booking) -> Event:
         event.add("status", "TENTATIVE")
     else:
         event.add("status", "CONFIRMED")
-    event.add("description", f"Booking {booking.pk} ({booking.get_slot_display()}), "
-                             f"{booking.get_state_display()}")
+    # In the active language: the mails build their .ics in their reader's.
+    event.add("description", _("Booking %(pk)s (%(slot)s), %(state)s") % {
+        "pk": booking.pk, "slot": booking.get_slot_display(),
+        "state": booking.get_state_display()})
     return event
 
 

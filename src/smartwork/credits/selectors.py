@@ -347,6 +347,22 @@ def membership_plans_offered(*, actor: User) -> QuerySet[MembershipPlan]:
             .order_by("monthly_fee_net", "pk"))
 
 
+def membership_refusal(*, actor: User) -> Forbidden | None:
+    """Why this person may not subscribe to a plan, or None. A plan is how an independent
+    member pays (a member is a company's employee or independent; operators, centre
+    staff and company admins run the service, they are not its members): a company's
+    employee pays with the company's time credit, and whoever holds a role is refused.
+    `membership_start` raises it; the pages refuse with it and the navigation hides the
+    page. A membership the person already holds stays theirs to see (and cancel)."""
+    if actor.company_id is not None:
+        return Forbidden(_("Membership plans are for independent members: your company's "
+                           "time credit pays for your bookings."), code="company_employee")
+    if roles_of(actor).is_staff_of_anything:
+        return Forbidden(_("Membership plans are for independent members, not for the staff "
+                           "who run a network, a centre or a company."), code="staff_role")
+    return None
+
+
 def membership_summary(*, actor: User) -> dict[str, Any] | None:
     """The member's live membership and its running month: hours included, used, left."""
     membership = (Membership.objects.exclude(state=MembershipState.ENDED)

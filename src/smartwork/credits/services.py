@@ -733,12 +733,15 @@ def _open_membership_period(membership: Membership, account: CreditAccount,
 def membership_start(*, actor: User, member: User, plan: MembershipPlan,
                      starts_on: dt.date | None = None) -> Membership:
     """An independent member subscribes to a plan of their network; the first month
-    starts now. A company's employees pay with its time credit: no plan for them."""
+    starts now. A company's employees pay with its time credit, and staff roles run the
+    service: no plan for them (`selectors.membership_refusal`)."""
+    from smartwork.credits.selectors import membership_refusal
+
     if actor.pk != member.pk:
         raise Forbidden(_("Members subscribe for themselves."))
-    if member.company_id is not None:
-        raise Forbidden(_("Membership plans are for independent members: your company's "
-                          "time credit pays for your bookings."), code="company_employee")
+    refusal = membership_refusal(actor=member)
+    if refusal is not None:
+        raise refusal
     if not plan.is_active or plan.network_id != member.network_id:
         raise InvalidInput(_("This plan is not offered in your network."), code="foreign_plan",
                            fields={"plan_id": [_("Not offered to you.")]})
@@ -748,8 +751,12 @@ def membership_start(*, actor: User, member: User, plan: MembershipPlan,
         raise InvalidInput(_("A membership starts today or later."),
                            fields={"starts_on": [_("In the past.")]})
     with transaction.atomic():
-        # Lock the member so two subscriptions at once cannot both pass the check.
-        User.objects.select_for_update().filter(pk=member.pk).first()
+        # Lock the member so two subscriptions at once cannot both pass the check, nor
+        # one pass while an invitation makes them an employee (invitation_accept locks
+        # the member too): re-read the employer under the lock.
+        refusal = membership_refusal(actor=User.objects.select_for_update().get(pk=member.pk))
+        if refusal is not None:
+            raise refusal
         if Membership.objects.filter(member=member).exclude(state=MembershipState.ENDED).exists():
             raise Conflict(_("You have a membership already."), code="membership_exists")
         account = CreditAccount.objects.create(
@@ -770,24 +777,59 @@ def membership_cancel(*, actor: User, membership: Membership) -> Membership:
     """Cancellation takes effect at the end of the running month."""
     if actor.pk != membership.member_id:
         require(actor, "credit.catalogue", network=membership.plan.network_id)
+    locked, cancelled = _membership_cancel(actor=actor, membership_id=membership.pk)
+    if not cancelled:
+        raise Conflict(_("This membership is not active."), code="not_active")
+    return locked
+
+
+def _membership_cancel(*, actor: User | None, membership_id: int,
+                       data: dict[str, Any] | None = None) -> tuple[Membership, bool]:
+    """Lock the membership and, if it is active, set it to end with its running month
+    (not renewed), audited `membership.cancelled`. (membership, False): it was not active."""
     with transaction.atomic():
-        locked = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
+        locked = (Membership.objects.select_for_update(no_key=True, of=("self",))
+                  .select_related("plan").get(pk=membership_id))
         if locked.state != MembershipState.ACTIVE:
-            raise Conflict(_("This membership is not active."), code="not_active")
+            return locked, False
         current = locked.periods.order_by("-starts_on").first()
         assert current is not None
         locked.state = MembershipState.CANCELLING
         locked.ends_on = current.ends_on
         locked.save(update_fields=["state", "ends_on", "updated_at"])
         audit_log(actor=actor, action="membership.cancelled", obj=locked,
-                  network_id=locked.plan.network_id, data={"ends_on": current.ends_on.isoformat()})
-    return locked
+                  network_id=locked.plan.network_id,
+                  data={"ends_on": current.ends_on.isoformat(), **(data or {})})
+    return locked, True
+
+
+def membership_member_joined_company(*, actor: User | None, member: User,
+                                     company: Organisation) -> Membership | None:
+    """Someone who becomes a company's employee keeps the month of membership they paid
+    for, and no more: their company's time credit pays from now on. A running
+    membership is cancelled as `membership_cancel` does (it ends with its running
+    month, not renewed; audited with the reason), in the caller's transaction, after
+    it wrote (so locked) the member's row: `membership_start` locks it and re-reads the
+    employer, so a subscription at the same moment cannot slip past this. Until its end
+    the membership stays theirs: shown on their pages, its hours pay for what they pay
+    themselves. Returns it, or None when there was no active membership (none, or
+    cancelled already)."""
+    found = (Membership.objects.filter(member=member, state=MembershipState.ACTIVE)
+             .order_by("pk").values_list("pk", flat=True).first())
+    if found is None:
+        return None
+    locked, cancelled = _membership_cancel(
+        actor=actor, membership_id=found,
+        data={"reason": "company_employee", "company": company.pk})
+    return locked if cancelled else None
 
 
 def membership_renew_due(*, today: dt.date | None = None,
                          result: PeriodicResult | None = None) -> PeriodicResult:
     """Start the next month of every live membership whose month is over (expiring the
-    hours left), or end it when it was cancelled. Idempotent (lock + unique period)."""
+    hours left), or end it when it was cancelled, or when its member is now a company's
+    employee (whatever made them one: `membership_member_joined_company` has set it to
+    end already when a service did). Idempotent (lock + unique period)."""
     today = today or _today()
     result = result or PeriodicResult()
     due = Membership.objects.exclude(state=MembershipState.ENDED).filter(
@@ -795,7 +837,7 @@ def membership_renew_due(*, today: dt.date | None = None,
     for membership_id in list(due.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             membership = Membership.objects.select_for_update(
-                no_key=True, of=("self",)).select_related("plan").get(
+                no_key=True, of=("self",)).select_related("plan", "member").get(
                 pk=membership_id)
             account = _lock([membership.account_id])[membership.account_id]
             while membership.state != MembershipState.ENDED and account.valid_until < today:
@@ -803,12 +845,15 @@ def membership_renew_due(*, today: dt.date | None = None,
                     _post(account, -account.balance_minutes, LedgerReason.EXPIRY,
                           member=membership.member, note="end of month")
                 next_start = account.valid_until + dt.timedelta(days=1)
-                if membership.state == MembershipState.CANCELLING and (
-                        membership.ends_on is None or membership.ends_on < next_start):
+                employed = membership.member.company_id is not None
+                if employed or (membership.state == MembershipState.CANCELLING and (
+                        membership.ends_on is None or membership.ends_on < next_start)):
                     membership.state = MembershipState.ENDED
-                    membership.save(update_fields=["state", "updated_at"])
+                    membership.ends_on = membership.ends_on or account.valid_until
+                    membership.save(update_fields=["state", "ends_on", "updated_at"])
                     audit_log(actor=None, action="membership.ended", obj=membership,
-                              network_id=membership.plan.network_id)
+                              network_id=membership.plan.network_id,
+                              data={"reason": "company_employee"} if employed else None)
                     result.memberships_ended += 1
                     break
                 period = _open_membership_period(membership, account, next_start)
@@ -1145,7 +1190,10 @@ def booking_pay(*, booking: Any, actor: Any) -> str:
     """Decide how a just-written booking is paid and take the payment, inside the
     booking's transaction. Company employees pay with their company's credit (then
     pay-as-you-go billed to the company if it allows overage, else refused); other
-    members with their membership's hours, then pay-as-you-go."""
+    members with their membership's hours, then pay-as-you-go. A membership subscribed
+    before joining a company ends with its month (`membership_member_joined_company`);
+    until then its hours pay what the employee pays themselves (their company never
+    bought credit), for dates up to its end (`_membership_covers`)."""
     from smartwork.bookings.payment import price_amount
 
     member: User = booking.member

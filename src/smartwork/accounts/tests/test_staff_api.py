@@ -13,6 +13,7 @@ from smartwork.accounts.models import Invitation, Team, TeamMembership, User
 from smartwork.accounts.services import invitation_token
 from smartwork.core import testing
 from smartwork.core.models import AuditEntry
+from smartwork.credits.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,19 @@ def upload(api_client, company, text, name="staff.csv"):
         f"/api/v1/companies/{company.pk}/staff/import",
         {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")},
     )
+
+
+def _subscriber(operator, network, email):
+    """An independent member of `network` with a membership of their own."""
+    from decimal import Decimal
+
+    from smartwork.credits.services import membership_plan_create, membership_start
+
+    person = testing.make_user(email=email, network=network)
+    plan = membership_plan_create(actor=operator, network=network, name="Flex",
+                                  monthly_fee_net=Decimal("99"), included_hours=8)
+    membership_start(actor=person, member=person, plan=plan)
+    return person
 
 
 class TestInvitations:
@@ -66,6 +80,32 @@ class TestInvitations:
         assert r.status_code == 200, r.content
         person.refresh_from_db()
         assert person.company == company and person.check_password("pass-1234")
+
+    def test_an_independents_membership_ends_with_its_month_on_joining(self, api, company,
+                                                                         company_admin, operator):
+        # The member keeps the month paid for; the company's credit pays from now on.
+        person = _subscriber(operator, company.network, "free@example.org")
+        r = api(company_admin).post(f"/companies/{company.pk}/invitations",
+                                    {"email": "free@example.org"})
+        token = invitation_token(Invitation.objects.get(pk=r.json()["id"]))
+        assert api().post("/invitations/accept", {"token": token}).status_code == 200
+        membership = Membership.objects.get(member=person)
+        assert membership.state == "cancelling"
+        assert membership.ends_on == membership.periods.get().ends_on
+        entry = AuditEntry.objects.get(action="membership.cancelled")
+        assert entry.actor_id == person.pk and entry.data["reason"] == "company_employee"
+        assert entry.data["company"] == company.pk
+
+    def test_a_refused_acceptance_leaves_the_membership_alone(self, api, company,
+                                                              company_admin, operator):
+        person = _subscriber(operator, company.network, "free@example.org")
+        r = api(company_admin).post(f"/companies/{company.pk}/invitations",
+                                    {"email": "free@example.org"})
+        token = invitation_token(Invitation.objects.get(pk=r.json()["id"]))
+        elsewhere = testing.make_organisation(kind="company", network=company.network)
+        User.objects.filter(pk=person.pk).update(company=elsewhere)
+        assert api().post("/invitations/accept", {"token": token}).status_code == 409
+        assert Membership.objects.get(member=person).state == "active"
 
     def test_expired_forged_and_withdrawn_links(self, api, company, company_admin):
         r = api(company_admin).post(f"/companies/{company.pk}/invitations",
@@ -158,6 +198,22 @@ class TestImport:
         assert ann.company == company and not ann.has_usable_password()
         assert TeamMembership.objects.filter(user=ann, team__name="Sales").exists()
         assert len(mail.outbox) == 2
+
+    def test_a_known_independent_keeps_the_membership_until_accepting(
+            self, api, company, company_admin, operator, django_capture_on_commit_callbacks):
+        # Importing a known person only invites them: they join, and their membership
+        # is set to end, when they accept.
+        person = _subscriber(operator, company.network, "ann@example.org")
+        with django_capture_on_commit_callbacks(execute=True):
+            r = upload(api(company_admin), company, "email,first_name,last_name\n"
+                                                    "ann@example.org,Ann,A\n")
+        assert r.json() == {"created": 0, "invited": 1, "already_staff": 0}
+        assert Membership.objects.get(member=person).state == "active"
+        token = mail.outbox[-1].body.split("token=")[1].split()[0]
+        assert api().post("/invitations/accept", {"token": token}).status_code == 200
+        person.refresh_from_db()
+        assert person.company == company
+        assert Membership.objects.get(member=person).state == "cancelling"
 
     def test_every_bad_row_is_reported_and_nothing_imported(self, api, company, company_admin,
                                                             network):

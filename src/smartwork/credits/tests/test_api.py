@@ -267,3 +267,24 @@ class TestMemberViews:
                              code="company_employee")
         assert "independent" in error["message"]
         assert_error(api(member).get("/me/membership"), 404)
+
+    def test_staff_may_not_subscribe(self, api, network, operator, manager, receptionist):
+        plan = services.membership_plan_create(actor=operator, network=network, name="Flex",
+                                               monthly_fee_net=Decimal("99"), included_hours=8)
+        for staff in (operator, manager, receptionist):
+            assert_error(api(staff).post("/me/membership", {"plan_id": plan.pk}), 403,
+                         code="staff_role")
+
+    def test_joining_a_company_leaves_the_membership_readable_until_its_end(
+            self, api, network, operator, company):
+        independent = testing.make_user(network=network)
+        plan = services.membership_plan_create(actor=operator, network=network, name="Flex",
+                                               monthly_fee_net=Decimal("99"), included_hours=8)
+        assert api(independent).post("/me/membership", {"plan_id": plan.pk}).status_code == 201
+        independent.company = company
+        independent.save(update_fields=["company"])
+        services.membership_member_joined_company(actor=independent, member=independent,
+                                                  company=company)
+        body = api(independent).get("/me/membership").json()
+        assert body["state"] == "cancelling" and body["ends_on"] is not None
+        assert_error(api(independent).post("/me/membership/cancel"), 409, code="not_active")

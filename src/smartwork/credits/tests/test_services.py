@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from smartwork.accounts.models import Team, TeamMembership
+from smartwork.accounts.models import RoleAssignment, Team, TeamMembership, User
 from smartwork.bookings.models import Booking
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput
@@ -315,6 +315,103 @@ class TestMembership:
             services.membership_start(actor=member, member=member, plan=self.plan(network))
         assert exc.value.code == "company_employee"
         assert not Membership.objects.filter(member=member).exists()
+
+    @pytest.mark.parametrize("role", ["operator", "manager", "receptionist", "company_admin"])
+    def test_staff_roles_get_no_membership(self, request, network, role):
+        # Plans are how independent members pay; those who run the service do not
+        # subscribe (a company admin outside any company's staff included).
+        if role == "company_admin":
+            staff = testing.make_user(network=network)
+            RoleAssignment.objects.create(user=staff, role="company_admin",
+                                                  organisation=other_company(network))
+        else:
+            staff = request.getfixturevalue(role)
+        with pytest.raises(Forbidden) as exc:
+            services.membership_start(actor=staff, member=staff, plan=self.plan(network))
+        assert exc.value.code == "staff_role"
+        assert not Membership.objects.filter(member=staff).exists()
+
+    def test_the_employer_is_read_again_under_the_lock(self, network, company):
+        # An invitation accepted since this person's row was read: still refused.
+        independent = testing.make_user(network=network)
+        plan = self.plan(network)
+        User.objects.filter(pk=independent.pk).update(company=company)
+        with pytest.raises(Forbidden) as exc:
+            services.membership_start(actor=independent, member=independent, plan=plan)
+        assert exc.value.code == "company_employee"
+        assert not Membership.objects.filter(member=independent).exists()
+
+    def test_joining_a_company_ends_the_membership_with_its_month(self, network, company):
+        from smartwork.core.models import AuditEntry
+
+        independent = testing.make_user(network=network)
+        membership = services.membership_start(actor=independent, member=independent,
+                                               plan=self.plan(network))
+        month = membership.periods.get()
+        independent.company = company
+        independent.save(update_fields=["company"])
+        ended = services.membership_member_joined_company(actor=independent,
+                                                          member=independent, company=company)
+        assert ended is not None and ended.pk == membership.pk
+        membership.refresh_from_db()
+        # The state a cancellation gives: ends with the month paid for, not renewed.
+        assert membership.state == "cancelling" and membership.ends_on == month.ends_on
+        entry = AuditEntry.objects.get(action="membership.cancelled")
+        assert entry.actor == independent
+        assert entry.data == {"ends_on": month.ends_on.isoformat(),
+                              "reason": "company_employee", "company": company.pk}
+        # Cancelled already: nothing more to do, and no error.
+        assert services.membership_member_joined_company(
+            actor=independent, member=independent, company=company) is None
+        result = services.credit_periodic_run(today=month.ends_on + dt.timedelta(days=1))
+        membership.refresh_from_db()
+        assert (result.memberships_renewed, result.memberships_ended) == (0, 1)
+        assert membership.state == "ended" and membership.periods.count() == 1
+        assert balance(membership.account) == 0
+
+    def test_an_employees_membership_pays_what_they_pay_until_its_end_only(
+            self, network, centre, company):
+        # Joined a company that never bought credit: they pay their bookings themselves,
+        # first with the hours of the month they paid for, and none after its end.
+        independent = testing.make_user(network=network)
+        membership = services.membership_start(actor=independent, member=independent,
+                                               plan=self.plan(network, hours=8))
+        month = membership.periods.get()
+        independent.company = company
+        independent.save(update_fields=["company"])
+        services.membership_member_joined_company(actor=independent, member=independent,
+                                                  company=company)
+        within = book(independent, centre)
+        assert within.payment_method == "membership" and within.credit_minutes == 240
+        after = month.ends_on + dt.timedelta(days=1)
+        while after.weekday() > 4:
+            after += dt.timedelta(days=1)
+        later = book(independent, centre, on=after)
+        assert later.payment_method == "payg"
+        assert PaygCharge.objects.get(booking=later).bill_to == "member"
+        assert balance(membership.account) == 240
+        # Once the company holds credit, that pays: the membership's hours stay.
+        buy(company, hours=10)
+        paid = book(independent, centre, on=workday(4))
+        assert paid.payment_method == "credit" and balance(membership.account) == 240
+
+    def test_renewal_ends_an_employees_membership_whatever_made_them_one(self, network,
+                                                                         company):
+        from smartwork.core.models import AuditEntry
+
+        independent = testing.make_user(network=network)
+        membership = services.membership_start(actor=independent, member=independent,
+                                               plan=self.plan(network))
+        month = membership.periods.get()
+        # Made an employee without a service (a shell, a bulk update, older data).
+        User.objects.filter(pk=independent.pk).update(company=company)
+        result = services.credit_periodic_run(today=month.ends_on + dt.timedelta(days=1))
+        membership.refresh_from_db()
+        assert (result.memberships_renewed, result.memberships_ended) == (0, 1)
+        assert membership.state == "ended" and membership.ends_on == month.ends_on
+        assert membership.periods.count() == 1
+        assert AuditEntry.objects.get(action="membership.ended").data == {
+            "reason": "company_employee"}
 
     def test_renewal_expires_the_rest_and_cancellation_ends(self, network):
         independent = testing.make_user(network=network)

@@ -13,7 +13,9 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from smartwork.core.l10n import date_time_text
 from smartwork.core.permissions import roles_of
+from smartwork.credits import selectors as credit_selectors
 
 register = template.Library()
 
@@ -52,7 +54,7 @@ def date_time(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{formats.date_format(value, 'DATE_FORMAT')} {value:%H:%M}"
+    return date_time_text(value)  # as the mails write it (core.l10n)
 
 
 @register.filter
@@ -92,9 +94,10 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
     # Issue #7: an independent member's membership; a centre manager's plans (the
-    # operator reaches plans, packages and presence through the network's tabs).
-    if (request.user.company_id is None and request.user.network_id is not None
-            and not roles.is_staff_of_anything):
+    # operator reaches plans, packages and presence through the network's tabs). Those
+    # who may not subscribe but hold one still reach it from their credit page.
+    if (request.user.network_id is not None
+            and credit_selectors.membership_refusal(actor=request.user) is None):
         items.append((_("Membership"), _url("web:my_membership")))
     if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from smartwork.accounts.choices import Role
+from smartwork.accounts.models import User
 from smartwork.core import testing
 from smartwork.core.models import AuditEntry
 from smartwork.credits.choices import MembershipState
@@ -206,6 +208,77 @@ def test_employees_typing_the_address_are_refused_with_the_reason(member, plan, 
         page = response.content.decode().replace("&#x27;", "'")
         assert 'id="forbidden-reason"' in page and reason in page
     assert not Membership.objects.filter(member=member).exists()
+
+
+def _joins(person, company):
+    """`person` accepts a company's invitation (the path every employee takes)."""
+    from smartwork.accounts.models import Invitation
+    from smartwork.accounts.services import invitation_accept, invitation_token
+
+    invitation = Invitation.objects.create(company=company, email=person.email,
+                                           expires_at=timezone.now() + dt.timedelta(days=1))
+    return invitation_accept(token=invitation_token(invitation))
+
+
+@pytest.mark.parametrize("language, reason, ends", [
+    ("en", "Membership plans are for independent members", "Your membership ends on"),
+    ("fr", "Les abonnements sont réservés aux membres indépendants",
+     "Votre abonnement se termine le"),
+    ("nl", "Abonnementen zijn voor zelfstandige leden", "Uw abonnement eindigt op"),
+])
+def test_an_employee_sees_the_membership_they_had_until_its_end(independent, plan, company,
+                                                                language, reason, ends):
+    client = client_for(independent, language=language)
+    assert client.post(reverse("web:my_membership"), {"plan": plan.pk}).status_code == 302
+    membership = Membership.objects.get(member=independent)
+    assert _joins(independent, company).company == company
+    membership.refresh_from_db()
+    assert membership.state == MembershipState.CANCELLING and membership.ends_on is not None
+    response = client.get(reverse("web:my_membership"))
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    # Shown read-only, with the reason and its end date: no plans, nothing to cancel.
+    assert 'id="membership-refusal"' in page and reason in page
+    assert 'id="membership-hours"' in page and ends in page
+    with translation.override(language):
+        assert date_format(membership.ends_on, "DATE_FORMAT") in page
+    assert 'id="membership-cancel"' not in page and 'id="plan-cards"' not in page
+    assert client.post(reverse("web:my_membership"), {"plan": plan.pk}).status_code == 403
+    # Their credit page shows it too, with a link to it; the navigation does not.
+    credit = client.get(reverse("web:my_credit")).content.decode()
+    assert 'id="credit-membership"' in credit and reverse("web:my_membership") in credit
+    assert f'href="{reverse("web:my_membership")}"' not in client.get(
+        reverse("web:home")).content.decode().split("<main")[0]
+
+
+def test_an_employee_cancels_a_membership_still_renewing(independent, plan, company):
+    # Made an employee by no service (older data): the page lets them cancel it.
+    client = client_for(independent)
+    client.post(reverse("web:my_membership"), {"plan": plan.pk})
+    User.objects.filter(pk=independent.pk).update(company=company)
+    page = client.get(reverse("web:my_membership")).content.decode()
+    assert 'id="membership-cancel"' in page and 'id="membership-refusal"' in page
+    assert client.post(reverse("web:membership_cancel")).status_code == 302
+    assert Membership.objects.get(member=independent).state == MembershipState.CANCELLING
+
+
+@pytest.mark.parametrize("language, reason", [
+    ("en", "not for the staff who run a network, a centre or a company"),
+    ("fr", "pas au personnel qui gère un réseau, un centre ou une entreprise"),
+    ("nl", "niet voor het personeel dat een netwerk, een centrum of een bedrijf beheert"),
+])
+def test_staff_typing_the_address_are_refused_with_the_reason(operator, manager, receptionist,
+                                                              plan, language, reason):
+    for staff in (operator, manager, receptionist):
+        assert staff.company_id is None and staff.network_id == plan.network_id
+        client = client_for(staff, language=language)
+        for response in (client.get(reverse("web:my_membership")),
+                         client.post(reverse("web:my_membership"), {"plan": plan.pk}),
+                         client.post(reverse("web:membership_cancel"))):
+            assert response.status_code == 403
+            page = response.content.decode().replace("&#x27;", "'")
+            assert 'id="forbidden-reason"' in page and reason in page
+        assert not Membership.objects.filter(member=staff).exists()
 
 
 # --- The credit catalogue ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartwork.core.errors import DomainError, Forbidden
+from smartwork.core.errors import DomainError, Forbidden, NotFound
 from smartwork.core.money import tax_compute
 from smartwork.core.permissions import roles_of
 from smartwork.credits import selectors as credit_selectors
@@ -192,21 +192,21 @@ def package_retire(request: AuthedRequest, package_id: int) -> HttpResponse:
 # --- The member's membership ---------------------------------------------------------------
 
 
-def _refuse_company_employees(request: AuthedRequest) -> None:
-    """Plans are for independents: an employee pays with the company's time credit
-    (the navigation hides the page; typing its address gets the same answer)."""
-    if request.user.company_id is not None:
-        raise Forbidden(_("Membership plans are for independent members: your company's "
-                          "time credit pays for your bookings."))
-
-
 @login_required
 @page
 def my_membership(request: AuthedRequest) -> HttpResponse:
+    """The plans and the member's membership. Those who may not subscribe (a company's
+    employee, the staff: `membership_refusal`) are refused with the reason, unless they
+    hold a membership still (subscribed before joining a company): then the page shows
+    it, read-only but for cancelling, with its end date and the reason, and no plans."""
     if request.user.network_id is None:
         raise Forbidden(_("Only members of a network subscribe to its plans."))
-    _refuse_company_employees(request)
-    offered = list(credit_selectors.membership_plans_offered(actor=request.user))
+    refusal = credit_selectors.membership_refusal(actor=request.user)
+    summary = credit_selectors.membership_summary(actor=request.user)
+    if refusal is not None and (summary is None or request.method == "POST"):
+        raise refusal
+    offered = ([] if refusal is not None
+               else list(credit_selectors.membership_plans_offered(actor=request.user)))
     form = SubscribeForm(request.POST or None, plans=[(p.pk, p.name) for p in offered])
     if request.method == "POST" and form.is_valid():
         plan = next(p for p in offered if p.pk == form.cleaned_data["plan"])
@@ -218,19 +218,26 @@ def my_membership(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Welcome to %(plan)s: your hours of this month are "
                                         "ready.") % {"plan": plan.name})
             return redirect("web:my_membership")
-    summary = credit_selectors.membership_summary(actor=request.user)
     rows = [{"plan": p, "gross": tax_compute(net=p.monthly_fee_net, rate_percent=p.vat_rate).gross}
             for p in offered]
     return render(request, "web/catalogue/membership.html", {
-        "summary": summary, "rows": rows, "form": form})
+        "summary": summary, "rows": rows, "form": form,
+        "refusal": refusal.message if refusal is not None else ""})
 
 
 @login_required
 @require_POST
 @page
 def membership_cancel(request: AuthedRequest) -> HttpResponse:
-    _refuse_company_employees(request)
-    membership = credit_selectors.membership_of(actor=request.user)
+    """Anyone cancels the membership they hold (an employee's may still be running);
+    with none, those who may not subscribe get the reason rather than a 404."""
+    try:
+        membership = credit_selectors.membership_of(actor=request.user)
+    except NotFound:
+        refusal = credit_selectors.membership_refusal(actor=request.user)
+        if refusal is not None:
+            raise refusal from None
+        raise
     try:
         membership = credit_services.membership_cancel(actor=request.user, membership=membership)
     except DomainError as exc:
@@ -240,4 +247,3 @@ def membership_cancel(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Cancelled: your membership ends on %(date)s.") % {
             "date": date_format(membership.ends_on, "DATE_FORMAT")})
     return redirect("web:my_membership")
-

@@ -1,0 +1,44 @@
+"""Dates and times in the active language (core.l10n): the pages' `date_time` filter and
+the mails write them alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from smartwork.core.l10n import date_text, date_time_text, time_range_text, weekday_date_text
+
+MOMENT = dt.datetime(2026, 12, 3, 21, 30)
+
+
+@pytest.mark.parametrize("language, day, weekday, moment", [
+    ("en", "Dec. 3, 2026", "Thursday, Dec. 3, 2026", "Dec. 3, 2026 21:30"),
+    ("fr", "3 décembre 2026", "Jeudi 3 décembre 2026", "3 décembre 2026 21:30"),
+    ("nl", "3 december 2026", "Donderdag 3 december 2026", "3 december 2026 21:30"),
+])
+def test_each_language_writes_its_dates(language, day, weekday, moment):
+    with translation.override(language):
+        assert date_text(MOMENT.date()) == day
+        assert weekday_date_text(MOMENT.date()) == weekday
+        assert date_time_text(MOMENT) == moment
+
+
+def test_a_range_over_midnight_names_both_days():
+    start, end = MOMENT, MOMENT + dt.timedelta(hours=4)
+    with translation.override("fr"):
+        assert time_range_text(start, MOMENT.replace(hour=23)) == (
+            "Jeudi 3 décembre 2026 21:30–23:30")
+        assert time_range_text(start, end) == (
+            "Jeudi 3 décembre 2026 21:30 – Vendredi 4 décembre 2026 01:30")
+
+
+def test_the_pages_filter_writes_a_moment_the_same_way():
+    from django.utils import timezone
+
+    from smartwork.web.templatetags.web import date_time
+
+    aware = timezone.make_aware(MOMENT, timezone.get_fixed_timezone(60))
+    with translation.override("nl"), timezone.override("Europe/Brussels"):
+        assert date_time(aware) == "3 december 2026 21:30"
