@@ -2,7 +2,7 @@
 
 Every entry point runs INSIDE the booking's transaction, after the booking row
 is written: raising a DomainError here (say, not enough credit) rolls the
-booking back. The time-credit app (smartwork.credits.services) decides how the
+booking back. The time-credit app (smartwork.credits.payment) decides how the
 booking is paid (docs/credits.md):
 
 - a company employee pays with the company's time credit (minutes written to the
@@ -94,15 +94,15 @@ def price_amount(price: Price | None, *, slot: str, start: dt.datetime,
 
 
 def booking_payment_take(*, booking: Booking, actor: Any) -> None:
-    from smartwork.credits.services import booking_pay
+    from smartwork.credits.payment import booking_pay
 
     booking_pay(booking=booking, actor=actor)
 
 
 def booking_payment_plan(*, booking: Booking, kind: str) -> Any:
-    """How the booking about to be written will be paid (credits.services.PaymentPlan),
+    """How the booking about to be written will be paid (credits.payment.PaymentPlan),
     or None when only `booking_payment_take` can tell, after the write."""
-    from smartwork.credits.services import booking_payment_plan as plan
+    from smartwork.credits.payment import booking_payment_plan as plan
 
     return plan(booking=booking, kind=kind)
 
@@ -119,26 +119,26 @@ def booking_payment_take_planned(*, booking: Booking, plan: Any, actor: Any,
     and mail task) in one statement. False: the plan no longer holds, nothing written;
     pay with `booking_payment_take`. `commit`: the transaction's COMMIT goes with that
     statement (PostgreSQL); a plan that no longer holds then raises PaymentPlanFailed."""
-    from smartwork.credits.services import booking_payment_plan_take
+    from smartwork.credits.payment import booking_payment_plan_take
 
     return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows,
                                      commit=commit)
 
 
 def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> None:
-    from smartwork.credits.services import booking_refund
+    from smartwork.credits.payment import booking_refund
 
     booking_refund(booking=booking, actor=actor, refund=refund)
 
 
 def booking_payment_no_show(*, booking: Booking) -> None:
-    from smartwork.credits.services import booking_no_show
+    from smartwork.credits.payment import booking_no_show
 
     booking_no_show(booking=booking)
 
 
 def booking_payment_take_approved(*, booking: Booking, actor: Any) -> None:
     """An approved booking beyond the cap: the company's credit pays, the cap waived."""
-    from smartwork.credits.services import booking_pay_approved
+    from smartwork.credits.payment import booking_pay_approved
 
     booking_pay_approved(booking=booking, actor=actor)

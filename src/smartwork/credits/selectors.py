@@ -234,7 +234,8 @@ def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
 def member_credit(*, actor: User, on: dt.date | None = None) -> dict[str, Any]:
     """What a member may spend now: their allotments, their teams', the company's shared
     ones, the pool (within the monthly cap) and their membership hours."""
-    from smartwork.credits.services import _pool_used_in_month, credit_policy_get_or_default
+    from smartwork.credits.payment import _pool_used_in_month
+    from smartwork.credits.services import credit_policy_get_or_default
 
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden(_("Log in first."))

@@ -16,7 +16,7 @@ from smartwork.bookings.models import Booking
 from smartwork.core import fastsql, testing
 from smartwork.core.errors import Conflict
 from smartwork.core.models import AuditEntry
-from smartwork.credits import services
+from smartwork.credits import payment, services
 from smartwork.credits import sql as credits_sql
 from smartwork.credits.models import LedgerEntry, PaygCharge
 from smartwork.credits.selectors import ledger_check
@@ -37,7 +37,7 @@ def ledgers_stay_clean():
 def drain_after_planning(monkeypatch, account, leave: int) -> None:
     """Another booking takes the credit between the plan (read) and the write: the
     account is left with `leave` minutes once the plan is made."""
-    real = services.booking_payment_plan
+    real = payment.booking_payment_plan
 
     def plan_then_drain(**kwargs):
         plan = real(**kwargs)
@@ -46,7 +46,7 @@ def drain_after_planning(monkeypatch, account, leave: int) -> None:
                                minutes=leave - current, note="taken meanwhile")
         return plan
 
-    monkeypatch.setattr(services, "booking_payment_plan", plan_then_drain)
+    monkeypatch.setattr(payment, "booking_payment_plan", plan_then_drain)
 
 
 class TestCreditPlan:
@@ -132,11 +132,11 @@ class TestMembershipAndPaygPlan:
                         start=dt.datetime(2030, 1, 7, 8, tzinfo=dt.UTC),
                         end=dt.datetime(2030, 1, 7, 12, tzinfo=dt.UTC))
         with django_assert_num_queries(1):
-            first = services.booking_payment_plan(booking=draft, kind="desk")
+            first = payment.booking_payment_plan(booking=draft, kind="desk")
         assert first is not None and (first.method, first.minutes) == ("membership", HALF_DAY)
         book(independent, centre)
         with django_assert_num_queries(1):
-            second = services.booking_payment_plan(booking=draft, kind="desk")
+            second = payment.booking_payment_plan(booking=draft, kind="desk")
         assert second is not None
         assert (second.method, second.price_net, second.vat_rate) == (
             "payg", Decimal("15.00"), Decimal("21.00"))
@@ -224,7 +224,7 @@ class TestTheLastWriteCommits:
             services.credit_policy_set(actor=company_admin, company=company,
                                        allow_overage=True)
         operator = testing.make_operator(company.network)
-        real = services.booking_payment_plan
+        real = payment.booking_payment_plan
         tries = []
 
         def drain() -> None:
@@ -243,7 +243,7 @@ class TestTheLastWriteCommits:
                 worker.join(timeout=30)
             return plan
 
-        monkeypatch.setattr(services, "booking_payment_plan", plan_then_drain)
+        monkeypatch.setattr(payment, "booking_payment_plan", plan_then_drain)
         takes = []
         real_take = credits_sql.minutes_take
 
@@ -278,14 +278,14 @@ class TestPlanReads:
     the general path's two reads give (`_policy_and_allotments`, `_lock_candidates`)."""
 
     def two_reads(self, company, member, centre, on):
-        policy, allotments = services._policy_and_allotments(
+        policy, allotments = payment._policy_and_allotments(
             company_id=company.pk, member_id=member.pk, on=on)
-        return policy, services._lock_candidates(
+        return policy, payment._lock_candidates(
             member=member, company_id=company.pk, centre=centre, on=on, policy=policy,
             lock=False, allotments=allotments)
 
     def assert_same(self, company, member, centre, on):
-        policy, candidates = services._plan_reads(company_id=company.pk, member=member,
+        policy, candidates = payment._plan_reads(company_id=company.pk, member=member,
                                                   centre=centre, on=on)
         expected_policy, expected = self.two_reads(company, member, centre, on)
         assert (policy.pk, policy.pool_open_to_staff) == (
@@ -349,5 +349,5 @@ class TestPlanReads:
                                                          django_assert_num_queries):
         buy(company, hours=10)
         with django_assert_num_queries(1):
-            services._plan_reads(company_id=company.pk, member=member, centre=centre,
+            payment._plan_reads(company_id=company.pk, member=member, centre=centre,
                                  on=workday(3))
