@@ -107,22 +107,14 @@ def booking_payment_plan(*, booking: Booking, kind: str) -> Any:
     return plan(booking=booking, kind=kind)
 
 
-class PaymentPlanFailed(Exception):
-    """The planned payment could not be taken when it was written with the transaction's
-    COMMIT (`commit=True`), so the whole transaction was rolled back: book again,
-    without a plan."""
-
-
 def booking_payment_take_planned(*, booking: Booking, plan: Any, actor: Any,
-                                 rows: list[Any], commit: bool = False) -> bool:
+                                 rows: list[Any]) -> bool:
     """Write the planned payment of the just-written booking with `rows` (its audit entry
     and mail task) in one statement. False: the plan no longer holds, nothing written;
-    pay with `booking_payment_take`. `commit`: the transaction's COMMIT goes with that
-    statement (PostgreSQL); a plan that no longer holds then raises PaymentPlanFailed."""
+    pay with `booking_payment_take`."""
     from smartwork.credits.payment import booking_payment_plan_take
 
-    return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows,
-                                     commit=commit)
+    return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows)
 
 
 def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> None:

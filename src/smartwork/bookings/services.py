@@ -179,8 +179,7 @@ def _lock_resource(resource_id: int) -> None:
 
 
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
-            series: BookingSeries | None, notify_kind: str | None = None,
-            planned: bool = True, last_write: bool = False) -> Booking:
+            series: BookingSeries | None, notify_kind: str | None = None) -> Booking:
     """Lock, re-check, insert one booking inside the caller's transaction, then audit,
     mail (`notify_kind`) and payment.
 
@@ -189,15 +188,8 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     (one statement), the row is written unless its resource or its member is taken
     (one statement), and the payment, the audit entry and the mail task are written
     last, together (one statement on PostgreSQL): a credit account that the whole staff
-    of a company shares is locked for that statement and the commit only. A plan that
+    of a company shares is locked from that statement to the commit only. A plan that
     no longer holds writes nothing, and the payment step decides after the write.
-
-    `last_write` (booking_create): nothing is written after this booking in the
-    caller's transaction. When that transaction is the outermost one, on PostgreSQL,
-    its COMMIT goes with the last statement, in the same round trip: the shared account
-    is then locked only while PostgreSQL runs them. A plan that no longer holds then
-    rolls the whole transaction back (PaymentPlanFailed) and the caller books again
-    with `planned=False`.
 
     Any desk: the free desks are tried in a stable order (so locks are always taken in
     the same order), each locked and re-checked, the first still free is taken.
@@ -207,7 +199,7 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
         note=note,
     )
-    plan = payment.booking_payment_plan(booking=draft, kind=p.kind) if planned else None
+    plan = payment.booking_payment_plan(booking=draft, kind=p.kind)
     if plan is not None:
         plan.apply(draft)
     booking = _write_first_free(p=p, draft=draft, span=span)
@@ -217,8 +209,7 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
     if plan is not None and _pay_as_planned(booking=booking, plan=plan, actor=actor,
-                                            audit=audit, notify_kind=notify_kind,
-                                            last_write=last_write):
+                                            audit=audit, notify_kind=notify_kind):
         return booking
     if plan is not None:
         # The plan no longer holds (nothing of it was written): the payment step decides.
@@ -271,17 +262,15 @@ def _write_first_free(*, p: Prepared, draft: Booking, span: Span) -> Booking:
 
 
 def _pay_as_planned(*, booking: Booking, plan: Any, actor: User, audit: Any,
-                    notify_kind: str | None, last_write: bool) -> bool:
-    """The planned payment with the audit entry and the mail task row, in one statement
-    (and, `last_write` on PostgreSQL in an outermost transaction, with its COMMIT).
+                    notify_kind: str | None) -> bool:
+    """The planned payment with the audit entry and the mail task row, in one statement.
     False: the plan no longer holds, nothing was written."""
     from smartwork.bookings.tasks import booking_mail
 
     task = None if notify_kind is None else task_row(booking_mail, notify_kind, booking.pk, None)
     rows: list[Any] = [audit] if task is None else [audit, task]
-    commit = last_write and connection.vendor == "postgresql" and fastsql.outermost_transaction()
     if not payment.booking_payment_take_planned(booking=booking, plan=plan, actor=actor,
-                                                rows=rows, commit=commit):
+                                                rows=rows):
         return False
     if notify_kind is not None and task is None:  # another task backend: after commit
         _notify(notify_kind, booking_id=booking.pk)
@@ -316,25 +305,15 @@ def booking_create(
     if problem is not None:
         raise problem
 
-    def write(planned: bool) -> Booking:
-        try:
-            with sqlite_writer_queue(), transaction.atomic():
-                return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
-                               note=note, series=None,
-                               notify_kind="confirmed" if notify else None,
-                               planned=planned, last_write=True)
-        except IntegrityError as exc:
-            if _is_overlap(exc):
-                raise (_slot_taken(p.resource, span) if p.resource
-                       else _no_desk(p.centre, span)) from exc
-            raise
-
     try:
-        return write(planned=True)
-    except payment.PaymentPlanFailed:
-        # Rolled back with the COMMIT it went with: book again, the payment step deciding
-        # after the write.
-        return write(planned=False)
+        with sqlite_writer_queue(), transaction.atomic():
+            return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
+                           note=note, series=None, notify_kind="confirmed" if notify else None)
+    except IntegrityError as exc:
+        if _is_overlap(exc):
+            raise (_slot_taken(p.resource, span) if p.resource
+                   else _no_desk(p.centre, span)) from exc
+        raise
 
 
 @dataclass

@@ -177,12 +177,12 @@ def mark_saved(obj: models.Model, pk: Any) -> None:
     obj._state.db = DEFAULT_DB_ALIAS
 
 
-def insert_all(objs: list[models.Model], *, commit: bool = False) -> None:
+def insert_all(objs: list[models.Model]) -> None:
     """INSERT several rows of any models (auto or preset primary keys) and set their pks.
     PostgreSQL: one statement (one data-modifying CTE per row), so one round trip and
     one statement to execute instead of one per row; SQLite has no such CTE and runs
-    in process: one INSERT each. `commit`: see `fetchone_committing`."""
-    if db().vendor != "postgresql" or (len(objs) < 2 and not commit):
+    in process: one INSERT each."""
+    if db().vendor != "postgresql" or len(objs) < 2:
         for obj in objs:
             insert(obj)
         return
@@ -194,43 +194,11 @@ def insert_all(objs: list[models.Model], *, commit: bool = False) -> None:
     select = ", ".join(f"(SELECT {qn(type(o)._meta.pk.column)} FROM i{i})"
                        for i, o in enumerate(objs))
     statement = f"WITH {', '.join(parts)} SELECT {select}"
-    if commit:
-        row = fetchone_committing(statement, params)
-    else:
-        with cursor() as cur:
-            cur.execute(statement, params)
-            row = cur.fetchone()
+    with cursor() as cur:
+        cur.execute(statement, params)
+        row = cur.fetchone()
     for obj, pk in zip(objs, row, strict=True):
         mark_saved(obj, pk)
-
-
-def outermost_transaction() -> bool:
-    """Whether the current atomic block is the outermost one, opened from autocommit:
-    its end is the COMMIT."""
-    conn = db()
-    return bool(conn.in_atomic_block and conn.commit_on_exit and len(conn.atomic_blocks) == 1
-                and not conn.savepoint_ids)
-
-
-def fetchone_committing(sql: str, params: list[Any]) -> Any:
-    """PostgreSQL: run the last statement of the current (outermost) transaction and
-    COMMIT it in the same round trip (psycopg's pipeline mode), and return the
-    statement's one row. A row lock the statement takes is then held for the time
-    PostgreSQL runs the statement and the commit, with no wait for this process in
-    between (under load, each hand-over to a busy process costs a scheduler slice).
-
-    Nothing may be written after it in this transaction: the atomic block's own COMMIT
-    finds the transaction ended and does nothing. If the statement fails, the COMMIT is
-    skipped, the transaction is rolled back, and the error is raised as usual."""
-    conn = db()
-    assert conn.vendor == "postgresql" and outermost_transaction()
-    pg = conn.connection
-    # The statement's error may come out of any of the calls below (the pipeline reads
-    # results when it can): each becomes Django's own error, as from a Django cursor.
-    with conn.wrap_database_errors, cursor() as cur, pg.pipeline():
-        cur.execute(sql, params)
-        pg.execute("COMMIT", prepare=False)
-        return cur.fetchone()
 
 
 @cache

@@ -638,7 +638,7 @@ def _membership_and_price(*, member_id: int, centre_id: int, kind: str,
 
 
 def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
-                              rows: list[Any], commit: bool = False) -> bool:
+                              rows: list[Any]) -> bool:
     """Write the plan's payment for the just-written booking, with `rows`, in one
     statement on PostgreSQL. False, and nothing written, when the plan no longer holds
     (the balance went short meanwhile, or the employee's monthly cap on the pool is
@@ -651,7 +651,7 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
             price_net=plan.price_net, vat_rate=plan.vat_rate or Decimal("0.00"),
             service_date=plan.on,
         )]
-        fastsql.insert_all([*charges, *rows], commit=commit)
+        fastsql.insert_all([*charges, *rows])
         return True
     assert plan.account_id is not None
     if plan.cap_minutes is not None:
@@ -665,8 +665,7 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
         centre=booking.centre, allotment=plan.allotment, service_date=plan.on,
         actor=actor if getattr(actor, "pk", None) else None, purchase_id=plan.purchase_id,
     )
-    return credits_sql.minutes_take(account_id=plan.account_id, entry=entry, rows=rows,
-                                    commit=commit)
+    return credits_sql.minutes_take(account_id=plan.account_id, entry=entry, rows=rows)
 
 
 # --- Approval beyond the cap ----------------------------------------------------------

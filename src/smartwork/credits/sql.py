@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DatabaseError, connection, models
+from django.db import connection, models
 
 from smartwork.core import fastsql
 from smartwork.credits.models import CreditAccount, LedgerEntry
@@ -37,20 +37,10 @@ def _update_sql() -> str:
             f"WHERE id = %s AND {balance} >= %s RETURNING {balance}")
 
 
-SHORT = "SWC01"  # raised by smartwork_credit_taken (migration 0005)
-
-
-def minutes_take(*, account_id: int, entry: LedgerEntry, rows: list[models.Model],
-                 commit: bool = False) -> bool:
+def minutes_take(*, account_id: int, entry: LedgerEntry, rows: list[models.Model]) -> bool:
     """Take `-entry.amount_minutes` from the account if its balance allows, append
     `entry` (its `balance_after` set from the new balance) and write `rows` with it.
-    False, and nothing written, when the balance is short.
-
-    `commit` (PostgreSQL, the outermost transaction's last write): the COMMIT goes with
-    the statement in one round trip (fastsql.fetchone_committing), so the account is
-    locked only while PostgreSQL runs both. A short balance then fails the statement
-    (smartwork_credit_taken), the transaction is rolled back and PaymentPlanFailed is
-    raised: the caller books again, with the payment step deciding after the write."""
+    False, and nothing written, when the balance is short."""
     minutes = -entry.amount_minutes
     assert minutes > 0
     params: list[Any] = [minutes, account_id, minutes]
@@ -76,24 +66,10 @@ def minutes_take(*, account_id: int, entry: LedgerEntry, rows: list[models.Model
     # Names from the models' metadata only; every value is a bound parameter.
     ids = ", ".join(f"(SELECT {fastsql.qn(type(o)._meta.pk.column)} FROM i{i})"  # noqa: S608
                     for i, o in enumerate(objs))
-    if commit:
-        # One row whatever happens: the check fails the statement when nothing was taken.
-        statement = (f"WITH {', '.join(parts)} SELECT acc.balance_minutes, {ids}, "  # noqa: S608
-                     "smartwork_credit_taken(acc.balance_minutes IS NOT NULL) "
-                     "FROM (SELECT 1 AS one) one LEFT JOIN acc ON true")
-        try:
-            row = fastsql.fetchone_committing(statement, params)[:-1]
-        except DatabaseError as exc:
-            if getattr(exc.__cause__, "sqlstate", None) == SHORT:
-                from smartwork.bookings.payment import PaymentPlanFailed
-
-                raise PaymentPlanFailed from exc
-            raise
-    else:
-        with fastsql.cursor() as cursor:
-            cursor.execute(f"WITH {', '.join(parts)} SELECT acc.balance_minutes, {ids} FROM acc",  # noqa: S608
-                           params)
-            row = cursor.fetchone()
+    with fastsql.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT acc.balance_minutes, {ids} FROM acc",  # noqa: S608
+                       params)
+        row = cursor.fetchone()
     if row is None:
         return False
     entry.balance_after = row[0]
