@@ -194,8 +194,8 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     Any desk: the free desks are tried in a stable order (so locks are always taken in
     the same order), each locked and re-checked, the first still free is taken.
     """
-    draft = Booking(
-        member=p.member, booked_by=actor, resource=p.resource, centre=p.centre, series=series,
+    draft = fastsql.new(
+        Booking, member=p.member, booked_by=actor, resource=p.resource, centre=p.centre, series=series,
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
         note=note,
     )

@@ -30,8 +30,8 @@ def audit_entry(
     """The entry `audit_log` writes, not written yet (a hot path writes it together with
     other rows: `fastsql.insert_all`)."""
     actor_id = getattr(actor, "pk", None) if actor is not None else None
-    entry = AuditEntry(
-        actor_id=actor_id,
+    entry = fastsql.new(
+        AuditEntry, actor_id=actor_id,
         action=action,
         data=data or {},
         network_id=network_id if network_id is not None else (_network_id_of(obj) if obj else None),

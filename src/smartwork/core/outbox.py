@@ -35,8 +35,8 @@ def task_row(task: Any, *args: Any, **kwargs: Any) -> Any | None:
     if task.module_path not in _VALIDATED:
         backend.validate_task(task)
         _VALIDATED.add(task.module_path)
-    return DBTaskResult(
-        id=backend._get_id(),
+    return fastsql.new(
+        DBTaskResult, id=backend._get_id(),
         args_kwargs=normalize_json({"args": list(args), "kwargs": kwargs}),
         priority=task.priority, task_path=task.module_path, queue_name=task.queue_name,
         run_after=task.run_after or get_date_max(), backend_name=backend.alias,

@@ -255,7 +255,7 @@ def _plan_reads(*, company_id: int, member: User, centre: Centre, on: dt.date,
              *more])
         rows = cursor.fetchall()
     first = rows[0]
-    policy = (CompanyCreditPolicy(company_id=company_id) if first[0] is None
+    policy = (fastsql.new(CompanyCreditPolicy, company_id=company_id) if first[0] is None
               else fastsql.from_row(CompanyCreditPolicy, first))
     account_at = len(p_names) + len(l_names)
     allotments = [fastsql.from_row(Allotment, row, len(p_names)) for row in rows
@@ -642,10 +642,10 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
     """Write the plan's payment for the just-written booking, with `rows`, in one
     statement on PostgreSQL. False, and nothing written, when the plan no longer holds
     (the balance went short meanwhile, or the employee's monthly cap on the pool is
-    reached): then `booking_pay` decides. `commit`: the COMMIT goes with the statement
-    (bookings.payment.booking_payment_take_planned)."""
+    reached): then `booking_pay` decides."""
     if plan.method == PaymentMethod.PAYG:
-        charges: list[Any] = [] if plan.price_net is None else [PaygCharge(
+        charges: list[Any] = [] if plan.price_net is None else [fastsql.new(
+            PaygCharge,
             booking=booking, member=booking.member, bill_to=PaygBillTo.MEMBER,
             centre=booking.centre, slot=booking.slot, resource_kind=booking.resource.kind,
             price_net=plan.price_net, vat_rate=plan.vat_rate or Decimal("0.00"),
@@ -659,8 +659,8 @@ def booking_payment_plan_take(*, booking: Any, plan: PaymentPlan, actor: Any,
         used = _pool_used_in_month(member=booking.member, company=plan.company_id, on=plan.on)
         if plan.cap_minutes - used < plan.minutes:
             return False
-    entry = LedgerEntry(
-        account_id=plan.account_id, amount_minutes=-plan.minutes, balance_after=0,
+    entry = fastsql.new(
+        LedgerEntry, account_id=plan.account_id, amount_minutes=-plan.minutes, balance_after=0,
         reason=LedgerReason.BOOKING, booking=booking, member=booking.member,
         centre=booking.centre, allotment=plan.allotment, service_date=plan.on,
         actor=actor if getattr(actor, "pk", None) else None, purchase_id=plan.purchase_id,
