@@ -47,3 +47,23 @@ def book(member: Any, centre: Any, *, on: dt.date | None = None, slot: str = "mo
 def balance(account: CreditAccount) -> int:
     account.refresh_from_db()
     return account.balance_minutes
+
+
+def allotments_of_every_kind(company: Any, admin: Any, centre: Any, member: Any,
+                             minutes: int = 240) -> dict[str, Any]:
+    """A pool of 100 h and an allotment of each kind that may pay for `member` at
+    `centre`: theirs, their team's, the centre's budget; and one for another centre."""
+    from smartwork.accounts.models import Team, TeamMembership
+    from smartwork.core import testing
+
+    pool = buy(company, hours=100)
+    team = Team.objects.create(company=company, name="Sales")
+    TeamMembership.objects.create(team=team, user=member)
+
+    def share(**to: Any) -> Any:
+        return services.allotment_create(actor=admin, company=company,
+                                         minutes_per_period=minutes, **to)
+
+    return {"pool": pool, "mine": share(member=member), "ours": share(team=team),
+            "budget": share(centres=[centre]),
+            "elsewhere": share(centres=[testing.make_centre(network=centre.network)])}

@@ -20,7 +20,13 @@ from smartwork.credits import payment, services
 from smartwork.credits import sql as credits_sql
 from smartwork.credits.models import LedgerEntry, PaygCharge
 from smartwork.credits.selectors import ledger_check
-from smartwork.credits.tests.factories import balance, book, buy, workday
+from smartwork.credits.tests.factories import (
+    allotments_of_every_kind,
+    balance,
+    book,
+    buy,
+    workday,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,29 +293,18 @@ class TestPlanReads:
 
     def test_every_kind_of_allotment_in_the_general_paths_order(
             self, company, company_admin, centre, member):
-        from smartwork.accounts.models import Team, TeamMembership
         from smartwork.network.choices import AllianceStatus
         from smartwork.network.models import Alliance
 
-        pool = buy(company, hours=100)
-        team = Team.objects.create(company=company, name="Sales")
-        TeamMembership.objects.create(team=team, user=member)
-        mine = services.allotment_create(actor=company_admin, company=company,
-                                         minutes_per_period=240, member=member)
-        ours = services.allotment_create(actor=company_admin, company=company,
-                                         minutes_per_period=240, team=team)
-        budget = services.allotment_create(actor=company_admin, company=company,
-                                           minutes_per_period=240, centres=[centre])
-        other_centre = testing.make_centre(network=centre.network)
-        services.allotment_create(actor=company_admin, company=company,
-                                  minutes_per_period=240, centres=[other_centre])
+        made = allotments_of_every_kind(company, company_admin, centre, member)
         colleague = testing.make_user(company=company, network=centre.network)
         services.allotment_create(actor=company_admin, company=company,
                                   minutes_per_period=240, member=colleague)
         on = workday(3)
         got = self.assert_same(company, member, centre, on)
         assert [account for _, account, _, _ in got] == [
-            mine.account_id, ours.account_id, budget.account_id, pool.pk]
+            made["mine"].account_id, made["ours"].account_id, made["budget"].account_id,
+            made["pool"].pk]
         # An allied network's centre: the same candidates, the home network's accounts.
         other = testing.make_network()
         Alliance.objects.create(network_a=centre.network, network_b=other, starts_on=on,

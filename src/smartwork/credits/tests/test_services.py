@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from smartwork.accounts.models import RoleAssignment, Team, TeamMembership, User
+from smartwork.accounts.models import RoleAssignment, User
 from smartwork.bookings.models import Booking
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput
@@ -22,7 +22,15 @@ from smartwork.credits.models import (
     RoamingUsage,
 )
 from smartwork.credits.selectors import ledger_check
-from smartwork.credits.tests.factories import balance, book, buy, employee, other_company, workday
+from smartwork.credits.tests.factories import (
+    allotments_of_every_kind,
+    balance,
+    book,
+    buy,
+    employee,
+    other_company,
+    workday,
+)
 from smartwork.network.choices import AllianceStatus
 from smartwork.network.models import Alliance
 
@@ -162,18 +170,9 @@ class TestConsumption:
 
     def test_personal_then_team_then_centre_then_pool(self, company, company_admin, centre,
                                                       member):
-        pool = buy(company, hours=100)
-        team = Team.objects.create(company=company, name="Sales")
-        TeamMembership.objects.create(team=team, user=member)
-        mine = services.allotment_create(actor=company_admin, company=company,
-                                         minutes_per_period=240, member=member)
-        ours = services.allotment_create(actor=company_admin, company=company,
-                                         minutes_per_period=240, team=team)
-        budget = services.allotment_create(actor=company_admin, company=company,
-                                           minutes_per_period=240, centres=[centre])
-        other_centre = testing.make_centre(network=centre.network)
-        elsewhere = services.allotment_create(actor=company_admin, company=company,
-                                              minutes_per_period=240, centres=[other_centre])
+        made = allotments_of_every_kind(company, company_admin, centre, member)
+        pool, mine, ours, budget, elsewhere = (made[k] for k in (
+            "pool", "mine", "ours", "budget", "elsewhere"))
         days = sorted({workday(offset) for offset in range(3, 12)})[:4]
         for day in days:
             book(member, centre, on=day)
