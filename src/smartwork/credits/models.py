@@ -144,14 +144,18 @@ class LedgerEntry(models.Model):
     to change or delete a row and, on PostgreSQL and SQLite, a trigger refuses
     UPDATE (and DELETE on PostgreSQL) at the database itself."""
 
-    account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="entries")
+    # No single-column index on `account` and `member`: the (account, id) and (member,
+    # service_date) indexes below lead with them, and each index is one more write per
+    # credit booking (as bookings' foreign keys).
+    account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="entries",
+                                db_index=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     amount_minutes = models.IntegerField()
     balance_after = models.IntegerField()
     reason = models.CharField(max_length=30, choices=LedgerReason.choices)
     # Whose use or share this is (for filters by person and the monthly cap).
     member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     centre = models.ForeignKey("network.Centre", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     booking = models.ForeignKey("bookings.Booking", null=True, blank=True,
