@@ -120,23 +120,25 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
         surveys_qs = surveys_qs.filter(opens_on__lte=date_to)
     surveys = list(surveys_qs.order_by("opens_on", "pk"))
     ids = [s.pk for s in surveys]
-    scores = IndicatorScore.objects.filter(company=company, survey_id__in=ids)
-    agg = (scores.values("survey_id", "indicator")
-           .annotate(n=Count("id"), total=Sum("score"), low=Count("id", filter=Q(score__lte=LOW))))
-    by_team = (scores.values("survey_id", "indicator", "team_id")
+    # One GROUP BY (survey, indicator, team); the company's cells are their sums.
+    by_team = (IndicatorScore.objects.filter(company=company, survey_id__in=ids)
+               .values_list("survey_id", "indicator", "team_id")
                .annotate(n=Count("id"), total=Sum("score"),
-                         low=Count("id", filter=Q(score__lte=LOW))))
+                         low=Count("id", filter=Q(score__lte=LOW))).order_by())
     answered = dict(SurveyResponse.objects.filter(survey_id__in=ids).values("survey_id")
                     .annotate(n=Count("id")).values_list("survey_id", "n"))
     team_names = dict(Team.objects.filter(company=company).values_list("pk", "name"))
-    cells: dict[tuple[int, str], dict[str, Any]] = {
-        (row["survey_id"], row["indicator"]): dict(row) for row in agg}
+    no_team = _("No team")
+    cells: dict[tuple[int, str], dict[str, Any]] = {}
     team_groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in by_team:
-        team_groups[(row["survey_id"], row["indicator"])].append({
-            "team": row["team_id"], "n": row["n"], "total": row["total"] or 0,
-            "low": row["low"],
-            "name": team_names.get(row["team_id"], _("No team")),
+    for survey_id, indicator, team_id, n, total, low in by_team:
+        cell = cells.setdefault((survey_id, indicator), {"n": 0, "total": 0, "low": 0})
+        cell["n"] += n
+        cell["total"] += total or 0
+        cell["low"] += low
+        team_groups[(survey_id, indicator)].append({
+            "team": team_id, "n": n, "total": total or 0, "low": low,
+            "name": team_names.get(team_id, no_team) if team_id else no_team,
         })
     keys = [key for key in instruments.indicator_keys()
             if key in instruments.instruments()
