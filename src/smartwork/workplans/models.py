@@ -123,7 +123,7 @@ class PolicyVersion(AppendOnly):
         ]
 
     def __str__(self) -> str:
-        scope = self.team.name if self.team_id else self.company.name
+        scope = f"team {self.team_id}" if self.team_id else f"company {self.company_id}"
         return f"{scope} policy v{self.number} from {self.effective_from}"
 
     def text(self, field: str, language: str) -> str:
