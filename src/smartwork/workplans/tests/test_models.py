@@ -39,6 +39,6 @@ def test_database_refuses_an_update_of_a_version_and_an_acknowledgement() -> Non
     for table, pk in (("workplans_policyversion", version.pk),
                       ("workplans_policyacknowledgement", ack.pk)):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET id = id WHERE id = %s", [pk])  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET id = id WHERE id = %s", [pk])
     version.refresh_from_db()
     assert version.remote_days == 2
