@@ -66,7 +66,11 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
+<<<<<<< HEAD
     "smartwork.wellbeing",
+=======
+    "smartwork.workplans",
+>>>>>>> workplans
     "smartwork.web",
 ]
 

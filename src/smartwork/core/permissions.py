@@ -58,6 +58,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "wellbeing.view": frozenset({OPERATOR, COMPANY_ADMIN}),
     "wellbeing.manage": frozenset({COMPANY_ADMIN}),
     "wellbeing.library": frozenset({OPERATOR}),
+    # Smart working (workplans): the company's policy, analysis, plans, equipment.
+    # Not the operator: plans and answers are personal (issue 18).
+    "company.smartwork": frozenset({COMPANY_ADMIN}),
 }
 
 
