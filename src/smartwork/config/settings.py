@@ -66,11 +66,8 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
-<<<<<<< HEAD
-    "smartwork.wellbeing",
-=======
     "smartwork.workplans",
->>>>>>> workplans
+    "smartwork.wellbeing",
     "smartwork.web",
 ]
 

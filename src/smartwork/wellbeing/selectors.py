@@ -180,7 +180,45 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
         "indicators": [{"key": key, "name": instruments.indicator_name(key),
                         "family": instruments.indicator_spec(key)["family"]} for key in keys],
         "surveys": survey_rows, "series": series, "teams": teams,
+        "by_policy": _by_policy(company, surveys, keys, cells, k),
     }
+
+
+def _by_policy(company: Organisation, surveys: list[Survey], keys: list[str],
+               cells: dict[tuple[int, str], dict[str, Any]], k: int) -> list[dict[str, Any]]:
+    """The indicators per version of the company's smart-working policy (workplans):
+    each survey counts for the version in force on its opening day; only survey cells
+    of at least k respondents enter a version's mean (weighted by respondents)."""
+    from smartwork.workplans.policy import policy_in_force
+
+    groups: dict[int | None, dict[str, Any]] = {}
+    version_of: dict[dt.date, Any] = {}
+    for s in surveys:
+        if s.opens_on not in version_of:
+            version_of[s.opens_on] = policy_in_force(company_id=company.pk, team_ids=[],
+                                                     on=s.opens_on)
+        v = version_of[s.opens_on]
+        key = v.pk if v is not None else None
+        g = groups.setdefault(key, {
+            "version": v.number if v is not None else None,
+            "effective_from": v.effective_from if v is not None else None,
+            "remote_days": v.remote_days if v is not None else None,
+            "anchor_days": list(v.anchor_days) if v is not None else [],
+            "surveys": 0, "sums": defaultdict(int), "ns": defaultdict(int)})
+        g["surveys"] += 1
+        for ind in keys:
+            cell = cells.get((s.pk, ind))
+            if cell and cell["n"] >= k:
+                g["sums"][ind] += cell["total"]
+                g["ns"][ind] += cell["n"]
+    out = []
+    for g in groups.values():
+        sums, ns = g.pop("sums"), g.pop("ns")
+        g["means"] = {ind: _mean(sums[ind], ns[ind]) for ind in keys}
+        g["respondents"] = {ind: ns[ind] for ind in keys}
+        out.append(g)
+    return sorted(out, key=lambda g: (g["effective_from"] is not None,
+                                      g["effective_from"] or dt.date.min))
 
 
 def network_results(*, actor: User, network: Any) -> dict[str, Any]:

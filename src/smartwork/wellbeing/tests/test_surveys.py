@@ -194,3 +194,33 @@ class TestSchedule:
             services.survey_schedule_set(actor=company_admin, company=company, active=True,
                                          day_of_month=31)
         assert not SurveySchedule.objects.exists()
+
+
+class TestByPolicyVersion:
+    def test_means_per_version_in_force_when_each_survey_opened(self, company, company_admin):
+        """Hand-computed: v1 (from 2026-01-01, 1 remote day) covers the January and
+        February surveys (5 people at raw 2 -> 40, then 5 at raw 3 -> 60: mean 50);
+        v2 (from 2026-03-01, 2 remote days) covers March (5 at raw 4 -> 80). A survey
+        of 4 people in February is below the threshold and does not count."""
+        from smartwork.workplans.policy import policy_version_create
+
+        policy_version_create(actor=company_admin, company=company,
+                              effective_from=dt.date(2026, 1, 1), remote_days=1,
+                              today=dt.date(2025, 12, 1))
+        policy_version_create(actor=company_admin, company=company,
+                              effective_from=dt.date(2026, 3, 1), remote_days=2,
+                              today=dt.date(2025, 12, 1))
+        people = staff(company, 5)
+        plan = [(dt.date(2026, 1, 5), 2, people), (dt.date(2026, 2, 5), 3, people),
+                (dt.date(2026, 2, 20), 0, people[:4]), (dt.date(2026, 3, 5), 4, people)]
+        for opens, raw, who in plan:
+            s = survey(company, company_admin, opens_on=opens, indicators=["who5"],
+                       title=str(opens))
+            for person in who:
+                services.survey_answer(actor=person, survey=s,
+                                       answers={f"who5_{i}": raw for i in range(1, 6)},
+                                       today=opens)
+        rows = selectors.company_results(actor=company_admin, company=company)["by_policy"]
+        assert [(r["version"], r["surveys"], r["means"]["who5"], r["respondents"]["who5"])
+                for r in rows] == [(1, 3, 50.0, 10), (2, 1, 80.0, 5)]
+        assert rows[1]["remote_days"] == 2
