@@ -156,16 +156,16 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
     for key in keys:
         points = []
         for s in surveys:
-            cell = cells.get((s.pk, key))
-            n = cell["n"] if cell else 0
+            found = cells.get((s.pk, key))
+            cell = found or {"n": 0, "total": 0, "low": 0}
+            n = cell["n"]
             visible = n >= k
             point = {"survey_id": s.pk, "title": s.title, "opens_on": s.opens_on,
                      "respondents": n if visible else None,
-                     "mean": _mean(cell["total"], n) if cell and visible else None,
+                     "mean": _mean(cell["total"], n) if visible else None,
                      "suppressed": 0 < n < k}
             if key == "who5":
-                point["share_low"] = (round(100 * cell["low"] / n, 1)
-                                      if cell and visible else None)
+                point["share_low"] = round(100 * cell["low"] / n, 1) if visible else None
             points.append(point)
             if visible:
                 for g in fold_teams(team_groups[(s.pk, key)], k=k, other_label=other):
