@@ -13,13 +13,14 @@ from smartwork.accounts.models import Team, User
 from smartwork.core.errors import InvalidInput, NotAuthenticated, NotFound
 from smartwork.insights import exports as insight_exports
 from smartwork.network.models import Network
-from smartwork.wellbeing import exports, instruments, selectors, services
+from smartwork.wellbeing import exports, instruments, measured, selectors, services
 from smartwork.wellbeing.schemas import (
     AnswersIn,
     CompanyQuery,
     ExportQuery,
     IndicatorIn,
     ObjectivesIn,
+    PeriodIn,
     ResultsQuery,
     ScheduleIn,
     SurveyIn,
@@ -126,6 +127,20 @@ def results_export(request: HttpRequest, q: Query[ResultsQuery], ex: Query[Expor
     data = selectors.company_results(actor=user, company=company,
                                      date_from=q.date_from, date_to=q.date_to)
     return export_response("wellbeing", exports.results_tables(data), ex.format, ex.table)
+
+
+@router.get("/wellbeing/measured", summary="Days per place against the policy, team days, "
+            "isolation count per team")
+def measured_indicators(request: HttpRequest, q: Query[PeriodIn]) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=q.company)
+    return measured.company_measured(actor=user, company=company, first=q.date_from,
+                                     last=q.date_to)
+
+
+@router.get("/wellbeing/me/isolation", summary="My own weeks without meeting my team")
+def my_isolation(request: HttpRequest) -> Any:
+    return measured.my_isolation(actor=_user(request))
 
 
 @router.post("/wellbeing/objectives", summary="Record a team's objectives set and met")

@@ -57,3 +57,8 @@ class ObjectivesIn(Schema):
 class ExportQuery(Schema):
     format: str = Field("xlsx", description="csv or xlsx")
     table: str | None = Field(None, description="One table (required for CSV)")
+
+
+class PeriodIn(CompanyQuery):
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
