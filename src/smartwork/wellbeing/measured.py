@@ -116,7 +116,7 @@ def company_measured(*, actor: User, company: Organisation, first: dt.date,
                         if c.place in ("head_office", "centre", "home", "travelling")})
     remote = places["centre"] + places["home"]
     names = dict(company.teams.values_list("pk", "name"))  # type: ignore[attr-defined]
-    events = defaultdict(int)
+    events: dict[int, int] = defaultdict(int)
     for team_id in TeamEvent.objects.filter(team__company=company, day__gte=first,
                                             day__lte=last).values_list("team_id", flat=True):
         events[team_id] += 1
