@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,7 +140,7 @@ def library(*, actor: User, company: Organisation | None = None,
     if company is not None:
         require(actor, "wellbeing.view", company=company)
         qs = Module.objects.filter(active=True).filter(
-            network_id=company.network_id) | Module.objects.filter(active=True, company=company)
+            Q(network_id=company.network_id or 0) | Q(company=company))
         return list(qs.order_by("language", "topic", "title"))
     require(actor, "wellbeing.library", network=network)
     return list(Module.objects.filter(network=network).order_by("language", "topic", "title"))
@@ -290,13 +290,14 @@ def campaign_progress(*, actor: User, campaign: Campaign) -> dict[str, Any]:
         members.setdefault(team_id, set()).add(user_id)
     names = dict(Team.objects.filter(company=company).values_list("pk", "name"))
     for team_id, people in sorted(members.items(), key=lambda t: names.get(t[0], "")):
-        row = {"team": names.get(team_id, "?"), "people": len(people),
-               "done": len(people & all_done)}
+        done_here = len(people & all_done)
+        row: dict[str, Any] = {"team": names.get(team_id, "?"), "people": len(people),
+                               "done": done_here}
         if len(people) >= k:
             team_rows.append(row)
         else:
             small["people"] += len(people)
-            small["done"] += row["done"]
+            small["done"] += done_here
             small["teams"] += 1
     if small["teams"] and small["people"] >= k:
         team_rows.append({"team": _("Other teams (under %(k)s people each)") % {"k": k},
