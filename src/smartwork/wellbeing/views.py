@@ -24,7 +24,7 @@ from smartwork.insights import charts
 from smartwork.network.models import Network
 from smartwork.web.views.company import company_tabs
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
-from smartwork.wellbeing import instruments, measured, selectors, services
+from smartwork.wellbeing import instruments, measured, selectors, services, training
 from smartwork.wellbeing.forms import ScheduleForm, SurveyForm, answer_form
 from smartwork.wellbeing.models import SurveySchedule
 
@@ -56,6 +56,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "open_surveys": selectors.my_open_surveys(actor=request.user),
         "mine": mine, "chart": chart,
         "isolation": measured.my_isolation(actor=request.user),
+        "training": training.my_assignments(actor=request.user),
         "admin_companies": sorted(roles_of(request.user).admin_companies),
         "is_operator": bool(roles_of(request.user).operator_networks),
         "names": {k: instruments.indicator_name(k) for k in instruments.indicator_keys()},
