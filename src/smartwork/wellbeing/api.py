@@ -14,6 +14,7 @@ from smartwork.core.errors import InvalidInput, NotAuthenticated, NotFound
 from smartwork.insights import exports as insight_exports
 from smartwork.network.models import Network
 from smartwork.wellbeing import (
+    evaluation,
     exports,
     instruments,
     legal,
@@ -28,12 +29,15 @@ from smartwork.wellbeing.schemas import (
     CampaignIn,
     CompanyQuery,
     CompleteIn,
+    EvaluationQuery,
     ExportQuery,
+    HeadOfficeIn,
     IndicatorIn,
     LegalIn,
     LegalQuery,
     ModuleIn,
     ModuleQuery,
+    NetworkEvaluationQuery,
     ObjectivesIn,
     PeriodIn,
     ResultsQuery,
@@ -353,3 +357,68 @@ def policy_document(request: HttpRequest, q: Query[CompanyQuery]) -> Any:
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="telework-policy-{company.pk}.pdf"'
     return response
+
+
+# --- the evaluation -------------------------------------------------------------------
+
+
+def _period(value: str) -> Any:
+    from smartwork.insights.periods import parse_period
+
+    return parse_period(value)
+
+
+@router.get("/wellbeing/evaluation", summary="The smart-working evaluation of a company")
+def company_evaluation(request: HttpRequest, q: Query[EvaluationQuery]) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=q.company)
+    return evaluation.company_evaluation(actor=user, company=company, period=_period(q.period))
+
+
+@router.get("/wellbeing/evaluation/export", summary="The evaluation as XLSX (or one CSV table)")
+def company_evaluation_export(request: HttpRequest, q: Query[EvaluationQuery],
+                              ex: Query[ExportQuery]) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=q.company)
+    data = evaluation.company_evaluation(actor=user, company=company, period=_period(q.period))
+    return export_response(f"evaluation-{q.period}", evaluation.evaluation_tables(data),
+                           ex.format, ex.table)
+
+
+@router.get("/wellbeing/evaluation/pdf", summary="The evaluation as a PDF")
+def company_evaluation_pdf(request: HttpRequest, q: Query[EvaluationQuery]) -> Any:
+    from smartwork.wellbeing.report import evaluation_pdf
+
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=q.company)
+    data = evaluation.company_evaluation(actor=user, company=company, period=_period(q.period))
+    response = HttpResponse(evaluation_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{q.period}.pdf"'
+    return response
+
+
+@router.put("/wellbeing/head-office", summary="The desks of the company's head office")
+def head_office(request: HttpRequest, data: HeadOfficeIn) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=data.company,
+                                    action="wellbeing.manage")
+    row = evaluation.head_office_set(actor=user, company=company, desks=data.desks)
+    return {"company": company.pk, "desks": row.desks}
+
+
+@router.get("/wellbeing/network-evaluation", summary="The evaluation across the network's "
+            "customer companies (operator)")
+def network_evaluation(request: HttpRequest, q: Query[NetworkEvaluationQuery]) -> Any:
+    network = get_object_or_404(Network, pk=q.network)
+    return evaluation.network_evaluation(actor=_user(request), network=network,
+                                         period=_period(q.period))
+
+
+@router.get("/wellbeing/network-evaluation/export", summary="As XLSX or CSV")
+def network_evaluation_export(request: HttpRequest, q: Query[NetworkEvaluationQuery],
+                              ex: Query[ExportQuery]) -> Any:
+    network = get_object_or_404(Network, pk=q.network)
+    data = evaluation.network_evaluation(actor=_user(request), network=network,
+                                         period=_period(q.period))
+    return export_response(f"network-evaluation-{q.period}", evaluation.network_tables(data),
+                           ex.format, ex.table)

@@ -124,3 +124,17 @@ class LegalIn(Schema):
 class LegalQuery(Schema):
     language: str | None = None
     network: int | None = None
+
+
+class EvaluationQuery(CompanyQuery):
+    period: str = Field(..., description="2026-Q1, 2026 or 2026-03")
+
+
+class NetworkEvaluationQuery(Schema):
+    network: int
+    period: str
+
+
+class HeadOfficeIn(Schema):
+    company: int
+    desks: int
