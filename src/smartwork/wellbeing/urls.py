@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartwork.wellbeing import views, views_legal, views_training
+from smartwork.wellbeing import views, views_evaluation, views_legal, views_training
 
 app_name = "wellbeing"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("company/<int:company_id>/campaigns/", views_training.campaigns, name="campaigns"),
     path("network/library/", views_training.library, name="library"),
     path("legal/", views_legal.legal_library, name="legal"),
+    path("company/<int:company_id>/evaluation/", views_evaluation.company_evaluation,
+         name="evaluation"),
+    path("network/evaluation/", views_evaluation.network_evaluation, name="network_evaluation"),
     path("company/<int:company_id>/policy.pdf", views_legal.policy_document,
          name="policy_document"),
 ]
