@@ -81,13 +81,20 @@ def test_member_passes_the_security_quiz_in_dutch(site, network, operator, compa
 
 
 def test_company_admin_reads_aggregates_in_dutch(site, company, company_admin):
-    survey = _survey(company, company_admin, indicators=["who5"])
     team = Team.objects.create(company=company, name="Ops")
-    for i in range(6):
-        person = testing.make_user(company=company, network=company.network)
+    people = [testing.make_user(company=company, network=company.network) for _ in range(6)]
+    for person in people:
         TeamMembership.objects.create(team=team, user=person)
-        services.survey_answer(actor=person, survey=survey,
-                               answers={f"who5_{k}": 2 + i % 2 for k in range(1, 6)})
+    today = timezone.localdate()
+    for back, lift in ((62, -1), (31, 0), (1, 1)):
+        opens = today - dt.timedelta(days=back)
+        s = services.survey_create(actor=company_admin, company=company, title=f"{opens:%Y-%m}",
+                                   opens_on=opens, closes_on=opens + dt.timedelta(days=5),
+                                   indicators=["who5", "isolation"])
+        for i, person in enumerate(people):
+            answers = {f"who5_{k}": 2 + i % 2 + lift for k in range(1, 6)}
+            services.survey_answer(actor=person, survey=s, answers={**answers, "iso_1": 3},
+                                   today=opens)
     page = site.page
     site.login(company_admin)
     site.switch_language("nl")
