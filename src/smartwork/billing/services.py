@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE
 from smartwork.accounts.models import Organisation, User
 from smartwork.billing.calc import communication_make, line_net, totals_compute
 from smartwork.billing.choices import (
@@ -28,7 +29,9 @@ from smartwork.billing.choices import (
     LineSource,
     VatCategory,
 )
-from smartwork.billing.models import Invoice, InvoiceLine, InvoiceSequence
+from smartwork.billing.models import BillingProfile, Invoice, InvoiceLine, InvoiceSequence
+from smartwork.billing.ubl import invoice_ubl, peppol_receiver
+from smartwork.billing.validation import ubl_assert_valid
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotFound
 from smartwork.core.money import ZERO, money_round
@@ -108,6 +111,19 @@ def organisation_snapshot(org: Organisation) -> dict[str, Any]:
 
 
 def member_snapshot(user: User) -> dict[str, Any]:
+    """A member as a customer. A private person has no Peppol identifier (no e-invoice,
+    the PDF only); an independent with a business profile is a B2B customer whose
+    enterprise number is its Peppol identifier (scheme 0208)."""
+    profile = BillingProfile.objects.filter(member=user).first()
+    if profile is not None and profile.enterprise_number:
+        return {
+            "name": profile.legal_name or user.get_full_name() or user.email,
+            "street": profile.street, "postcode": profile.postcode, "city": profile.city,
+            "country": profile.country or "BE",
+            "enterprise_number": profile.enterprise_number, "vat_number": profile.vat_number,
+            "email": user.email,
+            "peppol_scheme": PEPPOL_SCHEME_BE_ENTERPRISE, "peppol_id": profile.enterprise_number,
+        }
     return {
         "name": user.get_full_name() or user.email, "street": "", "postcode": "", "city": "",
         "country": "BE", "enterprise_number": "", "vat_number": "", "email": user.email,
@@ -221,6 +237,10 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
                                                               number=invoice.number)
     invoice.state = InvoiceState.ISSUED
     invoice.save()
+    if peppol_receiver(invoice.customer_data):
+        # The e-invoice passes the official Peppol rules, or the invoice is not issued
+        # (the transaction, and with it the number, is rolled back).
+        ubl_assert_valid(xml=invoice_ubl(invoice), document=invoice.display_number)
     audit_log(actor=actor, action="invoice.issued", obj=invoice,
               data={"number": invoice.display_number, "gross": str(invoice.total_gross)})
     return invoice
