@@ -35,7 +35,7 @@ from smartwork.billing.schemas import (
     PeriodIn,
     RunOut,
     SettlementOut,
-    StatementOut,
+    StatementImportOut,
 )
 from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
 from smartwork.core.errors import InvalidInput
@@ -233,7 +233,7 @@ def payment_assign_view(request: HttpRequest, payment_id: int, data: AssignIn) -
     return payment_assign(actor=request.user, payment=payment, invoice=invoice)
 
 
-@router.post("/networks/{network_id}/bank-statements", response={201: StatementOut},
+@router.post("/networks/{network_id}/bank-statements", response={201: StatementImportOut},
              summary="Import a CAMT.053 statement and match its payments")
 def statement_import(request: HttpRequest, network_id: int,
                      file: UploadedFile = File(...)) -> Any:  # noqa: B008
@@ -242,14 +242,28 @@ def statement_import(request: HttpRequest, network_id: int,
     if file.size and file.size > MAX_CAMT_BYTES:
         raise InvalidInput(_("The file is too large for a bank statement."),
                            code="camt_invalid", fields={"file": _("Too large.")})
-    record = camt_import(actor=request.user, network=network, data=file.read())
-    counts = record.payments.aggregate(matched=Count("id", filter=Q(invoice__isnull=False)),
-                                       unmatched=Count("id", filter=Q(invoice__isnull=True)))
+    result = camt_import(actor=request.user, network=network, data=file.read())
+    statements = []
+    for record in result.statements:
+        counts = record.payments.aggregate(
+            matched=Count("id", filter=Q(invoice__isnull=False)),
+            unmatched=Count("id", filter=Q(invoice__isnull=True)))
+        statements.append({
+            "id": record.pk, "account_iban": record.account_iban,
+            "statement_id": record.statement_id, "entry_count": record.entry_count,
+            "opening_balance": record.opening_balance,
+            "closing_balance": record.closing_balance, "duplicates": record.duplicates,
+            **counts,
+        })
+    # The first statement's figures stay at the top level (as before multi-statement
+    # files); the totals and every statement follow.
     return Status(201, {
-        "id": record.pk, "account_iban": record.account_iban,
-        "statement_id": record.statement_id, "entry_count": record.entry_count,
-        "opening_balance": record.opening_balance, "closing_balance": record.closing_balance,
-        **counts,
+        **statements[0],
+        "matched": sum(s["matched"] for s in statements),
+        "unmatched": sum(s["unmatched"] for s in statements),
+        "statements": statements,
+        "already_imported": [s.statement_id for s in result.already_imported],
+        "duplicate_count": result.duplicates, "flagged": result.flagged,
     })
 
 

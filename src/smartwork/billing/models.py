@@ -21,6 +21,7 @@ from smartwork.billing.choices import (
     InvoiceState,
     LineSource,
     MatchedBy,
+    PaymentFlag,
     PaymentMethod,
     RunState,
     SettlementLineKind,
@@ -292,6 +293,9 @@ class BankStatement(models.Model):
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entry_count = models.PositiveIntegerField(default=0)
+    # Entries of this statement already read from an earlier one (same bank reference):
+    # [{"reference", "amount", "value_date", "statement_id"}], counted once, never twice.
+    duplicates = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -324,8 +328,17 @@ class Payment(models.Model):
     counterparty_iban = models.CharField(max_length=34, blank=True)
     communication = models.CharField(max_length=140, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)
+    # "<account IBAN>:<the entry's own reference>" (account servicer reference, else the
+    # end-to-end id or UETR): one bank entry is one payment, however many statements
+    # repeat it. Empty when the bank gave the entry no reference.
+    bank_key = models.CharField(max_length=180, blank=True)
     statement = models.ForeignKey(BankStatement, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="payments")
+    # Left unmatched for a human on purpose (an overpayment), with the invoice it names.
+    flag = models.CharField(max_length=12, choices=PaymentFlag.choices, default="",
+                            blank=True)
+    flag_invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -334,6 +347,8 @@ class Payment(models.Model):
         ordering = ["-value_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(fields=["network", "bank_key"], condition=~Q(bank_key=""),
+                                    name="payment_bank_entry_once"),
         ]
 
     def __str__(self) -> str:
