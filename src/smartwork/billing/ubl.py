@@ -7,7 +7,6 @@ the EN 16931 and Peppol business rules we rely on.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,10 @@ EXEMPTION_REASONS: dict[str, tuple[str, str]] = {
     VatCategory.REVERSE_CHARGE: ("VATEX-EU-AE", "Reverse charge"),
 }
 
-# The OASIS distribution beside the project (../shared/validation), or where the env says.
-SCHEMA_DIR = Path(os.environ.get(
-    "SMARTWORK_UBL_SCHEMA_DIR",
-    Path(__file__).resolve().parents[4] / "shared" / "validation" / "ubl-2.1",
-))
+# The OASIS UBL 2.1 schemas and the Peppol/CEN rules ship as package data of
+# smartwork.billing (data/validation/README.md: provenance and licence notices).
+VALIDATION_DIR = Path(__file__).resolve().parent / "data" / "validation"
+SCHEMA_DIR = VALIDATION_DIR / "ubl-2.1"
 
 
 def _amount(value: Decimal) -> str:
