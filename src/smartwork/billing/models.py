@@ -127,6 +127,12 @@ class Invoice(TimeStampedModel):
     amount_paid = models.DecimalField(**AMOUNT)
     # What credit notes took off this invoice (an invoice only).
     amount_credited = models.DecimalField(**AMOUNT)
+    # A credit note only: the part of it refunded to the customer because the invoice it
+    # credits was already paid (the rest was deducted from what was still due). Fixed at
+    # issue, so the credit note always says the same. Nullable: added without a table
+    # rebuild, which keeps SQLite's append-only triggers (migration 0002).
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                        blank=True)
     # "2026-10:org:12": the periodic invoice of one customer, made once whatever runs.
     billing_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Twelve digits (ten + two check digits), shown as +++123/4567/89012+++.
@@ -201,6 +207,10 @@ class Invoice(TimeStampedModel):
 
     @property
     def amount_due(self) -> Decimal:
+        """What the customer still owes on an invoice (below zero when more was paid
+        than remains after credit notes); nothing on a credit note."""
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            return Decimal("0.00")
         return self.total_gross - self.amount_credited - self.amount_paid
 
     @property

@@ -101,6 +101,7 @@ def organisation_snapshot(org: Organisation) -> dict[str, Any]:
         "name": org.legal_name, "street": org.street, "postcode": org.postcode,
         "city": org.city, "country": org.country or "BE",
         "enterprise_number": org.enterprise_number, "vat_number": org.vat_number,
+        "legal_form": org.legal_form, "register_court": org.register_court,
         "email": org.email, "iban": org.iban, "bic": org.bic,
         "peppol_scheme": org.peppol_scheme or "0208",
         "peppol_id": org.peppol_id or org.enterprise_number,
@@ -206,7 +207,9 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
     invoice.number = _next_number(issuer_id=invoice.issuer_id, year=issue_date.year)
     invoice.year = issue_date.year
     invoice.issue_date = issue_date
-    invoice.due_date = issue_date + dt.timedelta(days=network.payment_terms_days)
+    # A credit note asks no payment: no due date (EN 16931 has none for it either).
+    invoice.due_date = (issue_date + dt.timedelta(days=network.payment_terms_days)
+                        if invoice.kind == InvoiceKind.INVOICE else None)
     invoice.total_net, invoice.total_vat, invoice.total_gross = (
         totals.net, totals.vat, totals.gross)
     invoice.issuer_data = organisation_snapshot(invoice.issuer)
@@ -347,6 +350,10 @@ def credit_note_issue(
         _insert_lines(note, drafts)
         note = Invoice.objects.select_related(
             "network", "issuer", "customer_organisation", "customer_member").get(pk=note.pk)
+        # Deducted from what is still due on the invoice; the rest (the invoice was paid)
+        # is refunded. Fixed now, under the invoice's lock.
+        deducted = min(max(original.amount_due, ZERO), totals.gross)
+        note.refund_amount = totals.gross - deducted
         _issue_locked(note, actor=actor, issue_date=issue_date)
         original.amount_credited = original.amount_credited + note.total_gross
         _refresh_payment_state(original)
