@@ -355,12 +355,35 @@ def credit_note_issue(
         deducted = min(max(original.amount_due, ZERO), totals.gross)
         note.refund_amount = totals.gross - deducted
         _issue_locked(note, actor=actor, issue_date=issue_date)
+        _revoke_credited_purchases(note=note, wanted=wanted, actor=actor)
         original.amount_credited = original.amount_credited + note.total_gross
         _refresh_payment_state(original)
         original.save(update_fields=["amount_credited", "state", "paid_at", "updated_at"])
         audit_log(actor=actor, action="invoice.credited", obj=original,
                   data={"credit_note": note.display_number, "gross": str(note.total_gross)})
     return note
+
+
+def _revoke_credited_purchases(*, note: Invoice, wanted: list[tuple[InvoiceLine, Decimal]],
+                               actor: Any) -> None:
+    """A credit note on a time-credit purchase takes back the same share of its hours,
+    from what is unused (credits' ledger, append-only); refused when they were used."""
+    from decimal import ROUND_HALF_UP
+
+    from smartwork.credits.models import CreditPurchase
+    from smartwork.credits.services import credit_purchase_revoke
+
+    for line, qty in wanted:
+        if line.source_type != LineSource.CREDIT_PURCHASE or line.source_id is None:
+            continue
+        purchase = CreditPurchase.objects.filter(pk=line.source_id).first()
+        if purchase is None:
+            continue
+        minutes = int((Decimal(purchase.minutes) * qty / line.quantity)
+                      .quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        credit_purchase_revoke(
+            actor=actor if getattr(actor, "pk", None) else None, purchase=purchase,
+            minutes=minutes, note=f"{note.display_number}: {line.description}")
 
 
 # --- Payment progress -------------------------------------------------------------

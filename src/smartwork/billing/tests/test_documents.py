@@ -182,3 +182,51 @@ def test_quantities_and_the_ubl_payment_note_in_french(network, operator, compan
     doc = etree.fromstring(invoice_ubl(invoice))
     note = doc.find(".//{*}PaymentTerms/{*}Note").text
     assert note == f"Paiement dû au plus tard le {invoice.due_date:%d/%m/%Y}"
+
+
+def _credit_invoice(operator, network, company, hours=100):
+    from smartwork.billing.choices import LineSource
+    from smartwork.credits.services import credit_purchase_create
+
+    purchase = credit_purchase_create(actor=operator, company=company, hours=hours,
+                                      price_net=Decimal("550.00"), vat_rate=Decimal("21.00"))
+    invoice = issued_invoice(actor=operator, network=network, customer=company, lines=[line(
+        description="Crédit temps 100 h", quantity=Decimal(1), unit_price=Decimal("550.00"),
+        source_type=LineSource.CREDIT_PURCHASE, source_id=purchase.pk,
+        source_key=f"credit_purchase:{purchase.pk}")])
+    return purchase, invoice
+
+
+def test_a_full_credit_note_on_a_credit_purchase_revokes_its_hours(network, operator, company):
+    from smartwork.credits.models import CreditAccount, LedgerEntry
+
+    purchase, invoice = _credit_invoice(operator, network, company)
+    pool = CreditAccount.objects.get(purchase=purchase)
+    assert pool.balance_minutes == 100 * 60
+    note = credit_note_issue(actor=operator, invoice=invoice)
+    pool.refresh_from_db()
+    assert pool.balance_minutes == 0
+    entry = LedgerEntry.objects.filter(account=pool).order_by("id").last()
+    assert entry.amount_minutes == -6000 and entry.purchase == purchase
+    assert note.display_number in entry.note
+
+
+def test_a_credit_note_cannot_take_back_hours_already_spent(network, operator, company):
+    from smartwork.core.errors import Conflict
+    from smartwork.credits.models import CreditAccount
+    from smartwork.credits.services import credit_adjust
+
+    purchase, invoice = _credit_invoice(operator, network, company)
+    pool = CreditAccount.objects.get(purchase=purchase)
+    credit_adjust(actor=operator, account=pool, minutes=-30 * 60, note="30 h used")
+    with pytest.raises(Conflict) as exc:
+        credit_note_issue(actor=operator, invoice=invoice)
+    assert exc.value.code == "credit_already_used"
+    assert "70 h" in exc.value.message and "100 h" in exc.value.message
+    invoice.refresh_from_db()
+    assert invoice.amount_credited == 0 and invoice.credit_notes.count() == 0
+    # Half of it (50 h) is unused: that part can be credited.
+    credit_note_issue(actor=operator, invoice=invoice,
+                      lines=[{"line": invoice.lines.get().pk, "quantity": "0.5"}])
+    pool.refresh_from_db()
+    assert pool.balance_minutes == 20 * 60
