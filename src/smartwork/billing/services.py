@@ -28,7 +28,7 @@ from smartwork.billing.choices import (
     LineSource,
     VatCategory,
 )
-from smartwork.billing.models import Invoice, InvoiceLine, InvoiceSequence
+from smartwork.billing.models import ImmutableDocument, Invoice, InvoiceLine, InvoiceSequence
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotFound
 from smartwork.core.money import ZERO, money_round
@@ -245,6 +245,10 @@ def invoice_issue(*, actor: Any, invoice: Invoice, issue_date: dt.date | None = 
 def invoice_draft_delete(*, actor: Any, invoice: Invoice) -> None:
     require(actor, "network.billing", network=invoice.network_id)
     with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.state != InvoiceState.DRAFT:
+            raise ImmutableDocument(_("An issued invoice cannot be deleted; issue a credit "
+                                      "note instead."), fields={"invoice": _("issued")})
         audit_log(actor=actor, action="invoice.draft_deleted", obj=invoice)
         invoice.lines.all().delete()
         invoice.delete()
