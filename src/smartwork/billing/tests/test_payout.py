@@ -1,21 +1,12 @@
 """The SEPA payout file: executed on a TARGET2 business day, a 24-hour message id."""
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
-from smartwork.billing.calc import period_parse, target2_closed, target2_next_business_day
-from smartwork.billing.models import Settlement
-from smartwork.billing.settlement import (
-    payout_batch_create,
-    payout_message_id,
-    settlement_approve,
-    settlements_create,
-)
-from smartwork.billing.tests.test_books import month  # noqa: F401  (the fixture)
+from smartwork.billing.calc import target2_closed, target2_next_business_day
+from smartwork.billing.settlement import payout_message_id
 
 D = dt.date
 
@@ -38,19 +29,3 @@ def test_message_id_uses_a_24_hour_clock():
     afternoon = dt.datetime(2026, 12, 7, 14, 5, 9, tzinfo=ZoneInfo("Europe/Brussels"))
     assert payout_message_id(afternoon).startswith("20261207140509-")
     assert len(payout_message_id(afternoon)) <= 35
-
-
-@pytest.mark.django_db
-def test_the_default_execution_date_is_a_target2_business_day(network, operator, month,
-                                                              monkeypatch):
-    use = period_parse(month["day"].strftime("%Y-%m"))
-    after = use.end + dt.timedelta(days=1)
-    settlements_create(actor=operator, network=network, period=use, today=after)
-    for s in Settlement.objects.filter(network=network):
-        settlement_approve(actor=operator, settlement=s)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: D(2026, 12, 5))  # a Saturday
-    batch = payout_batch_create(actor=operator, network=network, period=use)
-    assert batch.execution_date == D(2026, 12, 7)
-    assert re.search(r"<ReqdExctnDt>\s*<Dt>2026-12-07</Dt>", batch.xml)
-    stamp = batch.message_id.split("-")[0]
-    assert len(stamp) == 14 and int(stamp[8:10]) < 24
