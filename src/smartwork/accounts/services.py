@@ -139,7 +139,7 @@ ORGANISATION_FIELDS = {
     "legal_name", "kind", "sector", "size", "enterprise_number", "vat_number", "street",
     "postcode", "city", "country", "language", "email", "phone", "peppol_scheme", "peppol_id",
     "iban", "bic", "network", "head_office_town", "head_office_lat", "head_office_lon",
-    "default_commute_mode", "is_active",
+    "default_commute_mode", "is_active", "legal_form", "register_court",
 }
 
 

@@ -23,6 +23,7 @@ from smartwork.billing.choices import (
     InvoiceState,
     LineSource,
     MatchedBy,
+    PaymentFlag,
     PaymentMethod,
     RunState,
     SettlementLineKind,
@@ -128,6 +129,12 @@ class Invoice(TimeStampedModel):
     amount_paid = models.DecimalField(**AMOUNT)
     # What credit notes took off this invoice (an invoice only).
     amount_credited = models.DecimalField(**AMOUNT)
+    # A credit note only: the part of it refunded to the customer because the invoice it
+    # credits was already paid (the rest was deducted from what was still due). Fixed at
+    # issue, so the credit note always says the same. Nullable: added without a table
+    # rebuild, which keeps SQLite's append-only triggers (migration 0002).
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                        blank=True)
     # "2026-10:org:12": the periodic invoice of one customer, made once whatever runs.
     billing_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Twelve digits (ten + two check digits), shown as +++123/4567/89012+++.
@@ -202,6 +209,10 @@ class Invoice(TimeStampedModel):
 
     @property
     def amount_due(self) -> Decimal:
+        """What the customer still owes on an invoice (below zero when more was paid
+        than remains after credit notes); nothing on a credit note."""
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            return Decimal("0.00")
         return self.total_gross - self.amount_credited - self.amount_paid
 
     @property
@@ -300,6 +311,9 @@ class BankStatement(models.Model):
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entry_count = models.PositiveIntegerField(default=0)
+    # Entries of this statement already read from an earlier one (same bank reference):
+    # [{"reference", "amount", "value_date", "statement_id"}], counted once, never twice.
+    duplicates = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -332,8 +346,17 @@ class Payment(models.Model):
     counterparty_iban = models.CharField(max_length=34, blank=True)
     communication = models.CharField(max_length=140, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)
+    # "<account IBAN>:<the entry's own reference>" (account servicer reference, else the
+    # end-to-end id or UETR): one bank entry is one payment, however many statements
+    # repeat it. Empty when the bank gave the entry no reference.
+    bank_key = models.CharField(max_length=180, blank=True)
     statement = models.ForeignKey(BankStatement, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="payments")
+    # Left unmatched for a human on purpose (an overpayment), with the invoice it names.
+    flag = models.CharField(max_length=12, choices=PaymentFlag.choices, default="",
+                            blank=True)
+    flag_invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -342,6 +365,8 @@ class Payment(models.Model):
         ordering = ["-value_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(fields=["network", "bank_key"], condition=~Q(bank_key=""),
+                                    name="payment_bank_entry_once"),
         ]
 
     def __str__(self) -> str:

@@ -125,7 +125,7 @@ class TestDemoMonth(TestCase):
             statement = camt_import(
                 actor=self.operators[network.pk], network=network,
                 data=camt.statement(network.operator.iban, entries,
-                                    statement_id=f"STMT-{network.slug}-{paid_on}"))
+                                    statement_id=f"STMT-{network.slug}-{paid_on}")).first
             assert statement.entry_count == len(entries)
         assert set(Invoice.objects.filter(period_start=p.start).values_list(
             "state", flat=True)) == {InvoiceState.PAID}
