@@ -54,6 +54,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "network.wifi": frozenset({OPERATOR}),
     "credit.catalogue": frozenset({OPERATOR}),
     "credit.adjust": frozenset({OPERATOR}),
+    # Smart working (workplans): the company's policy, analysis, plans, equipment.
+    # Not the operator: plans and answers are personal (issue 18).
+    "company.smartwork": frozenset({COMPANY_ADMIN}),
 }
 
 
