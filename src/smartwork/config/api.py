@@ -143,6 +143,7 @@ def _register_routers() -> None:
     from smartwork.credits.api import router as credits_router
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
+    from smartwork.wellbeing.api import router as wellbeing_router
     from smartwork.wifi.api import router as wifi_router
 
     api.add_router("", accounts_router)
@@ -153,6 +154,7 @@ def _register_routers() -> None:
     api.add_router("", billing_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
+    api.add_router("", wellbeing_router)
 
 
 _register_routers()

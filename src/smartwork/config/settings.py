@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "smartwork.wifi",
     "smartwork.insights",
     "smartwork.workplans",
+    "smartwork.wellbeing",
     "smartwork.web",
 ]
 

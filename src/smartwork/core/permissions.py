@@ -54,6 +54,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "network.wifi": frozenset({OPERATOR}),
     "credit.catalogue": frozenset({OPERATOR}),
     "credit.adjust": frozenset({OPERATOR}),
+    # Issue 19 (wellbeing): aggregates only; nobody but the person reads an answer.
+    "wellbeing.view": frozenset({OPERATOR, COMPANY_ADMIN}),
+    "wellbeing.manage": frozenset({COMPANY_ADMIN}),
+    "wellbeing.library": frozenset({OPERATOR}),
     # Smart working (workplans): the company's policy, analysis, plans, equipment.
     # Not the operator: plans and answers are personal (issue 18).
     "company.smartwork": frozenset({COMPANY_ADMIN}),

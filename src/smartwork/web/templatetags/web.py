@@ -91,6 +91,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+    if request.user.company_id is not None or roles.operator_networks:
+        items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
     # Issue #7: an independent member's membership; a centre manager's plans (the
