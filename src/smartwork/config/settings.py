@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
+    "smartwork.economics",
     "smartwork.web",
 ]
 

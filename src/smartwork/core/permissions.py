@@ -54,6 +54,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "network.wifi": frozenset({OPERATOR}),
     "credit.catalogue": frozenset({OPERATOR}),
     "credit.adjust": frozenset({OPERATOR}),
+    # Issue #21: a centre's economics and costs (its manager or the operator), the
+    # network's economics and what-ifs (the operator).
+    "centre.economics": frozenset({OPERATOR, CENTRE_MANAGER}),
+    "network.economics": frozenset({OPERATOR}),
 }
 
 
