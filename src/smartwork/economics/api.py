@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from smartwork.core.errors import InvalidInput, NotAuthenticated
-from smartwork.economics import exports, selectors, services
+from smartwork.economics import exports, selectors, services, whatif
 from smartwork.economics.schemas import (
+    ClosingIn,
     CostIn,
     CostVersionIn,
     ExportQuery,
+    PricingIn,
     RangeQuery,
+    SiteIn,
 )
 
 router = Router(tags=["economics"])
@@ -114,3 +117,37 @@ def cost_version(request: HttpRequest, item_id: int, data: CostVersionIn) -> Any
                               starts_on=data.starts_on, ends_on=data.ends_on, note=data.note)
     return Status(201, next(c for c in selectors.costs_of(actor=user, centre=item.centre)
                      if c["id"] == item.pk))
+
+
+# --- what-ifs ------------------------------------------------------------------------
+
+
+@router.post("/economics/networks/{network_id}/what-if/pricing",
+             summary="A price, the credit-hour value or the commission changed, over real bookings")
+def whatif_pricing(request: HttpRequest, network_id: int, data: PricingIn) -> Any:
+    user = _user(request)
+    network = selectors.network_get(actor=user, network_id=network_id)
+    return whatif.whatif_pricing(actor=user, network=network, change=data.change,
+                                 months=data.months, centre_id=data.centre_id,
+                                 resource_kind=data.resource_kind, change_pct=data.change_pct,
+                                 new_value=data.new_value, elasticity=data.elasticity)
+
+
+@router.post("/economics/networks/{network_id}/what-if/site",
+             summary="A proposed site: demand nearby, commute saved, break-even")
+def whatif_site(request: HttpRequest, network_id: int, data: SiteIn) -> Any:
+    user = _user(request)
+    network = selectors.network_get(actor=user, network_id=network_id)
+    return whatif.whatif_site(actor=user, network=network, lat=data.lat, lon=data.lon,
+                              desks=data.desks, monthly_costs=data.monthly_costs,
+                              radius_km=data.radius_km, days_per_week=data.days_per_week,
+                              name=data.name)
+
+
+@router.post("/economics/networks/{network_id}/what-if/closing",
+             summary="A centre closed: where its members would go, what the network loses")
+def whatif_closing(request: HttpRequest, network_id: int, data: ClosingIn) -> Any:
+    user = _user(request)
+    network = selectors.network_get(actor=user, network_id=network_id)
+    return whatif.whatif_closing(actor=user, network=network, centre_id=data.centre_id,
+                                 months=data.months)

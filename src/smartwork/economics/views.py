@@ -17,9 +17,16 @@ from django.views.decorators.http import require_POST
 
 from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.core.permissions import roles_of
-from smartwork.economics import selectors, services
+from smartwork.economics import selectors, services, whatif
 from smartwork.economics.charts import diverging_bars
-from smartwork.economics.forms import CostForm, CostVersionForm, RangeForm
+from smartwork.economics.forms import (
+    ClosingForm,
+    CostForm,
+    CostVersionForm,
+    PricingForm,
+    RangeForm,
+    SiteForm,
+)
 from smartwork.insights import charts
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page, require_page
 from smartwork.web.views.staff import operator_network
@@ -158,3 +165,53 @@ def cost_version_view(request: AuthedRequest, item_id: int) -> HttpResponse:
         for error in errors:
             messages.error(request, f"{item.label}: {error}")
     return redirect(url)
+
+
+@login_required
+@page
+def whatif_page(request: AuthedRequest) -> HttpResponse:
+    """Three what-ifs on one page: pricing, opening a site, closing a centre."""
+    from smartwork.insights.towns import load_towns
+    from smartwork.network.models import Centre
+
+    network = operator_network(request)
+    require_page(request, "network.economics", network=network)
+    centres = list(Centre.objects.filter(network=network).order_by("name").values_list(
+        "pk", "name"))
+    towns = {t.name: t for t in load_towns()}
+    which = request.POST.get("form") if request.method == "POST" else None
+    pricing = PricingForm(request.POST if which == "pricing" else None, centres=centres,
+                          prefix="p")
+    site = SiteForm(request.POST if which == "site" else None,
+                    towns=[(n, n) for n in sorted(towns)], prefix="s")
+    closing = ClosingForm(request.POST if which == "closing" else None, centres=centres,
+                          prefix="c")
+    result: dict[str, Any] = {}
+    try:
+        if which == "pricing" and pricing.is_valid():
+            d = pricing.cleaned_data
+            result["pricing_result"] = whatif.whatif_pricing(
+                actor=request.user, network=network, change=d["change"], months=d["months"],
+                centre_id=d["centre_id"], resource_kind=d["resource_kind"] or None,
+                change_pct=d["change_pct"], new_value=d["new_value"],
+                elasticity=d["elasticity"])
+        elif which == "site" and site.is_valid():
+            d = site.cleaned_data
+            town = towns.get(d["town"]) if d["town"] else None
+            lat, lon = (town.lat, town.lon) if town else (d["lat"], d["lon"])
+            result["site_result"] = whatif.whatif_site(
+                actor=request.user, network=network, lat=lat, lon=lon, desks=d["desks"],
+                monthly_costs=d["monthly_costs"], radius_km=d["radius_km"],
+                days_per_week=d["days_per_week"], name=d["name"] or d["town"] or "")
+        elif which == "closing" and closing.is_valid():
+            d = closing.cleaned_data
+            result["closing_result"] = whatif.whatif_closing(
+                actor=request.user, network=network, centre_id=d["centre_id"],
+                months=d["months"])
+    except DomainError as exc:
+        form = {"pricing": pricing, "site": site, "closing": closing}[which or "pricing"]
+        apply_domain_error(form, exc)
+    return render(request, "economics/whatif.html", {
+        "network": network, "pricing": pricing, "site": site, "closing": closing,
+        "which": which, **result,
+    })

@@ -66,3 +66,25 @@ def test_network_report_and_exports(api, operator, network, centre):
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_range"
     r = client.get(f"/api/v1/economics/networks/{network.pk}?from=2020-01&to=2026-01")
     assert r.status_code == 422
+
+
+def test_whatifs_through_the_api(api, operator, network, centre, manager):
+    url = f"/api/v1/economics/networks/{network.pk}/what-if"
+    r = api(operator).post(f"{url}/pricing", {"change": "commission", "new_value": "20",
+                                              "months": 6})
+    assert r.status_code == 200 and r.json()["window"]["months"] == 6
+    r = api(operator).post(f"{url}/pricing", {"change": "kind_price", "centre_id": centre.pk,
+                                              "resource_kind": "desk", "change_pct": "10",
+                                              "elasticity": "0.3"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "elasticity_wrong_sign"
+    assert "elasticity" in r.json()["error"]["fields"]
+    r = api(operator).post(f"{url}/site", {"lat": 50.5, "lon": 4.9, "desks": 10,
+                                           "monthly_costs": "-3"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "negative_cost"
+    r = api(operator).post(f"{url}/site", {"lat": 50.5, "lon": 4.9, "desks": 10,
+                                           "monthly_costs": "3000"})
+    assert r.status_code == 200 and r.json()["people"] == 0
+    r = api(operator).post(f"{url}/closing", {"centre_id": centre.pk})
+    assert r.status_code == 200 and r.json()["centre"]["id"] == centre.pk
+    r = api(manager).post(f"{url}/pricing", {"change": "commission", "new_value": "20"})
+    assert r.status_code == 403

@@ -69,3 +69,37 @@ def test_cost_form_and_new_version(manager, centre):
         1000, 1100]
     page = c.get(url + "?date_from=2026-01&date_to=2026-06").content.decode()
     assert 'id="cost-' in page and "break-even" in page
+
+
+def test_whatif_page(operator, network, centre):
+    c = client_for(operator)
+    assert c.get("/economics/network/what-if/").status_code == 200
+    r = c.post("/economics/network/what-if/", {
+        "form": "pricing", "p-change": "kind_price", "p-months": "12",
+        "p-centre_id": str(centre.pk), "p-resource_kind": "desk", "p-change_pct": "10",
+        "p-elasticity": "0.5"})
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert 'id="pricing-result"' not in body and "errorlist" in body
+    assert "demand falls when the price rises" in body
+    r = c.post("/economics/network/what-if/", {
+        "form": "pricing", "p-change": "kind_price", "p-months": "12",
+        "p-centre_id": str(centre.pk), "p-resource_kind": "desk", "p-change_pct": "10",
+        "p-elasticity": "-0.5"})
+    assert 'id="pricing-result"' in r.content.decode()
+    r = c.post("/economics/network/what-if/", {
+        "form": "site", "s-town": "Namur", "s-desks": "10", "s-monthly_costs": "-5",
+        "s-radius_km": "15", "s-days_per_week": "1"})
+    assert r.status_code == 200 and 'id="site-result"' not in r.content.decode()
+    assert "cannot be negative" in r.content.decode()
+    r = c.post("/economics/network/what-if/", {
+        "form": "site", "s-town": "Namur", "s-desks": "10", "s-monthly_costs": "3000",
+        "s-radius_km": "15", "s-days_per_week": "1"})
+    assert 'id="site-result"' in r.content.decode()
+    r = c.post("/economics/network/what-if/", {"form": "closing", "c-centre_id": str(centre.pk),
+                                               "c-months": "6"})
+    assert 'id="closing-result"' in r.content.decode()
+
+
+def test_whatif_page_refuses_a_manager(manager):
+    assert client_for(manager).get("/economics/network/what-if/").status_code == 403
