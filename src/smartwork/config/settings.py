@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "smartwork.insights",
     "smartwork.workplans",
     "smartwork.wellbeing",
+    "smartwork.economics",
     "smartwork.web",
 ]
 

@@ -61,6 +61,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Smart working (workplans): the company's policy, analysis, plans, equipment.
     # Not the operator: plans and answers are personal (issue 18).
     "company.smartwork": frozenset({COMPANY_ADMIN}),
+    # Issue #21: a centre's economics and costs (its manager or the operator), the
+    # network's economics and what-ifs (the operator).
+    "centre.economics": frozenset({OPERATOR, CENTRE_MANAGER}),
+    "network.economics": frozenset({OPERATOR}),
 }
 
 
