@@ -22,13 +22,13 @@ register = template.Library()
 
 @register.filter
 def money(value: Any, currency: str = "EUR") -> str:
-    """25 -> '€25.00' (en), '25,00 €' (fr), '€ 25,00' (nl)."""
+    """25 -> '€25.00' (en), '25,00 €' (fr, de), '€ 25,00' (nl)."""
     if value is None or value == "":
         return "—"
     amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
     symbol = "€" if currency == "EUR" else currency
     lang = (get_language() or "en")[:2]
-    if lang == "fr":
+    if lang in ("fr", "de"):
         return f"{amount}\u00a0{symbol}"
     if lang == "nl":
         return f"{symbol}\u00a0{amount}"
