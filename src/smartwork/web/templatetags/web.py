@@ -36,6 +36,24 @@ def money(value: Any, currency: str = "EUR") -> str:
 
 
 @register.filter
+def iso_date(value: Any) -> str:
+    """'2026-11-03' (as the selectors give dates) in the language's DATE_FORMAT."""
+    import datetime as dt
+
+    if not value:
+        return "—"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.filter
+def page_title(value: Any) -> str:
+    """The tab's title: 'Find a centre · smartwork', or 'smartwork' alone."""
+    text = " ".join(str(value or "").split())
+    return f"{text} · smartwork" if text else "smartwork"
+
+
+@register.filter
 def hours(minutes: Any) -> str:
     """Credit minutes as hours and minutes: 90 -> '1 h 30'."""
     if minutes is None or minutes == "":
