@@ -1,4 +1,4 @@
-"""The words on documents sent to customers, in their language (fr, nl, en).
+"""The words on documents sent to customers, in their language (fr, nl, de, en).
 
 A per-language table rather than gettext: a document must come out in the
 customer's language whatever the request's language, and these words are few.
@@ -108,6 +108,29 @@ LABELS: dict[str, dict[str, str]] = {
         "line_roaming": "Kredieturen gebruikt door leden van verbonden netwerken",
         "line_payg": "Reservaties betaald per gebruik",
         "line_membership": "Abonnementen, verdeeld volgens gebruik",
+    },
+    "de": {
+        "invoice": "Rechnung", "credit_note": "Gutschrift",
+        "self_billing": "Gutschriftsabrechnung (Selfbilling)", "number": "Nummer",
+        "issue_date": "Rechnungsdatum", "due_date": "Fälligkeit", "period": "Zeitraum",
+        "customer": "Kunde", "issuer": "Aussteller", "vat_number": "MwSt.",
+        "enterprise_number": "Unternehmensnr.", "description": "Beschreibung",
+        "quantity": "Menge", "unit_price": "Einzelpreis", "vat_rate": "MwSt.",
+        "amount": "Betrag exkl. MwSt.", "network_wide": "Ganzes Netzwerk",
+        "vat_breakdown": "MwSt.-Aufstellung", "taxable": "Bemessungsgrundlage",
+        "vat_amount": "MwSt.", "total_net": "Summe exkl. MwSt.", "total_vat": "Summe MwSt.",
+        "total_gross": "Zu zahlen", "pay_to": "Bitte zahlen Sie", "by": "bis zum",
+        "to_account": "auf das Konto", "with_communication": "mit der strukturierten Mitteilung",
+        "scan": "Scannen Sie mit Ihrer Banking-App", "refers_to": "Schreibt Rechnung gut",
+        "centre": "Zentrum", "commission": "Netzwerkprovision", "payout": "An Sie gezahlt",
+        "value": "Wert der Nutzung", "settlement_note":
+            "Vom Netzwerkbetreiber im Namen des Zentrums erstellte Abrechnung (Selfbilling).",
+        "page": "Seite", "credit_note_note": "Nichts zu zahlen: Dieser Betrag wird abgezogen.",
+        "subject": "Ihre Rechnung", "body": "Anbei finden Sie Ihre Rechnung",
+        "line_credit": "Von den Mitgliedern des Netzwerks genutzte Guthabenstunden",
+        "line_roaming": "Von Gästen verbundener Netzwerke genutzte Guthabenstunden",
+        "line_payg": "Buchungen mit Zahlung nach Nutzung",
+        "line_membership": "Mitgliedschaften, nach Nutzung verteilt",
     },
 }
 

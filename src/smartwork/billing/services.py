@@ -44,7 +44,7 @@ from smartwork.core.money import ZERO, money_round
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
-LANGUAGES = ("fr", "nl", "en")
+LANGUAGES = ("fr", "nl", "de", "en")
 
 
 @dataclass

@@ -169,7 +169,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # --- I18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands"))]
+LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands")),
+             ("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
