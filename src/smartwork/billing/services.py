@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE
 from smartwork.accounts.models import Organisation, User
+from smartwork.accounts.scopes import organisation_network_ids
 from smartwork.billing.calc import communication_make, line_net, totals_compute
 from smartwork.billing.choices import (
     UNIT_PIECE,
@@ -158,6 +159,16 @@ def _insert_lines(invoice: Invoice, lines: Sequence[LineDraft], start: int = 1) 
     ])
 
 
+def _member_is_customer(member: User, network: Network) -> bool:
+    """A network invoices its own members and the people who booked in its centres
+    (roaming members of an allied network), nobody else."""
+    if member.network_id == network.pk:
+        return True
+    from smartwork.bookings.models import Booking
+
+    return Booking.objects.filter(member_id=member.pk, centre__network_id=network.pk).exists()
+
+
 def invoice_draft_create(
     *, actor: Any, network: Network, customer_organisation: Organisation | None = None,
     customer_member: User | None = None, lines: Sequence[LineDraft],
@@ -170,11 +181,16 @@ def invoice_draft_create(
     if (customer_organisation is None) == (customer_member is None):
         raise InvalidInput(_("An invoice has one customer: a company or a member."),
                            fields={"customer": _("Give a company or a member.")})
-    if customer_organisation is not None and customer_organisation.network_id not in (
-        None, network.pk,
-    ):
+    if customer_organisation is not None and customer_organisation.network_id != network.pk \
+            and (customer_organisation.network_id is not None
+                 or network.pk not in organisation_network_ids(customer_organisation)):
         raise InvalidInput(_("This company is a customer of another network."),
                            fields={"customer_organisation": _("Another network.")})
+    if customer_member is not None and not _member_is_customer(customer_member, network):
+        # Not "unknown member": whether someone exists outside the network is not told.
+        raise InvalidInput(_("This member is not a customer of the network."),
+                           code="member_not_customer",
+                           fields={"customer_member": _("Not a customer of this network.")})
     if not lines:
         raise InvalidInput(_("An invoice needs at least one line."),
                            fields={"lines": _("At least one line.")})
