@@ -533,7 +533,22 @@ def invitation_accept(*, token: str, password: str | None = None, first_name: st
 def staff_csv_parse(*, company: Organisation, content: str) -> tuple[list[dict[str, str]],
                                                                       list[dict[str, Any]]]:
     """Every row checked; returns (rows, problems). A problem names the line (1 is the
-    header), the email and the fields at fault."""
+    header), the email and the fields at fault. A file the csv module cannot read (a NUL
+    byte, a field over its 128 KiB limit, an unclosed quote) is refused whole (422)."""
+    import csv
+
+    if "\x00" in content:
+        raise InvalidInput(_("The file contains NUL bytes: save it as UTF-8 CSV."),
+                           code="csv_invalid", fields={"file": [_("Not CSV text.")]})
+    try:
+        return _staff_csv_parse(company=company, content=content)
+    except csv.Error as exc:
+        raise InvalidInput(_("The file cannot be read as CSV: %s.") % exc, code="csv_invalid",
+                           fields={"file": [_("Not CSV text.")]}) from exc
+
+
+def _staff_csv_parse(*, company: Organisation, content: str) -> tuple[list[dict[str, str]],
+                                                                       list[dict[str, Any]]]:
     import csv
     import io
 
