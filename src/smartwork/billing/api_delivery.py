@@ -11,10 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from smartwork.accounts.models import Organisation
 from smartwork.billing import selectors
-from smartwork.billing.delivery import delivery_retry, invoice_delivery_queue
+from smartwork.billing.delivery import delivery_retry, invoice_deliver
 from smartwork.billing.profiles import billing_profile_of, billing_profile_set
-from smartwork.core.errors import InvalidInput, NotFound
-from smartwork.core.permissions import allowed, require
+from smartwork.core.errors import NotFound
+from smartwork.core.permissions import allowed
 
 router = Router(tags=["billing: delivery"])
 
@@ -103,18 +103,9 @@ def delivery_retry_view(request: HttpRequest, delivery_id: int) -> Any:
 
 @router.post("/invoices/{invoice_id}/deliver", response={202: DeliveryOut},
              summary="Queue the delivery of an issued invoice on its customer's channel")
-def invoice_deliver(request: HttpRequest, invoice_id: int) -> Any:
-    from smartwork.billing.delivery import delivery_attempt
-
+def invoice_deliver_view(request: HttpRequest, invoice_id: int) -> Any:
     invoice = selectors.invoice_get(user=request.user, invoice_id=invoice_id)
-    require(request.user, "network.billing", network=invoice.network_id)
-    delivery = invoice_delivery_queue(invoice_id=invoice.pk, actor=request.user)
-    if delivery is None:
-        raise InvalidInput(_("This customer has neither an email address nor a Peppol "
-                             "identifier."), code="delivery_no_address")
-    delivery_attempt(delivery_id=delivery.pk)
-    delivery.refresh_from_db()
-    return 202, delivery
+    return 202, invoice_deliver(actor=request.user, invoice=invoice)
 
 
 @router.get("/me/billing-profile", response=BillingProfileOut,

@@ -115,6 +115,19 @@ def invoice_delivery_queue(*, invoice_id: int, actor: Any = None) -> InvoiceDeli
     return delivery
 
 
+def invoice_deliver(*, actor: Any, invoice: Invoice) -> InvoiceDelivery:
+    """The operator sends an issued invoice (again) on its customer's current channel:
+    queued now, attempted by a task after commit."""
+    require(actor, "network.billing", network=invoice.network_id)
+    delivery = invoice_delivery_queue(invoice_id=invoice.pk, actor=actor)
+    if delivery is None:
+        raise InvalidInput(_("This customer has neither an email address nor a Peppol "
+                             "identifier."), code="delivery_no_address")
+    delivery_id = delivery.pk
+    transaction.on_commit(lambda: _enqueue_attempt(delivery_id))
+    return delivery
+
+
 def _claim(delivery_id: int, now: dt.datetime) -> InvoiceDelivery | None:
     with transaction.atomic():
         delivery = (InvoiceDelivery.objects.select_for_update()

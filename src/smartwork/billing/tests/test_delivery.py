@@ -305,3 +305,15 @@ def test_http_adapter_needs_a_url():
     with pytest.raises(AccessPointError) as exc:
         HttpAccessPoint(url="", token="")
     assert exc.value.retryable
+
+
+def test_operator_sends_an_invoice_by_hand(api, invoice, company, company_admin, operator,
+                                           django_capture_on_commit_callbacks):
+    assert api(company_admin).post(f"/invoices/{invoice.pk}/deliver").status_code in (403, 404)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api(operator).post(f"/invoices/{invoice.pk}/deliver")
+    assert r.status_code == 202 and r.json()["state"] == "queued"
+    assert r.json()["channel"] == "email" and r.json()["receiver"] == company.email
+    d = InvoiceDelivery.objects.get(invoice=invoice)
+    assert d.state == DeliveryState.SENT and len(mail.outbox) == 1
+
