@@ -285,7 +285,9 @@ def render_documents(ids: list[int], workers: int) -> float:
     t = time.perf_counter()
     chunks = [ids[i::workers] for i in range(workers)]
     connection.close()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned, not forked: this process has run SaxonC (validation at issue), whose
+    # runtime does not survive a fork (billing/validation.py).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         results = list(pool.map(render, chunks))
     took = time.perf_counter() - t
     size = sum(r[0] for r in results)
