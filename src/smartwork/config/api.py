@@ -193,6 +193,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from smartwork.accounts.api import router as accounts_router
     from smartwork.billing.api import router as billing_router
+    from smartwork.billing.api_delivery import router as billing_delivery_router
     from smartwork.bookings.api import router as bookings_router
     from smartwork.core.api import router as core_router
     from smartwork.economics.api import router as economics_router
@@ -208,6 +209,7 @@ def _register_routers() -> None:
     api.add_router("", bookings_router)
     api.add_router("", credits_router)
     api.add_router("", billing_router)
+    api.add_router("", billing_delivery_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
     api.add_router("", wellbeing_router)

@@ -272,4 +272,11 @@ SMARTWORK: dict[str, Any] = {
     # How long a process trusts an API token it has checked (accounts/services.py):
     # a revocation made elsewhere is honoured within this delay. 0: check every request.
     "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
+    # The operator's Peppol access point (billing/peppol.py, docs/billing.md). No URL:
+    # invoices go by email; a customer set to "peppol" waits, failed, for one.
+    "PEPPOL_AP_URL": os.environ.get("SMARTWORK_PEPPOL_AP_URL", ""),
+    "PEPPOL_AP_TOKEN": os.environ.get("SMARTWORK_PEPPOL_AP_TOKEN", ""),
+    "PEPPOL_AP_ADAPTER": os.environ.get(
+        "SMARTWORK_PEPPOL_AP_ADAPTER", "smartwork.billing.peppol.HttpAccessPoint"),
+    "PEPPOL_AP_TIMEOUT": float(os.environ.get("SMARTWORK_PEPPOL_AP_TIMEOUT", "20")),
 }
