@@ -210,3 +210,39 @@ def test_the_default_execution_date_is_a_target2_business_day(network, operator,
     assert re.search(r"<ReqdExctnDt>\s*<Dt>2026-12-07</Dt>", batch.xml)
     stamp = batch.message_id.split("-")[0]
     assert len(stamp) == 14 and int(stamp[8:10]) < 24
+
+
+def test_check_books_fails_on_an_unbilled_completed_booking(network, operator, centre, month):
+    """A completed booking paid by nobody (no credit, no membership, no charge), and a
+    pay-as-you-go charge that reaches no invoice: both make check-books fail."""
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.models import PaygCharge
+
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    for period in month["periods"]:
+        close(period, network, operator, month["other"], month["other_operator"])
+    assert books_check(network=network, period=use).failures == []
+    paid = Booking.objects.filter(centre=centre, state="completed").first() or \
+        Booking.objects.filter(centre=centre).first()
+    free = Booking.objects.create(
+        member=paid.member, booked_by=paid.member, resource=paid.resource, centre=centre,
+        slot="afternoon", start=paid.start.replace(hour=13) + dt.timedelta(days=7),
+        end=paid.start.replace(hour=17) + dt.timedelta(days=7), state="completed")
+    if free.start.date() > use.end:  # stay in the month
+        free.start -= dt.timedelta(days=14)
+        free.end -= dt.timedelta(days=14)
+        free.save()
+    books = books_check(network=network, period=use)
+    assert any("paid by nobody" in f and str(free.pk) in f for f in books.failures), books.failures
+    assert books.counts["bookings_unpaid"] == 1
+    with pytest.raises(CommandError, match="do not balance"):
+        call_command("check_books", "--period", use.label, "--network", network.slug)
+    # Charged, but after the month was invoiced: the charge reaches no invoice.
+    PaygCharge.objects.create(
+        booking=free, member=free.member, bill_to="member", centre=centre, slot=free.slot,
+        resource_kind=free.resource.kind, price_net=Decimal("15.00"), vat_rate=Decimal("21.00"),
+        service_date=timezone.localtime(free.start).date())
+    books = books_check(network=network, period=use)
+    assert not any("paid by nobody" in f for f in books.failures)
+    assert any(f"member {free.member_id} at centre {centre.pk}: 1 charges, 0 on" in f
+               for f in books.failures), books.failures
