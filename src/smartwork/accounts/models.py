@@ -61,6 +61,13 @@ class Organisation(TimeStampedModel):
         "network.Network", null=True, blank=True, on_delete=models.PROTECT,
         related_name="customers", verbose_name=_("network"),
     )
+    # Every network the organisation works with: a customer's network, the networks of
+    # the centres a centre operator runs, the networks an operator runs. Operators act on
+    # an organisation only through it (accounts.selectors.organisation_network_ids).
+    networks = models.ManyToManyField(
+        "network.Network", blank=True, related_name="organisations",
+        verbose_name=_("networks"),
+    )
     head_office_town = models.CharField(_("head office town"), max_length=100, blank=True)
     head_office_lat = models.DecimalField(
         max_digits=9, decimal_places=6, null=True, blank=True, validators=LAT_VALIDATORS

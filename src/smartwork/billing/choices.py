@@ -85,3 +85,18 @@ UNIT_HOUR = "HUR"
 UNIT_DAY = "DAY"
 UNIT_PIECE = "C62"
 UNIT_MONTH = "MON"
+
+
+class DeliveryChannel(models.TextChoices):
+    """How a customer receives its invoices (docs/billing.md, "Delivery channels")."""
+
+    AUTO = "auto", _("Automatic (Peppol when possible, else email)")
+    EMAIL = "email", _("Email (PDF and UBL)")
+    PEPPOL = "peppol", _("Peppol")
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

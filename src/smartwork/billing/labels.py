@@ -1,4 +1,4 @@
-"""The words on documents sent to customers, in their language (fr, nl, en).
+"""The words on documents sent to customers, in their language (fr, nl, de, en).
 
 A per-language table rather than gettext: a document must come out in the
 customer's language whatever the request's language, and these words are few.
@@ -109,6 +109,41 @@ LABELS: dict[str, dict[str, str]] = {
         "line_payg": "Reservaties betaald per gebruik",
         "line_membership": "Abonnementen, verdeeld volgens gebruik",
     },
+    "de": {
+        "total_incl": "Summe inkl. MwSt.", "credited": "Gutschriften", "already_paid": "Bereits bezahlt",
+        "nothing_due": "Bezahlt: nichts mehr zu zahlen.", "total_credited": "Gutgeschrieben insgesamt",
+        "cn_deducted": "Nichts zu zahlen: Dieser Betrag wird von dem abgezogen, was auf Rechnung {invoice} noch offen ist.",
+        "cn_refunded": "Rechnung {invoice} war bereits bezahlt: {refunded} wird Ihnen auf Ihr Konto erstattet.",
+        "cn_mixed": "{deducted} wird von dem abgezogen, was auf Rechnung {invoice} noch offen ist; {refunded} wird Ihnen auf Ihr Konto erstattet.",
+        "vat_mention_AE": "Steuerschuldnerschaft des Leistungsempfängers: MwSt. vom Vertragspartner geschuldet (Art. 51 § 2 MwStGB)",
+        "vat_mention_E": "Von der MwSt. befreit (Art. 44 MwStGB; Art. 132 Richtlinie 2006/112/EG)",
+        "vat_mention_Z": "Umsatz zum Nullsatz",
+        "legal_register": "RJP", "payment_terms": "Zahlbar spätestens am {date}",
+        "credit_hours": "Zeitguthaben {hours} Std., gültig vom {start} bis {end}",
+        "purchase_order": "Bestellung {reference}", "overage": "(Überschreitung)",
+        "membership_line": "Mitgliedschaft {plan}, vom {start} bis {end}",
+        "invoice": "Rechnung", "credit_note": "Gutschrift",
+        "self_billing": "Gutschriftsabrechnung (Selfbilling)", "number": "Nummer",
+        "issue_date": "Rechnungsdatum", "due_date": "Fälligkeit", "period": "Zeitraum",
+        "customer": "Kunde", "issuer": "Aussteller", "vat_number": "MwSt.",
+        "enterprise_number": "Unternehmensnr.", "description": "Beschreibung",
+        "quantity": "Menge", "unit_price": "Einzelpreis", "vat_rate": "MwSt.",
+        "amount": "Betrag exkl. MwSt.", "network_wide": "Ganzes Netzwerk",
+        "vat_breakdown": "MwSt.-Aufstellung", "taxable": "Bemessungsgrundlage",
+        "vat_amount": "MwSt.", "total_net": "Summe exkl. MwSt.", "total_vat": "Summe MwSt.",
+        "total_gross": "Zu zahlen", "pay_to": "Bitte zahlen Sie", "by": "bis zum",
+        "to_account": "auf das Konto", "with_communication": "mit der strukturierten Mitteilung",
+        "scan": "Scannen Sie mit Ihrer Banking-App", "refers_to": "Schreibt Rechnung gut",
+        "centre": "Zentrum", "commission": "Netzwerkprovision", "payout": "An Sie gezahlt",
+        "value": "Wert der Nutzung", "settlement_note":
+            "Vom Netzwerkbetreiber im Namen des Zentrums erstellte Abrechnung (Selfbilling).",
+        "page": "Seite", "credit_note_note": "Nichts zu zahlen: Dieser Betrag wird abgezogen.",
+        "subject": "Ihre Rechnung", "body": "Anbei finden Sie Ihre Rechnung",
+        "line_credit": "Von den Mitgliedern des Netzwerks genutzte Guthabenstunden",
+        "line_roaming": "Von Gästen verbundener Netzwerke genutzte Guthabenstunden",
+        "line_payg": "Buchungen mit Zahlung nach Nutzung",
+        "line_membership": "Mitgliedschaften, nach Nutzung verteilt",
+    },
 }
 
 
@@ -119,11 +154,11 @@ def vat_mention(category: str, language: str) -> str:
 
 
 def number_text(value: object, language: str) -> str:
-    """A quantity or a rate as the customer writes it: 0,5 in French and Dutch."""
+    """A quantity or a rate as the customer writes it: 0,5 in French, Dutch, German."""
     from decimal import Decimal
 
     text = f"{Decimal(str(value)).normalize():f}"
-    return text.replace(".", ",") if language in ("fr", "nl") else text
+    return text.replace(".", ",") if language in ("fr", "nl", "de") else text
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.billing.choices import (
+    DeliveryChannel,
+    DeliveryState,
     InvoiceKind,
     InvoiceState,
     LineSource,
@@ -212,6 +214,12 @@ class Invoice(TimeStampedModel):
         if self.kind == InvoiceKind.CREDIT_NOTE:
             return Decimal("0.00")
         return self.total_gross - self.amount_credited - self.amount_paid
+
+    @property
+    def has_einvoice(self) -> bool:
+        """A Peppol e-invoice exists for the customer (billing.ubl.peppol_receiver)."""
+        data = self.customer_data or {}
+        return bool(data.get("peppol_scheme") and data.get("peppol_id"))
 
     @property
     def customer_name(self) -> str:
@@ -463,3 +471,102 @@ class ClearingStatement(models.Model):
 
     def __str__(self) -> str:
         return f"clearing {self.alliance_id} {self.period_start:%Y-%m}"
+
+
+class BillingProfile(TimeStampedModel):
+    """How one customer is invoiced and reached: a company or a member (exactly one).
+
+    `delivery_channel` applies to both. The business details are a member's own: an
+    independent who invoices as a business gives an enterprise number (a Peppol
+    identifier, scheme 0208), a VAT number and a postal address, and then receives a B2B
+    invoice. A company's details are those of its `Organisation`."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    delivery_channel = models.CharField(
+        _("delivery channel"), max_length=10, choices=DeliveryChannel.choices,
+        default=DeliveryChannel.AUTO)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False, member__isnull=True)
+                           | Q(organisation__isnull=True, member__isnull=False)),
+                name="billing_profile_one_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.member}: {self.delivery_channel}"
+
+
+class InvoiceDelivery(models.Model):
+    """The delivery of one issued invoice or credit note over one channel.
+
+    The row holds the current state; every change is also written to
+    `InvoiceDeliveryEvent` (append-only), which is the audit of the attempts."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    # "0208:0403170701" for Peppol, the address for email.
+    receiver = models.CharField(max_length=254)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices,
+                             default=DeliveryState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker tries (or polls) next; empty: nothing more happens by itself.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # The access point's id of the transmission.
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "channel"],
+                                    name="delivery_one_per_invoice_channel"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.channel} {self.state}"
+
+
+class InvoiceDeliveryEvent(models.Model):
+    """Append-only: one state change of a delivery (queued, sent, delivered, failed)."""
+
+    delivery = models.ForeignKey(InvoiceDelivery, on_delete=models.PROTECT,
+                                 related_name="events")
+    state = models.CharField(max_length=10, choices=DeliveryState.choices)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.state} {self.at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise Conflict(str(_("Delivery events are never changed.")), code="event_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise Conflict(str(_("Delivery events are never deleted.")), code="event_immutable")

@@ -34,6 +34,9 @@ def money_text(amount: Decimal, language: str, currency: str = "EUR") -> str:
     if language in ("fr", "nl"):
         text = text.replace(",", " ").replace(".", ",")
         return f"{text} {sign}"
+    if language == "de":
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+        return f"{text} {sign}"
     return f"{sign} {text}"
 
 

@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE
 from smartwork.accounts.models import Organisation, User
+from smartwork.accounts.scopes import organisation_network_ids
 from smartwork.billing.calc import communication_make, line_net, totals_compute
 from smartwork.billing.choices import (
     UNIT_PIECE,
@@ -28,14 +30,22 @@ from smartwork.billing.choices import (
     LineSource,
     VatCategory,
 )
-from smartwork.billing.models import ImmutableDocument, Invoice, InvoiceLine, InvoiceSequence
+from smartwork.billing.models import (
+    BillingProfile,
+    ImmutableDocument,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+)
+from smartwork.billing.ubl import invoice_ubl, peppol_receiver
+from smartwork.billing.validation import ubl_assert_valid
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotFound
 from smartwork.core.money import ZERO, money_round
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
-LANGUAGES = ("fr", "nl", "en")
+LANGUAGES = ("fr", "nl", "de", "en")
 
 
 @dataclass
@@ -109,6 +119,19 @@ def organisation_snapshot(org: Organisation) -> dict[str, Any]:
 
 
 def member_snapshot(user: User) -> dict[str, Any]:
+    """A member as a customer. A private person has no Peppol identifier (no e-invoice,
+    the PDF only); an independent with a business profile is a B2B customer whose
+    enterprise number is its Peppol identifier (scheme 0208)."""
+    profile = BillingProfile.objects.filter(member=user).first()
+    if profile is not None and profile.enterprise_number:
+        return {
+            "name": profile.legal_name or user.get_full_name() or user.email,
+            "street": profile.street, "postcode": profile.postcode, "city": profile.city,
+            "country": profile.country or "BE",
+            "enterprise_number": profile.enterprise_number, "vat_number": profile.vat_number,
+            "email": user.email,
+            "peppol_scheme": PEPPOL_SCHEME_BE_ENTERPRISE, "peppol_id": profile.enterprise_number,
+        }
     return {
         "name": user.get_full_name() or user.email, "street": "", "postcode": "", "city": "",
         "country": "BE", "enterprise_number": "", "vat_number": "", "email": user.email,
@@ -136,6 +159,16 @@ def _insert_lines(invoice: Invoice, lines: Sequence[LineDraft], start: int = 1) 
     ])
 
 
+def _member_is_customer(member: User, network: Network) -> bool:
+    """A network invoices its own members and the people who booked in its centres
+    (roaming members of an allied network), nobody else."""
+    if member.network_id == network.pk:
+        return True
+    from smartwork.bookings.models import Booking
+
+    return Booking.objects.filter(member_id=member.pk, centre__network_id=network.pk).exists()
+
+
 def invoice_draft_create(
     *, actor: Any, network: Network, customer_organisation: Organisation | None = None,
     customer_member: User | None = None, lines: Sequence[LineDraft],
@@ -148,11 +181,16 @@ def invoice_draft_create(
     if (customer_organisation is None) == (customer_member is None):
         raise InvalidInput(_("An invoice has one customer: a company or a member."),
                            fields={"customer": _("Give a company or a member.")})
-    if customer_organisation is not None and customer_organisation.network_id not in (
-        None, network.pk,
-    ):
+    if customer_organisation is not None and customer_organisation.network_id != network.pk \
+            and (customer_organisation.network_id is not None
+                 or network.pk not in organisation_network_ids(customer_organisation)):
         raise InvalidInput(_("This company is a customer of another network."),
                            fields={"customer_organisation": _("Another network.")})
+    if customer_member is not None and not _member_is_customer(customer_member, network):
+        # Not "unknown member": whether someone exists outside the network is not told.
+        raise InvalidInput(_("This member is not a customer of the network."),
+                           code="member_not_customer",
+                           fields={"customer_member": _("Not a customer of this network.")})
     if not lines:
         raise InvalidInput(_("An invoice needs at least one line."),
                            fields={"lines": _("At least one line.")})
@@ -224,6 +262,10 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
                                                               number=invoice.number)
     invoice.state = InvoiceState.ISSUED
     invoice.save()
+    if peppol_receiver(invoice.customer_data):
+        # The e-invoice passes the official Peppol rules, or the invoice is not issued
+        # (the transaction, and with it the number, is rolled back).
+        ubl_assert_valid(xml=invoice_ubl(invoice), document=invoice.display_number)
     audit_log(actor=actor, action="invoice.issued", obj=invoice,
               data={"number": invoice.display_number, "gross": str(invoice.total_gross)})
     return invoice

@@ -76,6 +76,12 @@ def _today() -> dt.date:
 # --- The ledger ---------------------------------------------------------------------
 
 
+# The largest balance an account may hold (PostgreSQL's integer column), and the largest
+# single adjustment (the largest purchase: 100,000 hours).
+BALANCE_MAX_MINUTES = 2**31 - 1
+ADJUSTMENT_MAX_MINUTES = 100_000 * 60
+
+
 def _lock(accounts: Iterable[CreditAccount | int]) -> dict[int, CreditAccount]:
     """Lock accounts in primary-key order (a stable order: no deadlock between two
     transactions locking overlapping sets) and return the fresh rows by id."""
@@ -105,6 +111,11 @@ def _post(account: CreditAccount, amount: int, reason: str, **links: Any) -> Led
     new_balance = account.balance_minutes + amount
     if new_balance < 0:
         raise _insufficient(account.balance_minutes, -amount)
+    if new_balance > BALANCE_MAX_MINUTES:
+        # The balance is a 32-bit integer column on PostgreSQL; SQLite would store more.
+        raise InvalidInput(_("An account holds at most %(n)s minutes.")
+                           % {"n": BALANCE_MAX_MINUTES}, code="out_of_range",
+                           fields={"minutes": [_("Too large.")]})
     account.balance_minutes = new_balance
     fastsql.update(account, ("balance_minutes",))
     entry = LedgerEntry(account=account, amount_minutes=amount, balance_after=new_balance,
@@ -316,6 +327,10 @@ def credit_adjust(*, actor: User, account: CreditAccount, minutes: int, note: st
     if not isinstance(minutes, int) or minutes == 0:
         raise InvalidInput(_("An adjustment moves at least one minute."),
                            fields={"minutes": [_("Not zero.")]})
+    if abs(minutes) > ADJUSTMENT_MAX_MINUTES:
+        raise InvalidInput(_("An adjustment moves at most %(n)s minutes.")
+                           % {"n": ADJUSTMENT_MAX_MINUTES}, code="out_of_range",
+                           fields={"minutes": [_("Too large.")]})
     if not note.strip():
         raise InvalidInput(_("Say why."), fields={"note": [_("Required.")]})
     with transaction.atomic():

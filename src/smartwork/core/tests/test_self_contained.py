@@ -5,7 +5,7 @@ data of smartwork.billing; a clone, a wheel or a container has no sibling folder
 import re
 from pathlib import Path
 
-from smartwork.billing.ubl import SCHEMA_DIR, VALIDATION_DIR
+from smartwork.billing.validation import SCHEMA_DIR, VALIDATION_DIR
 
 ROOT = Path(__file__).resolve().parents[4]
 # Assembled so that this file does not match itself.

@@ -27,7 +27,7 @@ from smartwork.billing.settlement import (
     settlements_create,
 )
 from smartwork.billing.ubl import invoice_ubl
-from smartwork.core.errors import DomainError, InvalidInput
+from smartwork.core.errors import Conflict, DomainError, InvalidInput
 from smartwork.core.permissions import roles_of
 from smartwork.web.forms import CamtForm, PayoutForm, PeriodForm
 from smartwork.web.views.helpers import (
@@ -83,10 +83,12 @@ def _invoice_download(request: AuthedRequest, invoice_id: int, render: Any, exte
                       content_type: str) -> HttpResponse:
     try:
         invoice = _document(request, invoice_id)
-    except InvalidInput as exc:
+        content = render(invoice)
+    except (InvalidInput, Conflict) as exc:
+        # A draft, or no e-invoice for a customer who is not a Peppol recipient.
         messages.error(request, exc.message)
         return redirect("web:invoices")
-    return _download(render(invoice), f"{invoice.display_number}.{extension}", content_type)
+    return _download(content, f"{invoice.display_number}.{extension}", content_type)
 
 
 @login_required
