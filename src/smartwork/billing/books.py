@@ -107,7 +107,7 @@ def books_check(*, network: Network, period: Period) -> Books:
     # --- Settlements, against the facts ----------------------------------------------
     values = centre_values(network=network, period=period)
     settlements = {s.centre_id: s for s in Settlement.objects.filter(
-        network=network, period_start=period.start)}
+        network=network, period_start=period.start).select_related("commission_invoice")}
     settled = commission = ZERO
     for centre_id, value in sorted(values.items()):
         s = settlements.get(centre_id)
@@ -116,14 +116,26 @@ def books_check(*, network: Network, period: Period) -> Books:
                 books.failures.append(f"centre {centre_id}: no settlement for {value.gross}")
             continue
         books.expect(f"settlement {s.reference} value", s.gross_value, value.gross)
-        books.expect(f"settlement {s.reference} payout + commission",
-                     s.payout_amount + s.commission, s.gross_value)
+        # The self-billing invoice with its VAT; the payout is its total less the
+        # commission invoice (with its VAT) set off against it.
+        books.expect(f"settlement {s.reference} total with VAT", s.total_gross,
+                     s.gross_value + s.vat_amount)
+        offset = ZERO
+        if s.commission_invoice is not None:
+            books.expect(f"commission invoice {s.commission_invoice.display_number}",
+                         s.commission_invoice.total_net, s.commission)
+            offset = s.commission_invoice.total_gross
+        elif s.commission:
+            books.failures.append(f"settlement {s.reference}: no commission invoice")
+        books.expect(f"settlement {s.reference} payout", s.payout_amount,
+                     s.total_gross - offset)
         line_sum = s.lines.aggregate(t=Sum("amount"))["t"] or ZERO
         books.expect(f"settlement {s.reference} lines", line_sum, s.gross_value)
     for centre_id, s in settlements.items():
         if centre_id not in values:
             books.failures.append(f"settlement {s.reference}: no usage behind it")
-        settled += s.payout_amount
+        # Net of VAT, as the invoices: what the centres earn less the commission.
+        settled += s.gross_value - s.commission
         commission += s.commission
     for batch in PayoutBatch.objects.filter(network=network, period_start=period.start):
         total = batch.settlements.aggregate(t=Sum("payout_amount"))["t"] or ZERO

@@ -33,6 +33,7 @@ from smartwork.billing.tests.factories import billing_ready
 from smartwork.bookings.services import booking_cancel
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.core.money import money_round
 from smartwork.credits import services as credits
 from smartwork.credits.tests.factories import book, buy, employee, workday
 from smartwork.network.choices import AllianceStatus
@@ -246,3 +247,53 @@ def test_check_books_fails_on_an_unbilled_completed_booking(network, operator, c
     assert not any("paid by nobody" in f for f in books.failures)
     assert any(f"member {free.member_id} at centre {centre.pk}: 1 charges, 0 on" in f
                for f in books.failures), books.failures
+
+
+@pytest.mark.parametrize("vat_registered", [True, False])
+def test_settlements_are_numbered_self_billing_invoices(network, operator, centre, month,
+                                                        vat_registered):
+    """A settlement is a self-billing invoice in its supplier's gapless series, with
+    VAT when the centre's operator is VAT-registered (else none, flagged), a commission
+    invoice of the operator set off in the payout, a PDF, and a Peppol self-billing
+    document that passes the official rules (UBL XSD, EN 16931, PEPPOL-EN16931-UBL-SB)."""
+    from smartwork.billing.pdf import settlement_html
+    from smartwork.billing.selfbilling import settlement_ubl
+    from smartwork.billing.validation import ubl_validate
+
+    supplier = centre.operator
+    supplier.vat_number = f"BE{supplier.enterprise_number}" if vat_registered else ""
+    supplier.peppol_id = supplier.enterprise_number
+    supplier.save()
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    after = use.end + dt.timedelta(days=1)
+    made = settlements_create(actor=operator, network=network, period=use, today=after)
+    namur = next(s for s in made if s.centre_id == centre.pk)
+    assert namur.number == 1 and namur.display_number == f"SB-{after.year}-000001"
+    assert namur.gross_value == Decimal("39.00")
+    if vat_registered:
+        assert (namur.vat_category, namur.vat_amount, namur.total_gross) == (
+            "S", Decimal("8.19"), Decimal("47.19"))
+        assert namur.flags == []
+    else:
+        assert (namur.vat_category, namur.vat_amount, namur.total_gross) == (
+            "O", Decimal("0.00"), Decimal("39.00"))
+        assert namur.flags == ["supplier_vat_missing"]
+    commission = namur.commission_invoice
+    assert commission is not None and commission.total_net == Decimal("5.85")
+    assert commission.total_gross == Decimal("7.08") and commission.state == "paid"
+    assert commission.customer_organisation_id == supplier.pk
+    assert namur.payout_amount == namur.total_gross - Decimal("7.08")
+    # Gapless per supplier: its next settlement takes number 2.
+    assert settlements_create(actor=operator, network=network, period=use, today=after) == []
+    # Every line adds up: quantity x unit value = amount.
+    for ln in namur.lines.all():
+        assert money_round(ln.quantity * ln.unit_value) == ln.amount, ln
+    html = settlement_html(namur)
+    assert namur.display_number in html and commission.display_number in html
+    assert ("Autofacturation" in html) or ("Self-billing" in html) or ("Selfbilling" in html)
+    xml = settlement_ubl(namur)
+    fatal = [str(f) for f in ubl_validate(xml=xml, rules="self_billing") if f.fatal]
+    assert fatal == []
+    assert b"<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>" in xml
+    books = books_check(network=network, period=use)
+    assert not any("settlement" in f or "commission" in f for f in books.failures), books.failures
