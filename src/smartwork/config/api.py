@@ -144,6 +144,7 @@ def _register_routers() -> None:
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
     from smartwork.wifi.api import router as wifi_router
+    from smartwork.workplans.api import router as workplans_router
 
     api.add_router("", accounts_router)
     api.add_router("", core_router)
@@ -153,6 +154,7 @@ def _register_routers() -> None:
     api.add_router("", billing_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
+    api.add_router("", workplans_router)
 
 
 _register_routers()
