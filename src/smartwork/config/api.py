@@ -202,6 +202,7 @@ def _register_routers() -> None:
     from smartwork.network.api import router as network_router
     from smartwork.wellbeing.api import router as wellbeing_router
     from smartwork.wifi.api import router as wifi_router
+    from smartwork.workplans.api import router as workplans_router
 
     api.add_router("", accounts_router)
     api.add_router("", core_router)
@@ -212,8 +213,12 @@ def _register_routers() -> None:
     api.add_router("", billing_delivery_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
+<<<<<<< HEAD
     api.add_router("", wellbeing_router)
     api.add_router("", economics_router)
+=======
+    api.add_router("", workplans_router)
+>>>>>>> workplans
 
 
 _register_routers()
