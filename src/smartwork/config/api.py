@@ -140,8 +140,8 @@ def _register_routers() -> None:
     from smartwork.billing.api import router as billing_router
     from smartwork.bookings.api import router as bookings_router
     from smartwork.core.api import router as core_router
-    from smartwork.economics.api import router as economics_router
     from smartwork.credits.api import router as credits_router
+    from smartwork.economics.api import router as economics_router
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
     from smartwork.wifi.api import router as wifi_router

@@ -58,9 +58,23 @@ def months_between(first: Month, last: Month) -> list[Month]:
     return out
 
 
+def first_activity(*, network: Network | None = None,
+                   centre: Centre | None = None) -> dt.date | None:
+    """The day of the first booking (not cancelled) of a network or a centre."""
+    from django.db.models import Min
+
+    from smartwork.bookings.models import Booking
+
+    qs = Booking.objects.exclude(state="cancelled")
+    qs = qs.filter(centre=centre) if centre is not None else qs.filter(centre__network=network)
+    first = qs.aggregate(m=Min("start"))["m"]
+    return timezone.localdate(first) if first else None
+
+
 def month_range(*, first: str | None = None, last: str | None = None,
-                today: dt.date | None = None) -> list[Month]:
-    """The months from `first` to `last` (YYYY-MM); by default the twelve ended months."""
+                today: dt.date | None = None, since: dt.date | None = None) -> list[Month]:
+    """The months from `first` to `last` (YYYY-MM); by default the twelve ended months,
+    or fewer when the data starts later (`since`)."""
     today = today or timezone.localdate()
     last_m = period_parse(last, field="to") if last else sources.month_of(
         today.replace(day=1) - dt.timedelta(days=1))
@@ -71,6 +85,8 @@ def month_range(*, first: str | None = None, last: str | None = None,
         for _i in range(11):
             day = (day - dt.timedelta(days=1)).replace(day=1)
         first_m = sources.month_of(day)
+        if since is not None and first_m.start < since <= last_m.end:
+            first_m = sources.month_of(since)
     if first_m.start > last_m.start:
         why = _("'from' is after 'to'.")
         raise InvalidInput(why, code="bad_range", fields={"from": [why]})

@@ -32,17 +32,17 @@ from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page,
 from smartwork.web.views.staff import operator_network
 
 
-def _months(request: AuthedRequest) -> tuple[RangeForm, list[Any]]:
+def _months(request: AuthedRequest, since: Any = None) -> tuple[RangeForm, list[Any]]:
     form = RangeForm(request.GET or None)
     first = last = None
     if form.is_bound and form.is_valid():
         first = form.cleaned_data["date_from"] or None
         last = form.cleaned_data["date_to"] or None
     try:
-        return form, selectors.month_range(first=first, last=last)
+        return form, selectors.month_range(first=first, last=last, since=since)
     except InvalidInput as exc:
         apply_domain_error(form, exc, aliases={"from": "date_from", "to": "date_to"})
-        return form, selectors.month_range()
+        return form, selectors.month_range(since=since)
 
 
 def _downloads(api: str, months: list[Any], tables: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -74,7 +74,7 @@ def economics_home(request: AuthedRequest) -> HttpResponse:
 def network_page(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.economics", network=network)
-    form, months = _months(request)
+    form, months = _months(request, selectors.first_activity(network=network))
     data = selectors.network_economics(actor=request.user, network=network, months=months)
     centres = data["centres"]
     margin_chart = diverging_bars(
@@ -103,7 +103,7 @@ def network_page(request: AuthedRequest) -> HttpResponse:
 @page
 def centre_page(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = selectors.centre_get(actor=request.user, centre_id=centre_id)
-    form, months = _months(request)
+    form, months = _months(request, selectors.first_activity(centre=centre))
     cost_form = CostForm(request.POST or None, prefix="cost")
     if request.method == "POST" and cost_form.is_valid():
         d = cost_form.cleaned_data

@@ -278,16 +278,25 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _payout_per_hour(*, actor: Any, network: Network, today: dt.date) -> Decimal | None:
-    """The network's payout per booked hour over the last 12 months (economics' figures)."""
-    from smartwork.economics import selectors
+def _payout_per_hour(*, network: Network, today: dt.date) -> Decimal | None:
+    """What a centre is paid per booked hour, over the network's last 12 months of
+    bookings (credit at the credit-hour value and pay-as-you-go, less the commission)."""
+    from django.db.models import DurationField, ExpressionWrapper, F
 
-    months = selectors.month_range(today=today)
-    data = selectors.network_economics(actor=actor, network=network, months=months,
-                                       today=today, with_books=False)
-    booked = sum((c["booked_hours"] for c in data["centres"]), ZERO)
-    payout = data["totals"]["payout"]
-    return (payout / booked) if booked else None
+    from smartwork.bookings.models import Booking
+
+    start, end = window(12, today)
+    cells = booking_cells(network=network, start=start, end=end)
+    base = evaluate(cells, Scenario({}, network.credit_hour_value, network.commission_rate))
+    tz = timezone.get_current_timezone()
+    booked = Booking.objects.filter(
+        centre__network_id=network.pk,
+        start__gte=dt.datetime.combine(start, dt.time(0), tzinfo=tz),
+        start__lt=dt.datetime.combine(end, dt.time(0), tzinfo=tz),
+    ).exclude(state="cancelled").aggregate(d=Sum(ExpressionWrapper(
+        F("end") - F("start"), output_field=DurationField())))["d"]
+    hours = Decimal(int(booked.total_seconds())) / Decimal(3600) if booked else ZERO
+    return base["payouts"] / hours if hours else None
 
 
 def whatif_site(*, actor: Any, network: Network, lat: float, lon: float, desks: int,
@@ -338,7 +347,7 @@ def whatif_site(*, actor: Any, network: Network, lat: float, lon: float, desks: 
     demand_hours = (Decimal(len(users)) * visits * hours_per_day).quantize(Decimal("0.1"))
     capacity = (Decimal(desks) * hours_per_day * Decimal(5) * WEEKS_PER_MONTH).quantize(
         Decimal("0.1"))
-    per_hour = _payout_per_hour(actor=actor, network=network, today=today)
+    per_hour = _payout_per_hour(network=network, today=today)
     expected_occ = min(HUNDRED, HUNDRED * demand_hours / capacity).quantize(Decimal("0.1"))
     result: dict[str, Any] = {
         "site": {"name": name, "lat": lat, "lon": lon, "desks": desks,
@@ -349,6 +358,7 @@ def whatif_site(*, actor: Any, network: Network, lat: float, lon: float, desks: 
         "commute_saved_km_per_month": Decimal(str(round(saved_km * float(visits), 1))),
         "demand_hours_per_month": demand_hours, "capacity_hours_per_month": capacity,
         "expected_occupancy": expected_occ,
+        # Credit and pay-as-you-go bookings of the last 12 months, less the commission.
         "payout_per_booked_hour": money_round(per_hour) if per_hour is not None else None,
         "break_even_occupancy": None, "expected_margin_per_month": None,
     }
