@@ -79,8 +79,8 @@ class PricingForm(forms.Form):
                                    required=False, max_digits=8, decimal_places=2)
     elasticity = forms.DecimalField(label=_("Assumed price elasticity (optional)"),
                                     required=False, max_digits=5, decimal_places=2,
-                                    help_text=_("An assumption, e.g. -0.5: 10 % dearer, "
-                                                "about 5 % fewer bookings."))
+                                    help_text=_("An assumption, e.g. -0.5: a price ten percent "
+                                                "higher, about five percent fewer bookings."))
 
     def __init__(self, *args: Any, centres: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -118,7 +118,7 @@ def active_desks(centre_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _versions(centre_ids: list[int]) -> dict[int, list[tuple[CostItem, list[CostVersion]]]]:
+def versions_of(centre_ids: list[int]) -> dict[int, list[tuple[CostItem, list[CostVersion]]]]:
     items = {i.pk: i for i in CostItem.objects.filter(centre_id__in=centre_ids)}
     by_item: dict[int, list[CostVersion]] = defaultdict(list)
     for v in CostVersion.objects.filter(item_id__in=items).order_by("item_id", "starts_on", "id"):
@@ -161,7 +161,7 @@ def costs_of(*, actor: Any, centre: Centre) -> list[dict[str, Any]]:
     today = sources.month_of(timezone.localdate())
     desks = active_desks([centre.pk])[centre.pk]
     out = []
-    for item, versions in _versions([centre.pk])[centre.pk]:
+    for item, versions in versions_of([centre.pk])[centre.pk]:
         current = version_in_force(versions, today)
         out.append({
             "id": item.pk, "kind": item.kind, "kind_label": CostKind(item.kind).label,
@@ -212,7 +212,7 @@ def _centre_rows(*, actor: Any, network: Network, centres: list[Centre],
                  months: list[Month]) -> tuple[dict[int, list[dict[str, Any]]], dict[int, int]]:
     ids = [c.pk for c in centres]
     desks = active_desks(ids)
-    versions = _versions(ids)
+    versions = versions_of(ids)
     occ = _occupancy(centres, months)
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for month in months:
@@ -293,7 +293,7 @@ def centre_economics(*, actor: Any, centre: Centre, months: list[Month],
     today = today or timezone.localdate()
     rows, desks = _centre_rows(actor=actor, network=centre.network, centres=[centre],
                                months=months)
-    costs_now = _costs_now(_versions([centre.pk]).get(centre.pk, []), desks[centre.pk], today)
+    costs_now = _costs_now(versions_of([centre.pk]).get(centre.pk, []), desks[centre.pk], today)
     mine = rows[centre.pk]
     return {"centre": {"id": centre.pk, "name": centre.name, "network": centre.network.name},
             "from": months[0].label, "to": months[-1].label,
@@ -309,7 +309,7 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
     today = today or timezone.localdate()
     centres = list(Centre.objects.filter(network=network).order_by("name"))
     rows, desks = _centre_rows(actor=actor, network=network, centres=centres, months=months)
-    versions = _versions([c.pk for c in centres])
+    versions = versions_of([c.pk for c in centres])
     per_centre = []
     for c in centres:
         summary = _summary(rows[c.pk], desks[c.pk],
