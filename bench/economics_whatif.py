@@ -205,7 +205,7 @@ def main() -> None:
     timed("closing a centre, 12 months",
           lambda: whatif.whatif_closing(actor=actor, network=network, centre_id=centre.pk,
                                         months=12), args.rounds)
-    timed("opening a site (12 months of network economics inside)",
+    timed("opening a site (payout per booked hour over 12 months)",
           lambda: whatif.whatif_site(actor=actor, network=network, lat=50.3, lon=4.2, desks=15,
                                      monthly_costs="4000"), max(1, args.rounds // 2))
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -154,8 +154,8 @@ def load(ctx: dict[str, Any]) -> None:
     n = Decimal(len(months))
     for centre in centres:
         monthly = money_round(paid[centre.pk] / n)  # what the centre is paid a month
-        if centre == break_even:
-            target = monthly
+        if centre == break_even:  # to the cent below: the year ends at zero, not a loss
+            target = (paid[centre.pk] / n).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         elif centre == losing:
             target = money_round(monthly * Decimal("1.6") + Decimal("150"))
         else:

@@ -348,6 +348,7 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
             "clearing_payable": sum((a.payable for a in clearing), ZERO),
         }
         entry["margin"] = entry["payout"] - entry["costs"]
+        entry["clearing_net"] = entry["clearing_receivable"] - entry["clearing_payable"]
         entry["network_margin"] = entry["revenue"] - entry["costs"]
         if with_books:
             entry["books"] = sources.books(network=network, month=month)
@@ -380,7 +381,10 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
     totals["revenue_per_desk"] = (money_round(totals["revenue"] / totals["desks"])
                                   if totals["desks"] else None)
     if with_books:
-        totals["books_balanced"] = all(m["books"]["balanced"] for m in by_month)
+        invoiced_months = [m for m in by_month if m["invoices"]]
+        totals["invoiced_months"] = len(invoiced_months)
+        totals["balanced_months"] = sum(1 for m in invoiced_months if m["books"]["balanced"])
+        totals["books_balanced"] = all(m["books"]["balanced"] for m in invoiced_months)
     return {"network": {"id": network.pk, "name": network.name,
                         "credit_hour_value": h, "commission_rate": network.commission_rate},
             "from": months[0].label, "to": months[-1].label,
