@@ -26,7 +26,7 @@ TEXT = {
     "fr": {"find": "Trouver un centre", "book": "Réserver un poste", "mine": "Mes réservations",
            "booked": "Réservé :", "cancel": "Annuler la réservation", "cancelled": "Annulée",
            "check_in": "Enregistrer l'arrivée", "checked_in": "Arrivé",
-           "walk_in": "Réserver et enregistrer", "desk": "Accueil", "free": "postes libres"},
+           "walk_in": "Réserver et enregistrer", "desk": "Réception", "free": "postes libres"},
 }
 
 

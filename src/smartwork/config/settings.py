@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
+    "smartwork.workplans",
+    "smartwork.wellbeing",
     "smartwork.economics",
     "smartwork.web",
 ]
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,9 +89,16 @@ MIDDLEWARE = [
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
+# to DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB), an upload (CSV, bank statement) up to
+# SMARTWORK_MAX_UPLOAD_BYTES, a page of a list up to 1,000 rows.
+SMARTWORK_MAX_UPLOAD_BYTES = int(os.environ.get("SMARTWORK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 ROOT_URLCONF = "smartwork.config.urls"
 WSGI_APPLICATION = "smartwork.config.wsgi.application"
@@ -167,7 +177,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # --- I18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands"))]
+LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands")),
+             ("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

@@ -22,12 +22,12 @@ from smartwork.credits import services
 from smartwork.credits.models import MembershipPlan
 
 PACKAGES = [  # name, hours, price excl. VAT
-    ("Starter 100 h", 100, Decimal("550.00")),
-    ("Business 500 h", 500, Decimal("2500.00")),
-    ("Large account 1000 h", 1000, Decimal("4600.00")),
+    ("Découverte 100 h", 100, Decimal("550.00")),
+    ("Entreprise 500 h", 500, Decimal("2500.00")),
+    ("Grand compte 1000 h", 1000, Decimal("4600.00")),
 ]
-PURCHASES = {"large": "Large account 1000 h", "sme_namur": "Starter 100 h",
-             "sme_brussels": "Business 500 h"}
+PURCHASES = {"large": "Grand compte 1000 h", "sme_namur": "Découverte 100 h",
+             "sme_brussels": "Entreprise 500 h"}
 TEAMS = {"large": ["Finance", "IT", "Field engineers"], "sme_namur": ["Studio"],
          "sme_brussels": ["Design"]}
 # The company whose admin approves what goes beyond the pool's monthly cap, and its
@@ -45,9 +45,9 @@ def load(ctx: dict[str, Any]) -> None:
         for name, hours, price in PACKAGES:
             packages[(key, name)] = services.credit_package_create(
                 actor=operator, network=network, name=name, hours=hours, price_net=price)
-        services.membership_plan_create(actor=operator, network=network, name="Flex 4 days",
+        services.membership_plan_create(actor=operator, network=network, name="Flex 4 jours",
                                         monthly_fee_net=Decimal("89.00"), included_hours=32)
-        services.membership_plan_create(actor=operator, network=network, name="Nomad 10 days",
+        services.membership_plan_create(actor=operator, network=network, name="Nomade 10 jours",
                                         monthly_fee_net=Decimal("199.00"), included_hours=80)
     pools = {}
     for key, company in ctx["companies"].items():
@@ -84,7 +84,7 @@ def load(ctx: dict[str, Any]) -> None:
                                company=ctx["companies"][APPROVALS],
                                pool_cap_minutes_per_month=APPROVAL_CAP_HOURS * 60,
                                approval_beyond_cap=True, approval_hold_hours=APPROVAL_HOLD_HOURS)
-    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Flex 4 days")}
+    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Flex 4 jours")}
     for person in ctx["independents"][:3]:
         plan = plans.get(person.network_id)
         if plan is not None:
@@ -110,7 +110,7 @@ def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], A
         network_key = next(k for k, net in ctx["networks"].items() if net.pk == company.network_id)
         day = end.replace(day=3 + 7 * n)
         purchase = services.credit_purchase_create(
-            actor=admin, company=company, package=packages[(network_key, "Starter 100 h")],
+            actor=admin, company=company, package=packages[(network_key, "Découverte 100 h")],
             reference=f"PO-{day:%Y%m}-{company.pk:03d}")
         assert purchase.package is not None  # bought from a package just above
         valid_until = services.add_months(day, purchase.package.validity_months) \
@@ -122,7 +122,7 @@ def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], A
 
 
 def _last_month_memberships(ctx: dict[str, Any]) -> None:
-    """The other independents have been "Nomad 10 days" members since last month.
+    """The other independents have been "Nomade 10 jours" members since last month.
 
     A membership starts today or later through the service; the demo moves its first
     month back to last month, then the monthly renewal opens this month's, as the
@@ -132,7 +132,7 @@ def _last_month_memberships(ctx: dict[str, Any]) -> None:
 
     end = ctx["today"].replace(day=1) - dt.timedelta(days=1)
     start = end.replace(day=1)
-    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Nomad 10 days")}
+    plans = {p.network_id: p for p in MembershipPlan.objects.filter(name="Nomade 10 jours")}
     for person in ctx["independents"][3:]:
         plan = plans.get(person.network_id)
         if plan is None:

@@ -22,17 +22,35 @@ register = template.Library()
 
 @register.filter
 def money(value: Any, currency: str = "EUR") -> str:
-    """25 -> '€25.00' (en), '25,00 €' (fr), '€ 25,00' (nl)."""
+    """25 -> '€25.00' (en), '25,00 €' (fr, de), '€ 25,00' (nl)."""
     if value is None or value == "":
         return "—"
     amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
     symbol = "€" if currency == "EUR" else currency
     lang = (get_language() or "en")[:2]
-    if lang == "fr":
+    if lang in ("fr", "de"):
         return f"{amount}\u00a0{symbol}"
     if lang == "nl":
         return f"{symbol}\u00a0{amount}"
     return f"{symbol}{amount}"
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """'2026-11-03' (as the selectors give dates) in the language's DATE_FORMAT."""
+    import datetime as dt
+
+    if not value:
+        return "—"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.filter
+def page_title(value: Any) -> str:
+    """The tab's title: 'Find a centre · smartwork', or 'smartwork' alone."""
+    text = " ".join(str(value or "").split())
+    return f"{text} · smartwork" if text else "smartwork"
 
 
 @register.filter
@@ -91,6 +109,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+    if request.user.company_id is not None or roles.operator_networks:
+        items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
     # Issue #7: an independent member's membership; a centre manager's plans (the

@@ -50,7 +50,8 @@
     if (!isNaN(hlat) && !isNaN(hlon)) {
       window.L.circleMarker([hlat, hlon], { radius: 5, color: "#5b2a86", fillColor: "#8a2be2", fillOpacity: 0.9 })
         .bindTooltip(document.documentElement.lang === "fr" ? "Domicile" :
-                     document.documentElement.lang === "nl" ? "Thuis" : "Home")
+                     document.documentElement.lang === "nl" ? "Thuis" :
+                     document.documentElement.lang === "de" ? "Wohnort" : "Home")
         .addTo(layer);
       points.push([hlat, hlon]);
     }
