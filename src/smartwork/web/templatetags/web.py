@@ -143,6 +143,6 @@ def network_tabs(context: dict[str, Any]) -> list[dict[str, Any]]:
             ("web:network_commute", _("Commute study")),
             ("web:placement", _("Where to open next")),
             ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans")),
-            ("economics:network", _("Economics"))]
+            ("economics:network", _("Economics")), ("economics:alliances", _("Alliances"))]
     return [{"url": reverse(name), "label": label, "current": current == name}
             for name, label in tabs]
