@@ -56,6 +56,17 @@ class MatchedBy(models.TextChoices):
     MANUAL = "manual", _("By hand")
 
 
+class PaymentFlag(models.TextChoices):
+    """Why an imported payment waits for a human although it could be read."""
+
+    NONE = "", _("None")
+    # The communication names an invoice that is paid in full, or the amount is more than
+    # what is still due on it: never matched automatically.
+    OVERPAYMENT = "overpayment", _("Overpayment")
+    # The communication names an invoice in another currency.
+    CURRENCY = "currency", _("Other currency")
+
+
 class SettlementState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
@@ -74,3 +85,18 @@ UNIT_HOUR = "HUR"
 UNIT_DAY = "DAY"
 UNIT_PIECE = "C62"
 UNIT_MONTH = "MON"
+
+
+class DeliveryChannel(models.TextChoices):
+    """How a customer receives its invoices (docs/billing.md, "Delivery channels")."""
+
+    AUTO = "auto", _("Automatic (Peppol when possible, else email)")
+    EMAIL = "email", _("Email (PDF and UBL)")
+    PEPPOL = "peppol", _("Peppol")
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

@@ -43,8 +43,10 @@ def demo_camt_statement(*, network: Any, period: Any, booked_on: Any) -> bytes:
     """A CAMT.053.001.08 statement of the network operator's account in which every open
     invoice of the period is paid in full, by bank transfer with its structured
     communication: what the bank would send the operator once the demo customers pay.
-    The statement id names the network and the day, so it is imported once."""
+    The statement id names the network, the day and what it pays (unique, ≤ 35
+    characters), so it is imported once."""
     import datetime as dt
+    import hashlib
     from decimal import Decimal
 
     from lxml import etree
@@ -58,7 +60,12 @@ def demo_camt_statement(*, network: Any, period: Any, booked_on: Any) -> bytes:
     ).order_by("number"))
     iban = (network.operator.iban or "").replace(" ", "").upper()
     created = dt.datetime.combine(booked_on, dt.time(18, 0)).isoformat()
-    statement_id = f"DEMO-{network.slug}-{booked_on:%Y%m%d}"[:35]
+    # Max35Text: the network's key and the day, then a digest of what it pays, so that
+    # two networks, two days or two different sets of payments never share an id (a
+    # slug cut at 35 characters did), and the same statement written twice keeps it.
+    paid = ";".join(f"{i.pk}:{i.amount_due}" for i in invoices)
+    digest = hashlib.sha256(f"{network.pk}|{booked_on}|{paid}".encode()).hexdigest()[:10]
+    statement_id = f"DEMO-N{network.pk}-{booked_on:%Y%m%d}-{digest}"
     root = etree.Element(f"{{{CAMT_NS}}}Document", nsmap={None: CAMT_NS})  # type: ignore[dict-item]
 
     def sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
@@ -96,7 +103,7 @@ def demo_camt_statement(*, network: Any, period: Any, booked_on: Any) -> bytes:
     balance(stmt, "CLBD", total)
     for invoice in invoices:
         amount = f"{invoice.amount_due:.2f}"
-        ref = f"DEMO-{invoice.display_number}"
+        ref = f"R{statement_id[5:]}-{invoice.pk}"  # Max35Text
         ntry = sub(stmt, "Ntry")
         sub(ntry, "Amt", amount, Ccy=invoice.currency)
         sub(ntry, "CdtDbtInd", "CRDT")

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "total_incl": "Total incl. VAT", "credited": "Credit notes", "already_paid": "Already paid",
+        "nothing_due": "Paid in full: nothing left to pay.", "total_credited": "Total credited",
+        "cn_deducted": "Nothing to pay: this amount is deducted from what is due on invoice {invoice}.",
+        "cn_refunded": "Invoice {invoice} was already paid: {refunded} will be refunded to your account.",
+        "cn_mixed": "{deducted} is deducted from what is due on invoice {invoice}; {refunded} will be refunded to your account.",
+        "vat_mention_AE": "Reverse charge: VAT due by the customer (art. 51 § 2 of the Belgian VAT Code)",
+        "vat_mention_E": "Exempt from VAT (art. 44 of the Belgian VAT Code; art. 132 Directive 2006/112/EC)",
+        "vat_mention_Z": "Zero-rated supply",
+        "legal_register": "RLE", "payment_terms": "Payment due by {date}",
+        "credit_hours": "Time credit {hours} h, valid {start}–{end}",
+        "purchase_order": "PO {reference}", "overage": "(overage)",
+        "membership_line": "Membership {plan}, {start}–{end}",
         "invoice": "Invoice", "credit_note": "Credit note", "self_billing": "Self-billing statement",
         "number": "Number", "issue_date": "Issue date", "due_date": "Due date",
         "period": "Period", "customer": "Customer", "issuer": "Issuer",
@@ -29,6 +41,18 @@ LABELS: dict[str, dict[str, str]] = {
         "line_payg": "Pay-as-you-go bookings", "line_membership": "Memberships, attributed by use",
     },
     "fr": {
+        "total_incl": "Total TVAC", "credited": "Notes de crédit", "already_paid": "Déjà payé",
+        "nothing_due": "Payée : plus rien à payer.", "total_credited": "Total crédité",
+        "cn_deducted": "Rien à payer : ce montant est déduit de ce qui reste dû sur la facture {invoice}.",
+        "cn_refunded": "La facture {invoice} était déjà payée : {refunded} vous sera remboursé sur votre compte.",
+        "cn_mixed": "{deducted} est déduit de ce qui reste dû sur la facture {invoice} ; {refunded} vous sera remboursé sur votre compte.",
+        "vat_mention_AE": "Autoliquidation : TVA due par le cocontractant (art. 51, § 2 du Code de la TVA)",
+        "vat_mention_E": "Exonération de TVA (art. 44 du Code de la TVA ; art. 132 directive 2006/112/CE)",
+        "vat_mention_Z": "Opération au taux zéro",
+        "legal_register": "RPM", "payment_terms": "Paiement dû au plus tard le {date}",
+        "credit_hours": "Crédit temps {hours} h, valable du {start} au {end}",
+        "purchase_order": "bon de commande {reference}", "overage": "(dépassement)",
+        "membership_line": "Abonnement {plan}, du {start} au {end}",
         "invoice": "Facture", "credit_note": "Note de crédit",
         "self_billing": "Relevé d'autofacturation", "number": "Numéro",
         "issue_date": "Date d'émission", "due_date": "Échéance", "period": "Période",
@@ -52,6 +76,18 @@ LABELS: dict[str, dict[str, str]] = {
         "line_membership": "Abonnements, répartis selon l'usage",
     },
     "nl": {
+        "total_incl": "Totaal incl. btw", "credited": "Creditnota's", "already_paid": "Al betaald",
+        "nothing_due": "Betaald: niets meer te betalen.", "total_credited": "Totaal gecrediteerd",
+        "cn_deducted": "Niets te betalen: dit bedrag wordt afgetrokken van wat nog openstaat op factuur {invoice}.",
+        "cn_refunded": "Factuur {invoice} was al betaald: {refunded} wordt teruggestort op uw rekening.",
+        "cn_mixed": "{deducted} wordt afgetrokken van wat nog openstaat op factuur {invoice}; {refunded} wordt teruggestort op uw rekening.",
+        "vat_mention_AE": "Verlegging van heffing: btw te voldoen door de medecontractant (art. 51, § 2 van het Btw-Wetboek)",
+        "vat_mention_E": "Vrijgesteld van btw (art. 44 van het Btw-Wetboek; art. 132 richtlijn 2006/112/EG)",
+        "vat_mention_Z": "Handeling tegen nultarief",
+        "legal_register": "RPR", "payment_terms": "Te betalen uiterlijk op {date}",
+        "credit_hours": "Tijdskrediet {hours} u, geldig van {start} tot {end}",
+        "purchase_order": "bestelbon {reference}", "overage": "(overschrijding)",
+        "membership_line": "Abonnement {plan}, van {start} tot {end}",
         "invoice": "Factuur", "credit_note": "Creditnota", "self_billing": "Selfbillingoverzicht",
         "number": "Nummer", "issue_date": "Factuurdatum", "due_date": "Vervaldag",
         "period": "Periode", "customer": "Klant", "issuer": "Uitgever", "vat_number": "Btw",
@@ -97,6 +133,20 @@ LABELS: dict[str, dict[str, str]] = {
         "line_membership": "Mitgliedschaften, nach Nutzung verteilt",
     },
 }
+
+
+def vat_mention(category: str, language: str) -> str:
+    """The legal mention a Belgian invoice carries for a VAT category without VAT: the
+    exemption ground (E), the reverse charge (AE), the zero rate (Z); empty for S."""
+    return labels_for(language).get(f"vat_mention_{category}", "")
+
+
+def number_text(value: object, language: str) -> str:
+    """A quantity or a rate as the customer writes it: 0,5 in French and Dutch."""
+    from decimal import Decimal
+
+    text = f"{Decimal(str(value)).normalize():f}"
+    return text.replace(".", ",") if language in ("fr", "nl") else text
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -17,10 +17,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.billing.choices import (
+    DeliveryChannel,
+    DeliveryState,
     InvoiceKind,
     InvoiceState,
     LineSource,
     MatchedBy,
+    PaymentFlag,
     PaymentMethod,
     RunState,
     SettlementLineKind,
@@ -126,6 +129,12 @@ class Invoice(TimeStampedModel):
     amount_paid = models.DecimalField(**AMOUNT)
     # What credit notes took off this invoice (an invoice only).
     amount_credited = models.DecimalField(**AMOUNT)
+    # A credit note only: the part of it refunded to the customer because the invoice it
+    # credits was already paid (the rest was deducted from what was still due). Fixed at
+    # issue, so the credit note always says the same. Nullable: added without a table
+    # rebuild, which keeps SQLite's append-only triggers (migration 0002).
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                        blank=True)
     # "2026-10:org:12": the periodic invoice of one customer, made once whatever runs.
     billing_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Twelve digits (ten + two check digits), shown as +++123/4567/89012+++.
@@ -200,7 +209,17 @@ class Invoice(TimeStampedModel):
 
     @property
     def amount_due(self) -> Decimal:
+        """What the customer still owes on an invoice (below zero when more was paid
+        than remains after credit notes); nothing on a credit note."""
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            return Decimal("0.00")
         return self.total_gross - self.amount_credited - self.amount_paid
+
+    @property
+    def has_einvoice(self) -> bool:
+        """A Peppol e-invoice exists for the customer (billing.ubl.peppol_receiver)."""
+        data = self.customer_data or {}
+        return bool(data.get("peppol_scheme") and data.get("peppol_id"))
 
     @property
     def customer_name(self) -> str:
@@ -292,6 +311,9 @@ class BankStatement(models.Model):
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entry_count = models.PositiveIntegerField(default=0)
+    # Entries of this statement already read from an earlier one (same bank reference):
+    # [{"reference", "amount", "value_date", "statement_id"}], counted once, never twice.
+    duplicates = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -324,8 +346,17 @@ class Payment(models.Model):
     counterparty_iban = models.CharField(max_length=34, blank=True)
     communication = models.CharField(max_length=140, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)
+    # "<account IBAN>:<the entry's own reference>" (account servicer reference, else the
+    # end-to-end id or UETR): one bank entry is one payment, however many statements
+    # repeat it. Empty when the bank gave the entry no reference.
+    bank_key = models.CharField(max_length=180, blank=True)
     statement = models.ForeignKey(BankStatement, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="payments")
+    # Left unmatched for a human on purpose (an overpayment), with the invoice it names.
+    flag = models.CharField(max_length=12, choices=PaymentFlag.choices, default="",
+                            blank=True)
+    flag_invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -334,6 +365,8 @@ class Payment(models.Model):
         ordering = ["-value_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(fields=["network", "bank_key"], condition=~Q(bank_key=""),
+                                    name="payment_bank_entry_once"),
         ]
 
     def __str__(self) -> str:
@@ -438,3 +471,102 @@ class ClearingStatement(models.Model):
 
     def __str__(self) -> str:
         return f"clearing {self.alliance_id} {self.period_start:%Y-%m}"
+
+
+class BillingProfile(TimeStampedModel):
+    """How one customer is invoiced and reached: a company or a member (exactly one).
+
+    `delivery_channel` applies to both. The business details are a member's own: an
+    independent who invoices as a business gives an enterprise number (a Peppol
+    identifier, scheme 0208), a VAT number and a postal address, and then receives a B2B
+    invoice. A company's details are those of its `Organisation`."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    delivery_channel = models.CharField(
+        _("delivery channel"), max_length=10, choices=DeliveryChannel.choices,
+        default=DeliveryChannel.AUTO)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False, member__isnull=True)
+                           | Q(organisation__isnull=True, member__isnull=False)),
+                name="billing_profile_one_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.member}: {self.delivery_channel}"
+
+
+class InvoiceDelivery(models.Model):
+    """The delivery of one issued invoice or credit note over one channel.
+
+    The row holds the current state; every change is also written to
+    `InvoiceDeliveryEvent` (append-only), which is the audit of the attempts."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    # "0208:0403170701" for Peppol, the address for email.
+    receiver = models.CharField(max_length=254)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices,
+                             default=DeliveryState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker tries (or polls) next; empty: nothing more happens by itself.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # The access point's id of the transmission.
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "channel"],
+                                    name="delivery_one_per_invoice_channel"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.channel} {self.state}"
+
+
+class InvoiceDeliveryEvent(models.Model):
+    """Append-only: one state change of a delivery (queued, sent, delivered, failed)."""
+
+    delivery = models.ForeignKey(InvoiceDelivery, on_delete=models.PROTECT,
+                                 related_name="events")
+    state = models.CharField(max_length=10, choices=DeliveryState.choices)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.state} {self.at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise Conflict(str(_("Delivery events are never changed.")), code="event_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise Conflict(str(_("Delivery events are never deleted.")), code="event_immutable")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from smartwork.billing.calc import Period
+from smartwork.billing.calc import Period, target2_next_business_day
 from smartwork.billing.choices import SettlementLineKind, SettlementState
 from smartwork.billing.models import PayoutBatch, Settlement, SettlementLine
 from smartwork.core.audit import audit_log
@@ -261,18 +261,38 @@ def bic_check(value: str, *, field_name: str) -> str:
                            code="invalid_bic", fields={field_name: str(exc)}) from exc
 
 
+def payout_message_id(now: dt.datetime | None = None) -> str:
+    """A pain.001 message id: local time on a 24-hour clock, then 12 random hex digits
+    (sepaxml's own uses a 12-hour clock, so 2 a.m. and 2 p.m. read the same)."""
+    import secrets
+
+    now = timezone.localtime(now or timezone.now())
+    return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(6)}"
+
+
+def _transfer_class() -> Any:
+    from sepaxml import SepaTransfer
+
+    class Transfer(SepaTransfer):  # type: ignore[misc]
+        def _create_header(self) -> None:
+            self.msg_id = payout_message_id()
+            super()._create_header()
+
+    return Transfer
+
+
 def payout_batch_create(*, actor: Any, network: Network, period: Period,
                         execution_date: dt.date | None = None,
                         check_permission: bool = True) -> PayoutBatch:
     """One SEPA credit transfer file paying every approved settlement of the period."""
-    from sepaxml import SepaTransfer
-
+    _Transfer = _transfer_class()
     if check_permission:
         require(actor, "network.billing", network=network)
     operator = network.operator
     debtor_iban = iban_check(operator.iban, field_name="operator.iban")
     debtor_bic = bic_check(operator.bic, field_name="operator.bic")
-    execution_date = execution_date or timezone.localdate() + dt.timedelta(days=1)
+    # By default the next TARGET2 business day (never a weekend or a TARGET holiday).
+    execution_date = execution_date or target2_next_business_day(timezone.localdate())
     with transaction.atomic():
         settlements = list(Settlement.objects.select_for_update(of=("self",)).filter(
             network=network, period_start=period.start, state=SettlementState.APPROVED,
@@ -288,7 +308,7 @@ def payout_batch_create(*, actor: Any, network: Network, period: Period,
                                          field_name=f"centre.{s.centre_id}.iban"),
                            bic_check(s.payee_data.get("bic", ""),
                                      field_name=f"centre.{s.centre_id}.bic")))
-        sepa = SepaTransfer({
+        sepa = _Transfer({
             "name": operator.legal_name[:70], "IBAN": debtor_iban, "BIC": debtor_bic,
             "batch": True, "currency": network.currency,
         }, schema="pain.001.001.09", clean=True)

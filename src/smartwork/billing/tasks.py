@@ -16,7 +16,7 @@ def invoice_send(invoice_id: int) -> None:
     """Mail the PDF and the Peppol UBL of an issued invoice, then mark it sent."""
     from smartwork.billing.pdf import invoice_pdf
     from smartwork.billing.services import invoice_mark_sent
-    from smartwork.billing.ubl import invoice_ubl
+    from smartwork.billing.ubl import invoice_ubl, peppol_receiver
 
     invoice = Invoice.objects.select_related("credited_invoice").prefetch_related(
         "lines").get(pk=invoice_id)
@@ -30,7 +30,8 @@ def invoice_send(invoice_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
     )
     message.attach(f"{invoice.display_number}.pdf", invoice_pdf(invoice), "application/pdf")
-    message.attach(f"{invoice.display_number}.xml", invoice_ubl(invoice), "application/xml")
+    if peppol_receiver(invoice.customer_data):
+        message.attach(f"{invoice.display_number}.xml", invoice_ubl(invoice), "application/xml")
     message.send()
     invoice_mark_sent(invoice_id=invoice.pk)
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
-from smartwork.bookings import payment, sql
+from smartwork.bookings import company_rules, payment, sql
 from smartwork.bookings.choices import (
     CHECK_IN_EARLY_MINUTES,
     LIVE_STATES,
@@ -208,13 +208,17 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     if plan is not None:
         plan.apply(draft)
     booking = _write_first_free(p=p, draft=draft, span=span)
+    # The company's rules (bookings/company_rules.py), under the member's lock: a refusal
+    # raises and rolls the booking back; an approval holds it for the company's decision.
+    approval = company_rules.check_rules(booking=booking, kind=p.kind, actor=actor) \
+        if company_rules.rules() else None
     audit = audit_entry(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
-    if plan is not None and _pay_as_planned(booking=booking, plan=plan, actor=actor,
-                                            audit=audit, notify_kind=notify_kind):
+    if approval is None and plan is not None and _pay_as_planned(
+            booking=booking, plan=plan, actor=actor, audit=audit, notify_kind=notify_kind):
         return booking
     if plan is not None:
         # The plan no longer holds (nothing of it was written): the payment step decides.
@@ -223,11 +227,14 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate"))
     fastsql.insert(audit)
     try:
+        if approval is not None:
+            raise approval
         payment.booking_payment_take(booking=booking, actor=actor)
     except payment.ApprovalRequired as exc:
         from smartwork.bookings.approvals import booking_hold_for_approval
 
-        booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours)
+        booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours,
+                                  reason=exc.reason, message=str(exc.message))
     if notify_kind is not None:
         _notify(notify_kind if booking.state == BookingState.CONFIRMED else "pending_approval",
                 booking_id=booking.pk)

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
+    "smartwork.workplans",
+    "smartwork.wellbeing",
+    "smartwork.economics",
     "smartwork.web",
 ]
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,9 +91,16 @@ MIDDLEWARE = [
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
+# to DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB), an upload (CSV, bank statement) up to
+# SMARTWORK_MAX_UPLOAD_BYTES, a page of a list up to 1,000 rows.
+SMARTWORK_MAX_UPLOAD_BYTES = int(os.environ.get("SMARTWORK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 ROOT_URLCONF = "smartwork.config.urls"
 WSGI_APPLICATION = "smartwork.config.wsgi.application"

@@ -196,6 +196,7 @@ class _Builder:
         operator = self.organisation(
             actor=actor, legal_name=spec["operator"], kind=OrganisationKind.CENTRE_OPERATOR,
             sector=sector, city=spec["town"], postcode=spec["postcode"], street=spec["street"],
+            network=network,
         )
         slug_part = slugify(spec["name"]).replace("-", ".")
         return centre_create(

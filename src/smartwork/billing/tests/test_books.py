@@ -5,6 +5,7 @@ and check-books balancing to the cent (and failing loudly when a cent goes missi
 import contextlib
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import sepaxml
 import xmlschema
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import timezone
 
 from smartwork.billing.books import books_check
 from smartwork.billing.calc import period_parse
@@ -193,3 +195,18 @@ def test_the_clearing_command_nets_the_roaming_once(network, month):
     assert ClearingStatement.objects.count() == 1
     with pytest.raises(CommandError, match="period_open"):
         call_command("clearing", "--period", "2099-01")
+
+
+def test_the_default_execution_date_is_a_target2_business_day(network, operator, month,
+                                                              monkeypatch):
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    after = use.end + dt.timedelta(days=1)
+    settlements_create(actor=operator, network=network, period=use, today=after)
+    for s in Settlement.objects.filter(network=network):
+        settlement_approve(actor=operator, settlement=s)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 5))  # a Saturday
+    batch = payout_batch_create(actor=operator, network=network, period=use)
+    assert batch.execution_date == dt.date(2026, 12, 7)
+    assert re.search(r"<ReqdExctnDt>\s*<Dt>2026-12-07</Dt>", batch.xml)
+    stamp = batch.message_id.split("-")[0]
+    assert len(stamp) == 14 and int(stamp[8:10]) < 24

@@ -22,6 +22,8 @@ from smartwork.billing.payments import camt_import
 from smartwork.billing.run import invoice_run
 from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
 from smartwork.billing.tests import camt
+from smartwork.billing.ubl import invoice_ubl
+from smartwork.billing.validation import ubl_fatal
 from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharge
 from smartwork.demo import demo_load
 from smartwork.network.models import Network
@@ -100,6 +102,15 @@ class TestDemoMonth(TestCase):
                 if ln.source_type == LineSource.CREDIT_PURCHASE:
                     assert ln.centre_name == ""
         assert centred > len(members)  # pay-as-you-go at more than one centre somewhere
+        # Every e-invoice of the month passes the official Peppol rules; the customers
+        # without a Peppol identifier (private members) have none (PDF only).
+        einvoices = [i for i in invoices if i.has_einvoice]
+        assert {i.customer_organisation_id for i in einvoices
+                if i.customer_organisation_id} == companies
+        for invoice in einvoices:
+            assert [str(f) for f in ubl_fatal(xml=invoice_ubl(invoice))] == [], invoice
+        assert all(not i.has_einvoice for i in invoices if i.customer_member_id
+                   and not i.customer_data.get("enterprise_number"))
         sources = {ln.source_type for i in invoices for ln in i.lines.all()}
         assert sources == {LineSource.CREDIT_PURCHASE, LineSource.BOOKING, LineSource.OVERAGE,
                            LineSource.MEMBERSHIP}
@@ -114,7 +125,7 @@ class TestDemoMonth(TestCase):
             statement = camt_import(
                 actor=self.operators[network.pk], network=network,
                 data=camt.statement(network.operator.iban, entries,
-                                    statement_id=f"STMT-{network.slug}-{paid_on}"))
+                                    statement_id=f"STMT-{network.slug}-{paid_on}")).first
             assert statement.entry_count == len(entries)
         assert set(Invoice.objects.filter(period_start=p.start).values_list(
             "state", flat=True)) == {InvoiceState.PAID}

@@ -109,6 +109,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+    if request.user.company_id is not None or roles.operator_networks:
+        items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
     # Issue #7: an independent member's membership; a centre manager's plans (the
@@ -119,6 +121,7 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Membership"), _url("web:my_membership")))
     if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))
+        items.append((_("Economics"), _url("economics:home")))
     path = request.path
     return [
         {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
@@ -136,6 +139,7 @@ def network_tabs(context: dict[str, Any]) -> list[dict[str, Any]]:
     tabs = [("web:operator_home", _("Figures")), ("web:presence", _("Presence")),
             ("web:network_commute", _("Commute study")),
             ("web:placement", _("Where to open next")),
-            ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans"))]
+            ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans")),
+            ("economics:network", _("Economics"))]
     return [{"url": reverse(name), "label": label, "current": current == name}
             for name, label in tabs]
