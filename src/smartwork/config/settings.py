@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # Swagger UI's files for /api/v1/docs come from the package, not a CDN
     "smartwork.core",
     "smartwork.accounts",
     "smartwork.network",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "smartwork.web.middleware.ProductErrorPagesMiddleware",  # the demo's 404/500 pages
 ]
 # The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
 API_MIDDLEWARE = [

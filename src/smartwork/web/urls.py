@@ -39,6 +39,7 @@ urlpatterns = [
     path("centres/<slug:slug>/", centres.centre_detail, name="centre_detail"),
     # Member: bookings and check-in
     path("book/", bookings.book, name="book"),
+    path("book/confirm/", bookings.book_confirm, name="book_confirm"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),
     path("bookings/<int:booking_id>/cancel/", bookings.booking_cancel, name="booking_cancel"),
     path("bookings/<int:booking_id>/change/", bookings.booking_change, name="booking_change"),
