@@ -16,7 +16,8 @@ API_ROWS = {
     "GET /api/v1/invoices":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "POST /api/v1/invoices":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+            body={'network_id': '{network_id}', 'customer_organisation_id': '{company_id}', 'lines': [{'description': 'Desk', 'quantity': '1', 'unit_price': '25.00', 'vat_rate': '21.00'}]}),
     "DELETE /api/v1/invoices/{invoice_id}":
         row("401 | 404 404 | 404 404 | 403 404 | 404 404 | 404 404 | 409 404 | 409"),
     "GET /api/v1/invoices/{invoice_id}":
@@ -28,7 +29,8 @@ API_ROWS = {
     "POST /api/v1/invoices/{invoice_id}/issue":
         row("401 | 404 404 | 404 404 | 403 404 | 404 404 | 404 404 | 409 404 | 409"),
     "POST /api/v1/invoices/{invoice_id}/payments":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 404 404 | 404 404 | 403 404 | 404 404 | 404 404 | 201 404 | 201",
+            body={'amount': '10.00', 'value_date': '2026-01-05'}),
     "GET /api/v1/invoices/{invoice_id}/pdf":
         row("401 | 404 404 | 404 404 | 200 404 | 404 404 | 404 404 | 200 404 | 200"),
     "GET /api/v1/invoices/{invoice_id}/ubl":
@@ -36,19 +38,25 @@ API_ROWS = {
     "POST /api/v1/networks/{network_id}/bank-statements":
         row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
     "GET /api/v1/networks/{network_id}/books":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 403 | 200",
+            query={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/clearings":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+            body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/invoice-runs":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 202 403 | 202",
+            body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/payouts":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 409 403 | 409",
+            body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/settlements":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+            body={'period': '{last_month}'}),
     "GET /api/v1/payments":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "POST /api/v1/payments/{payment_id}/assign":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404",
+            body={'invoice_id': '{invoice_id}'}),
     "GET /api/v1/payouts/{batch_id}/xml":
         row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404"),
     "GET /api/v1/settlements":

@@ -32,6 +32,20 @@ def _first(qs: Any) -> Any:
     return qs.order_by("pk").first()
 
 
+def _next_monday(days: int) -> dt.date:
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_month() -> str:
+    from django.utils import timezone
+
+    first = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return f"{first:%Y-%m}"
+
+
 def build_world() -> World:
     from smartwork.billing.models import (
         ClearingStatement,
@@ -142,9 +156,12 @@ def build_world() -> World:
         "identity_id": getattr(_first(WifiIdentity.objects.filter(member=member)), "pk",
                                MISSING),
         "nas_id": getattr(_first(Nas.objects.filter(centre=centre)), "pk", MISSING),
-        "wifi_token_id": getattr(_first(RadiusRestToken.objects.filter(network=walloon)), "pk",
-                                 MISSING),
         "calendar_token": feed.token, "token": "not-a-valid-token",
+        # Values for bodies and query strings ("{name}" in a row).
+        "other_network_id": mobispot.pk, "member_email": member.email,
+        "future_monday": str(_next_monday(14)), "last_month": _last_month(),
+        "wifi_token_id": RadiusRestToken.objects.create(
+            network=walloon, name="authz", prefix="swr_authz", key_hash="1" * 64).pk,
         # Pages' parameters.
         "slug": centre.slug, "uidb64": "MQ", "plan_id": getattr(
             _first(MembershipPlan.objects.filter(network=walloon)), "pk", MISSING),

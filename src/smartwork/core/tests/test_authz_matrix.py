@@ -10,6 +10,7 @@ it, so a DELETE or a cancel does not change what the next request sees."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -62,18 +63,29 @@ def _path(template: str, world: World, row: Row | None) -> str:
         name = match.group(1)
         return str(world.ids[params.get(name, name)])
 
-    import re
-
     return re.sub(r"{(\w+)}", value, template)
 
 
-def _call(client: Client, method: str, path: str, row: Row | None) -> int:
-    query = dict(row.query) if row else {}
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    """A body or query with "{name}" replaced by the world's object `name` (its id)."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"{(\w+)}", value)
+        return ids[match.group(1)] if match else value
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+def _call(client: Client, method: str, path: str, row: Row | None,
+          ids: dict[str, Any]) -> int:
+    query = _fill(dict(row.query), ids) if row else {}
     with transaction.atomic():
         if method in ("GET", "DELETE") and (row is None or row.body is None):
             response = getattr(client, method.lower())(path, data=query)
         else:
-            body = json.dumps(row.body if row and row.body is not None else {})
+            body = json.dumps(_fill(row.body, ids) if row and row.body is not None else {})
             if query:
                 from urllib.parse import urlencode
 
@@ -88,7 +100,7 @@ def observe_api(key: str, world: Any, row: Row | None) -> dict[tuple[str, str], 
     built, clients = world
     method, template = key.split(" ", 1)
     path = _path(template, built, row)
-    return {column: _call(clients[column], method, path, row) for column in COLUMNS}
+    return {column: _call(clients[column], method, path, row, built.ids) for column in COLUMNS}
 
 
 PAGES = page_patterns()
@@ -99,7 +111,7 @@ def observe_page(name: str, world: Any, row: Row | None) -> dict[tuple[str, str]
     params = dict(row.params) if row else {}
     kwargs = {p: built.ids[params.get(p, p)] for p in PAGES.get(name, ("", []))[1]}
     path = reverse(name, kwargs=kwargs or None)
-    return {column: _call(clients[column], "GET", path, row) for column in COLUMNS}
+    return {column: _call(clients[column], "GET", path, row, built.ids) for column in COLUMNS}
 
 
 def _mismatch(key: str, app: str, row: Row, got: dict[tuple[str, str], int]) -> str:

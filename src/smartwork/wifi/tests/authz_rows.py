@@ -12,7 +12,8 @@ API_ROWS = {
     "GET /api/v1/wifi/access-points":
         row("401 | 403 403 | 403 403 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "POST /api/v1/wifi/access-points":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201 403 | 201",
+            body={'centre_id': '{centre_id}', 'name': 'AP authz', 'address': '10.9.9.9'}),
     "PATCH /api/v1/wifi/access-points/{nas_id}":
         row("401 | 403 403 | 403 403 | 404 404 | 403 404 | 200 404 | 200 404 | 200"),
     "POST /api/v1/wifi/access-points/{nas_id}/secret":
@@ -20,7 +21,8 @@ API_ROWS = {
     "GET /api/v1/wifi/auth-attempts":
         row("401 | 403 403 | 403 403 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "PATCH /api/v1/wifi/identities/{identity_id}":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 200 404 | 200",
+            body={'is_active': True}),
     "GET /api/v1/wifi/me":
         row("401 | 200 200 | 200 200 | 200 200 | 404 404 | 404 404 | 404 404 | 404"),
     "POST /api/v1/wifi/me/password":
@@ -34,9 +36,11 @@ API_ROWS = {
     "GET /api/v1/wifi/rest-tokens":
         row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "POST /api/v1/wifi/rest-tokens":
-        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+            body={'network_id': '{network_id}', 'name': 'authz'}),
     "POST /api/v1/wifi/rest-tokens/{token_id}/revoke":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 404 404 | 404"),
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 404 | 200",
+            params={'token_id': 'wifi_token_id'}),
     "GET /api/v1/wifi/sessions":
         row("401 | 403 403 | 403 403 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
 }
