@@ -340,3 +340,23 @@ class PayoutChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} IBAN {self.iban} ({self.state})"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name or one client address (`scope`, `key`), kept in
+    the database so that every server process counts the same (accounts/throttle.py).
+    Rows exist for names that are no account, too: a lock tells nobody which exist."""
+
+    scope = models.CharField(max_length=10)  # "account" or "address"
+    key = models.CharField(max_length=254)
+    failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)  # how often locked: the delay grows
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="login_throttle_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.failures} failures"

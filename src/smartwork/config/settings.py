@@ -260,4 +260,12 @@ SMARTWORK: dict[str, Any] = {
     # How long a process trusts an API token it has checked (accounts/services.py):
     # a revocation made elsewhere is honoured within this delay. 0: check every request.
     "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
+    # Failed logins (accounts/throttle.py): after this many failures an account (or a
+    # client address) is locked, first for LOGIN_LOCK_SECONDS, twice as long each time
+    # again, at most LOGIN_LOCK_MAX_SECONDS. Kept in the database: every process agrees.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+        os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
+    "LOGIN_LOCK_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_SECONDS", "60")),
+    "LOGIN_LOCK_MAX_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_MAX_SECONDS", "3600")),
 }
