@@ -42,6 +42,17 @@ class BearerToken(APIKeyHeader):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The browser session, with its CSRF check; a request with no signed-in session is
+    simply not authenticated (401 `not_authenticated`), not refused for CSRF (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 class SmartworkAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -59,7 +70,7 @@ api = SmartworkAPI(
         "session or a personal API token (`Authorization: Bearer ...`). Every error has "
         'the shape `{"error": {"code", "message", "fields"}}`.'
     ),
-    auth=[BearerToken(), SessionAuth(csrf=True)],
+    auth=[BearerToken(), SessionCookie(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
     parser=StrictParser(),
@@ -213,12 +224,10 @@ def _register_routers() -> None:
     api.add_router("", billing_delivery_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
-<<<<<<< HEAD
+    api.add_router("", workplans_router)
+
     api.add_router("", wellbeing_router)
     api.add_router("", economics_router)
-=======
-    api.add_router("", workplans_router)
->>>>>>> workplans
 
 
 _register_routers()

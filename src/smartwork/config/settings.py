@@ -281,4 +281,12 @@ SMARTWORK: dict[str, Any] = {
     "PEPPOL_AP_ADAPTER": os.environ.get(
         "SMARTWORK_PEPPOL_AP_ADAPTER", "smartwork.billing.peppol.HttpAccessPoint"),
     "PEPPOL_AP_TIMEOUT": float(os.environ.get("SMARTWORK_PEPPOL_AP_TIMEOUT", "20")),
+    # Failed logins (accounts/throttle.py): after this many failures an account (or a
+    # client address) is locked, first for LOGIN_LOCK_SECONDS, twice as long each time
+    # again, at most LOGIN_LOCK_MAX_SECONDS. Kept in the database: every process agrees.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+        os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
+    "LOGIN_LOCK_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_SECONDS", "60")),
+    "LOGIN_LOCK_MAX_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_MAX_SECONDS", "3600")),
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     # Account
     path("login/", account.LoginView.as_view(), name="login"),
+    path("login/unlock/<str:token>/", account.login_unlock, name="login_unlock"),
     path("logout/", account.LogoutView.as_view(), name="logout"),
     path("password-reset/", account.password_reset, name="password_reset"),
     path("password-reset/sent/", account.password_reset_done, name="password_reset_done"),
