@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 BIN = Path(sys.executable).parent / "smartwork"
-PASSWORD = "prod-start-pass-1"  # noqa: S105
+PASSWORD = "prod-start-pass-1"
 
 SETUP = """
 from smartwork.accounts.choices import OrganisationKind
@@ -86,7 +86,7 @@ class Browser:
 
         body = urlencode({"csrfmiddlewaretoken": token.group(1).decode(), "username": email,
                           "password": PASSWORD})
-        status, headers, page = self.request(
+        status, _headers, page = self.request(
             "POST", "/login/", body=body,
             headers={"Content-Type": "application/x-www-form-urlencoded",
                      "Origin": f"https://127.0.0.1:{self.port}",
