@@ -175,10 +175,9 @@ def _invoice_one(*, network: Network, period: Period, run: InvoiceRun, key: str,
             draft.network, draft.issuer = network, network.operator
             invoice = _issue_locked(draft, actor=actor, issue_date=issue_date)
             if send:
-                from smartwork.billing.tasks import invoice_send
+                from smartwork.core.mail import mail_later
 
-                invoice_id = invoice.pk
-                transaction.on_commit(lambda: invoice_send.enqueue(invoice_id=invoice_id))
+                mail_later("smartwork.billing.tasks.invoice_mail_send", invoice_id=invoice.pk)
             return invoice.pk
     except IntegrityError:
         # The billing key (or a source key) was taken by a concurrent run meanwhile.

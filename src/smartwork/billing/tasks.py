@@ -13,6 +13,12 @@ from smartwork.core import periodic
 
 @task()
 def invoice_send(invoice_id: int) -> None:
+    """Mail an issued invoice now (see invoice_mail_send); the invoice run sends through
+    the outbox with retries instead (core/mail.py)."""
+    invoice_mail_send(invoice_id=invoice_id)
+
+
+def invoice_mail_send(*, invoice_id: int) -> None:
     """Mail the PDF and the Peppol UBL of an issued invoice, then mark it sent."""
     from smartwork.billing.pdf import invoice_pdf
     from smartwork.billing.services import invoice_mark_sent

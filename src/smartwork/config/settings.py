@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 # The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
 API_MIDDLEWARE = [
@@ -89,6 +90,7 @@ API_MIDDLEWARE = [
     "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 
 # The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
