@@ -185,14 +185,14 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # both databases refuse alike; this is the last guard (PostgreSQL says so, SQLite
     # may not), logged so that a test or the operator sees which bound is missing.
     log.error("database refused a value: %s", exc)
-    return error_response(request, 422, "out_of_range",
+    return error_response(request, 422, "value_out_of_range",
                           "A value is out of the range this service stores.")
 
 
 @api.exception_handler(OverflowError)
 def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     log.error("number out of range: %s", exc)
-    return error_response(request, 422, "out_of_range", "A number is too large.")
+    return error_response(request, 422, "value_out_of_range", "A number is too large.")
 
 
 @api.exception_handler(Exception)

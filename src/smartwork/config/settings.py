@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "smartwork.web.middleware.ProductErrorPagesMiddleware",  # the demo's 404/500 pages
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 # The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
 API_MIDDLEWARE = [
@@ -94,6 +95,7 @@ API_MIDDLEWARE = [
     "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 
 # The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
