@@ -103,12 +103,15 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         (_("My credit"), _url("web:my_credit")),
         (_("WiFi"), _url("web:my_wifi")),
     ]
+    if request.user.company_id:  # smart working (workplans): the employee's week
+        items.append((_("My week"), _url("workplans:my_week")))
     if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
         items.append((_("Front desk"), _url("web:front_desk")))
     if roles.manager_centres or roles.operator_networks or roles.superuser:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+        items.append((_("Smart working"), _url("workplans:company_home")))
     if request.user.company_id is not None or roles.operator_networks:
         items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
