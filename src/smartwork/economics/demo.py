@@ -135,12 +135,9 @@ def _year_of_payg(ctx: dict[str, Any]) -> int:
 
 
 def load(ctx: dict[str, Any]) -> None:
-    from smartwork.insights.summary import presence_summary_refresh
-
+    # Runs before the insights loader (demo/load.py), whose presence summary then
+    # counts these bookings too: no read has a year of stale days to redo.
     _year_of_payg(ctx)
-    # The insights loader built the presence summary before these bookings existed:
-    # rebuild it, as that loader does, so that no read has a year of stale days to redo.
-    ctx.setdefault("insights", {})["presence_summary"] = presence_summary_refresh(rebuild=True)
     network = ctx["networks"]["walloon"]
     operator = ctx["operators"]["walloon"]
     today: dt.date = ctx["today"]
