@@ -22,6 +22,7 @@ from lxml import etree
 
 from smartwork.billing.calc import totals_compute
 from smartwork.billing.choices import InvoiceKind, VatCategory
+from smartwork.billing.labels import labels_for
 from smartwork.billing.models import Invoice
 from smartwork.billing.validation import SCHEMA_DIR
 from smartwork.core.errors import Conflict
@@ -170,7 +171,9 @@ def invoice_ubl(invoice: Invoice) -> bytes:
             b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID", invoice.issuer_data["bic"])
     if not credit and invoice.due_date:
         terms = b.cac(root, "PaymentTerms")
-        b.cbc(terms, "Note", f"Payment due by {invoice.due_date.isoformat()}")
+        # In the customer's language, like the PDF (labels.py).
+        b.cbc(terms, "Note", labels_for(invoice.language)["payment_terms"].format(
+            date=f"{invoice.due_date:%d/%m/%Y}"))
 
     totals = totals_compute((ln.vat_category, ln.vat_rate, ln.line_net) for ln in lines)
     tax_total = b.cac(root, "TaxTotal")

@@ -17,6 +17,7 @@ from smartwork.accounts.models import RoleAssignment
 from smartwork.billing.books import books_check
 from smartwork.billing.calc import period_parse
 from smartwork.billing.choices import InvoiceState, LineSource, SettlementState
+from smartwork.billing.clearing import clearings_create
 from smartwork.billing.models import Invoice, PayoutBatch, Settlement
 from smartwork.billing.payments import camt_import
 from smartwork.billing.run import invoice_run
@@ -131,7 +132,7 @@ class TestDemoMonth(TestCase):
             statement = camt_import(
                 actor=self.operators[network.pk], network=network,
                 data=camt.statement(network.operator.iban, entries,
-                                    statement_id=f"STMT-{network.slug}-{paid_on}"))
+                                    statement_id=f"STMT-{network.slug}-{paid_on}")).first
             assert statement.entry_count == len(entries)
         assert set(Invoice.objects.filter(period_start=p.start).values_list(
             "state", flat=True)) == {InvoiceState.PAID}
@@ -146,6 +147,8 @@ class TestDemoMonth(TestCase):
             for s in Settlement.objects.filter(network=network, period_start=p.start,
                                                state=SettlementState.DRAFT):
                 settlement_approve(actor=op, settlement=s)
+            # The staff of one network booked at the other's centres too: cleared.
+            clearings_create(actor=op, network=network, period=p, today=today)
             batch = payout_batch_create(actor=op, network=network, period=p,
                                         execution_date=today + dt.timedelta(days=1))
             schema.validate(batch.xml)
@@ -157,6 +160,9 @@ class TestDemoMonth(TestCase):
             books = books_check(network=network, period=p)
             assert books.failures == [], (network.slug, books.failures)
             assert books.figures["invoiced"] > 0
+            # Reconciled from the bookings: every completed or no-show booking is paid.
+            assert books.counts["bookings_completed_or_no_show"] > 50
+            assert books.counts["bookings_unpaid"] == 0
         assert PayoutBatch.objects.filter(period_start=p.start).count() == len(self.networks)
 
     def test_the_month_from_the_command_line(self):
@@ -187,6 +193,7 @@ class TestDemoMonth(TestCase):
                 assert f"{issued.count()} matched, 0 unmatched" in out
                 assert set(issued.values_list("state", flat=True)) == {InvoiceState.PAID}
                 run("settle", "--period", p, "--network", network.slug, "--approve")
+                run("clearing", "--period", p, "--network", network.slug)
                 pain = f"{folder}/{network.slug}-pain.xml"
                 out = run("payout", "--period", p, "--network", network.slug, "--out", pain)
                 assert "created" in out
