@@ -56,6 +56,17 @@ def load(ctx: dict[str, Any]) -> None:
         if org.iban and not org.bic:
             changes["bic"] = DEMO_BIC
         organisation_update(actor=superuser, organisation=org, **changes)
+    # One independent works as a business: invoiced B2B, a Peppol e-invoice to 0208.
+    from smartwork.billing.profiles import billing_profile_set
+
+    first8 = "08150001"  # + the check digits: 97 - (first eight mod 97)
+    number = f"{first8}{97 - int(first8) % 97:02d}"
+    for user in ctx.get("independents", []):
+        if user.email.startswith("marc.consultant@"):
+            billing_profile_set(
+                actor=superuser, member=user, legal_name="Marc Consultant SRL",
+                enterprise_number=number, vat_number=f"BE{number}",
+                street="Grand-Rue 12", postcode="6700", city="Arlon", country="BE")
 
 
 # --- A bank statement for the demo month ----------------------------------------------

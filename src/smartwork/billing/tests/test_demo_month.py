@@ -112,6 +112,12 @@ class TestDemoMonth(TestCase):
             assert [str(f) for f in ubl_fatal(xml=invoice_ubl(invoice))] == [], invoice
         assert all(not i.has_einvoice for i in invoices if i.customer_member_id
                    and not i.customer_data.get("enterprise_number"))
+        # The demo's business independent, if billed this month, is billed B2B.
+        for invoice in invoices:
+            if invoice.customer_member_id and invoice.customer_member.email.startswith(
+                    "marc.consultant@"):
+                assert invoice.has_einvoice
+                assert invoice.customer_data["name"] == "Marc Consultant SRL"
         sources = {ln.source_type for i in invoices for ln in i.lines.all()}
         assert sources == {LineSource.CREDIT_PURCHASE, LineSource.BOOKING, LineSource.OVERAGE,
                            LineSource.MEMBERSHIP}

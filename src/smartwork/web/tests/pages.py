@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
@@ -51,14 +51,30 @@ class Page:
 
 
 class _Links(HTMLParser):
+    """The links of a page, and the GET forms (filled with their hidden and given values)
+    that lead to another page, such as a 'Book' button's confirmation."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
+        self.form: tuple[str, list[tuple[str, str]]] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "a" and values.get("href") and "download" not in values:
             self.hrefs.append(str(values["href"]))
+        elif tag == "form" and (values.get("method") or "get").lower() == "get" \
+                and values.get("action"):
+            self.form = (str(values["action"]), [])
+        elif tag == "input" and self.form is not None and values.get("name") \
+                and values.get("type") not in ("submit", "checkbox", "radio", "button"):
+            self.form[1].append((str(values["name"]), str(values.get("value") or "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.form is not None:
+            action, fields = self.form
+            self.form = None
+            self.hrefs.append(f"{action}?{urlencode(fields)}" if fields else action)
 
 
 def route_of(path: str) -> str | None:
