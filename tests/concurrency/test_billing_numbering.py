@@ -85,3 +85,45 @@ def test_concurrent_single_issues_are_gapless(billing_network):
     assert [r for r in results if isinstance(r, Exception)] == []
     assert sorted(r.number for r in results) == list(range(1, 11))
     assert InvoiceSequence.objects.filter(issuer=network.operator).count() == 1
+
+
+def test_concurrent_settlements_number_each_supplier_gapless(billing_network):
+    """Four settlement runs of one month at once, for six centres of one operator: one
+    self-billing invoice per centre, numbered 1..6 in that supplier's series, none
+    twice, none skipped; one commission invoice each, in the operator's series."""
+    from smartwork.billing.models import SelfBillingSequence, Settlement
+    from smartwork.billing.settlement import settlements_create
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.models import PaygCharge
+
+    network, operator = billing_network
+    supplier = testing.make_organisation(kind=OrganisationKind.CENTRE_OPERATOR,
+                                         legal_name="One operator of six centres")
+    supplier.vat_number = "BE" + supplier.enterprise_number
+    supplier.save()
+    member = testing.make_user(network=network)
+    for n in range(6):
+        centre = testing.make_centre(network=network, operator=supplier)
+        desk = centre.resources.filter(kind="desk").first()
+        start = dt.datetime(2026, 10, 5 + n, 8, tzinfo=dt.UTC)
+        booking = Booking.objects.create(
+            member=member, booked_by=member, resource=desk, centre=centre, slot="morning",
+            start=start, end=start + dt.timedelta(hours=4), state="completed",
+            payment_method="payg", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"))
+        PaygCharge.objects.create(
+            booking=booking, member=member, bill_to="member", centre=centre, slot="morning",
+            resource_kind="desk", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"),
+            service_date=start.date())
+    period = period_parse("2026-10")
+    results = run_together([
+        lambda: settlements_create(actor=operator, network=network, period=period,
+                                   today=dt.date(2026, 11, 2))
+        for _ in range(4)
+    ])
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(len(r) for r in results) == 6
+    numbers = sorted(Settlement.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 7))
+    assert SelfBillingSequence.objects.get(supplier=supplier, year=2026).last_number == 6
+    commission_numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    assert commission_numbers == list(range(1, 7))

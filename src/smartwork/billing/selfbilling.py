@@ -44,7 +44,10 @@ def settlement_ubl(settlement: Settlement) -> bytes:
     """The Peppol self-billing invoice of a numbered settlement, as UTF-8 XML."""
     supplier = dict(settlement.payee_data)
     if settlement.number is None or settlement.issue_date is None:
-        raise ValueError("Only a numbered self-billing invoice has an e-invoice.")
+        # A statement made before settlements were numbered self-billing invoices.
+        raise EInvoiceNotApplicable(
+            _("%(number)s is not a numbered self-billing invoice: it has no e-invoice.")
+            % {"number": settlement.reference})
     if not peppol_receiver(supplier):
         raise EInvoiceNotApplicable(
             _("%(number)s has no e-invoice: the centre's operator has no Peppol identifier; "

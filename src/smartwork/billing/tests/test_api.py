@@ -203,6 +203,9 @@ def test_settlement_scope(api, operator, manager, centre, network):
     assert api(manager).post(f"/settlements/{theirs.pk}/approve").status_code == 404
     assert api(manager).post(f"/networks/{network.pk}/settlements",
                              {"period": "2026-10"}).status_code == 403
+    # Not a numbered self-billing invoice (made by hand here): no e-invoice, 409.
+    r = api(manager).get(f"/settlements/{mine['items'][0]['id']}/ubl")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "einvoice_not_applicable"
 
 
 def test_books_endpoint(api, operator, company_admin, network):

@@ -196,3 +196,15 @@ def test_remind_overdue_command(network, operator, company, capsys):
     call_command("remind_overdue")
     assert "1 reminders sent." in capsys.readouterr().out
     assert Invoice.objects.get().state == InvoiceState.OVERDUE
+
+
+def test_a_credit_notes_refund_is_frozen_at_the_database(network, operator, company):
+    """refund_amount (how a credit note settles) is fixed at issue, below the ORM too."""
+    from smartwork.billing.services import credit_note_issue
+
+    invoice = issued_invoice(actor=operator, network=network, customer=company)
+    note = credit_note_issue(actor=operator, invoice=invoice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.filter(pk=note.pk).update(refund_amount=Decimal("1.00"))
+    note.refresh_from_db()
+    assert note.refund_amount == Decimal("0.00")

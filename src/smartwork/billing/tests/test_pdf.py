@@ -63,5 +63,5 @@ def test_settlement_statement_in_the_centre_operator_language(network, centre):
                                   quantity=Decimal(4), unit_value=Decimal("6"),
                                   amount=Decimal("24.00"))
     html = settlement_html(s)
-    assert "Selfbillingoverzicht" in html and "Kredieturen gebruikt" in html
+    assert "Selfbillingfactuur" in html and "Kredieturen gebruikt" in html
     assert "20,40 €" in html
