@@ -16,8 +16,9 @@ from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE, Organisation
 from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, User
 from smartwork.accounts.validators import clean_enterprise_number, clean_vat_number
 from smartwork.core.audit import audit_log
-from smartwork.core.errors import Conflict, InvalidInput, NotFound
-from smartwork.core.permissions import forget_roles, require
+from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smartwork.core.mail import mail_later
+from smartwork.core.permissions import forget_roles, require, roles_of
 
 TOKEN_PREFIX = "sw_"
 
@@ -139,7 +140,7 @@ ORGANISATION_FIELDS = {
     "legal_name", "kind", "sector", "size", "enterprise_number", "vat_number", "street",
     "postcode", "city", "country", "language", "email", "phone", "peppol_scheme", "peppol_id",
     "iban", "bic", "network", "head_office_town", "head_office_lat", "head_office_lon",
-    "default_commute_mode", "is_active",
+    "default_commute_mode", "is_active", "legal_form", "register_court",
 }
 
 
@@ -195,32 +196,71 @@ def _clean_organisation(org: Organisation) -> None:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
 
 
+PAYOUT_FIELDS = {"iban", "bic"}
+
+
 def organisation_create(*, actor: User, **data: Any) -> Organisation:
-    require(actor, "organisation.manage", network=data.get("network"))
+    """Register an organisation with the network it works with (`network`): a customer
+    company buys from it, a centre operator is about to run a centre in it."""
+    network = data.get("network")
+    if network is None and actor is not None and getattr(actor, "is_authenticated", False) \
+            and not roles_of(actor).superuser:
+        # Deny by default: an organisation is registered with a network; say which.
+        raise InvalidInput(_("Choose the network the organisation works with."),
+                           fields={"network": [_("Required.")]})
+    require(actor, "organisation.manage", network=network)
     unknown = set(data) - ORGANISATION_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in unknown})
+    if data.get("kind") != OrganisationKind.COMPANY:
+        # Only a customer buys from one network (`network`); the others work with
+        # networks (`networks`, filled here and by centre_create).
+        data.pop("network", None)
     org = Organisation(**data)
     _clean_organisation(org)
     with transaction.atomic():
         org.save()
+        if network is not None:
+            org.networks.add(network)
         audit_log(actor=actor, action="organisation.created", obj=org,
-                  data={"legal_name": org.legal_name}, network_id=org.network_id)
+                  data={"legal_name": org.legal_name}, network_id=org.network_id,
+                  network_ids=_network_ids(org))
     return org
 
 
+def _network_ids(org: Organisation) -> set[int]:
+    from smartwork.accounts.scopes import organisation_network_ids
+
+    return organisation_network_ids(org)
+
+
 def organisation_update(*, actor: User, organisation: Organisation, **data: Any) -> Organisation:
-    require(actor, "organisation.manage", network=organisation.network_id)
+    """Change an organisation, as the operator of one of the networks it works with.
+
+    The payout data (IBAN, BIC) of a centre operator is not changed here: its own
+    centre manager proposes a change, the network's operator approves it
+    (accounts/payout.py)."""
+    require(actor, "organisation.manage", target=organisation)
     unknown = set(data) - ORGANISATION_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in unknown})
+    if organisation.kind == OrganisationKind.CENTRE_OPERATOR and not roles_of(actor).superuser:
+        changed = {name for name in PAYOUT_FIELDS & set(data)
+                   if (data[name] or "") != getattr(organisation, name)}
+        if changed:
+            raise Forbidden(
+                _("The bank account of a centre operator is changed by a proposal of its "
+                  "centre manager, approved by the network's operator."),
+                code="payout_change_needs_proposal",
+                fields={name: [_("Propose the change instead.")] for name in sorted(changed)})
     for name, value in data.items():
         setattr(organisation, name, value)
     _clean_organisation(organisation)
     with transaction.atomic():
         organisation.save()
         audit_log(actor=actor, action="organisation.updated", obj=organisation,
-                  data={k: str(v) for k, v in data.items()}, network_id=organisation.network_id)
+                  data={k: str(v) for k, v in data.items()}, network_id=organisation.network_id,
+                  network_ids=_network_ids(organisation))
     return organisation
 
 
@@ -342,13 +382,20 @@ def invitation_token(invitation: Any) -> str:
                          compress=True)
 
 
-def _send_invitation(invitation_id: int, token: str) -> None:
+def invitation_mail_send(*, invitation_id: int) -> None:
+    """Mail an open invitation with a fresh token (run by the outbox, core/mail.py: the
+    token is made here, never stored). An invitation accepted or revoked meanwhile is
+    not mailed."""
     from django.conf import settings
     from django.core.mail import EmailMessage
 
     from smartwork.accounts.models import Invitation
 
-    invitation = Invitation.objects.select_related("company").get(pk=invitation_id)
+    invitation = Invitation.objects.select_related("company").filter(
+        pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True).first()
+    if invitation is None:
+        return
+    token = invitation_token(invitation)
     link = f"{settings.SMARTWORK['BASE_URL']}/invitations/accept?token={token}"
     body = _(
         "%(company)s invites you to book workplaces in its network with smartwork.\n\n"
@@ -357,6 +404,31 @@ def _send_invitation(invitation_id: int, token: str) -> None:
          "until": invitation.expires_at.date().isoformat(), "link": link}
     EmailMessage(subject=_("Invitation from %s") % invitation.company.legal_name, body=body,
                  to=[invitation.email]).send()
+
+
+INVITATION_MAIL = "smartwork.accounts.services.invitation_mail_send"
+
+
+def invitation_resend(*, actor: User, invitation: Any) -> Any:
+    """Mail an open invitation again (lost, or its mails failed); an expired one gets
+    INVITATION_VALID_DAYS more. Accepted or revoked invitations cannot be resent."""
+    from smartwork.accounts.models import Invitation
+
+    require(actor, "company.staff", company=invitation.company)
+    if invitation.as_admin:
+        require(actor, "role.assign", network=invitation.company.network_id)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None or locked.revoked_at is not None:
+            raise Conflict(_("This invitation is no longer open."), code="invitation_closed")
+        if locked.expires_at <= now:
+            locked.expires_at = now + timedelta(days=INVITATION_VALID_DAYS)
+            locked.save(update_fields=["expires_at"])
+        audit_log(actor=actor, action="invitation.resent", obj=locked,
+                  network_id=invitation.company.network_id, data={"email": locked.email})
+        mail_later(INVITATION_MAIL, invitation_id=locked.pk)
+    return locked
 
 
 def _check_can_join(email: str, company: Organisation) -> None:
@@ -407,8 +479,7 @@ def invitation_create(*, actor: User, company: Organisation, email: str, first_n
         token = invitation_token(invitation)
         audit_log(actor=actor, action="invitation.created", obj=invitation,
                   network_id=company.network_id, data={"email": email, "as_admin": as_admin})
-        invitation_id = invitation.pk
-        transaction.on_commit(lambda: _send_invitation(invitation_id, token))
+        mail_later(INVITATION_MAIL, invitation_id=invitation.pk)
     return invitation, token
 
 
@@ -494,7 +565,22 @@ def invitation_accept(*, token: str, password: str | None = None, first_name: st
 def staff_csv_parse(*, company: Organisation, content: str) -> tuple[list[dict[str, str]],
                                                                       list[dict[str, Any]]]:
     """Every row checked; returns (rows, problems). A problem names the line (1 is the
-    header), the email and the fields at fault."""
+    header), the email and the fields at fault. A file the csv module cannot read (a NUL
+    byte, a field over its 128 KiB limit, an unclosed quote) is refused whole (422)."""
+    import csv
+
+    if "\x00" in content:
+        raise InvalidInput(_("The file contains NUL bytes: save it as UTF-8 CSV."),
+                           code="csv_invalid", fields={"file": [_("Not CSV text.")]})
+    try:
+        return _staff_csv_parse(company=company, content=content)
+    except csv.Error as exc:
+        raise InvalidInput(_("The file cannot be read as CSV: %s.") % exc, code="csv_invalid",
+                           fields={"file": [_("Not CSV text.")]}) from exc
+
+
+def _staff_csv_parse(*, company: Organisation, content: str) -> tuple[list[dict[str, str]],
+                                                                       list[dict[str, Any]]]:
     import csv
     import io
 
@@ -591,7 +677,6 @@ def staff_import(*, actor: User, company: Organisation, content: str) -> dict[st
         )
     teams = {t.name.lower(): t for t in Team.objects.filter(company=company)}
     counts = {"created": 0, "invited": 0, "already_staff": 0}
-    tokens: list[tuple[int, str]] = []
     now = timezone.now()
     with transaction.atomic():
         for row in rows:
@@ -622,13 +707,12 @@ def staff_import(*, actor: User, company: Organisation, content: str) -> dict[st
                 company=company, email=row["email"], first_name=row["first_name"],
                 last_name=row["last_name"], team=team, invited_by=actor,
                 expires_at=now + timedelta(days=INVITATION_VALID_DAYS))
-            tokens.append((invitation.pk, invitation_token(invitation)))
+            # The mail's task row, in this transaction: every committed invitation is
+            # mailed, by the worker, whatever happens to this request after the commit.
+            mail_later(INVITATION_MAIL, invitation_id=invitation.pk)
             counts["invited"] += 1
         audit_log(actor=actor, action="staff.imported", obj=company,
                   network_id=company.network_id, data={**counts, "rows": len(rows)})
-        for invitation_id, token in tokens:
-            transaction.on_commit(
-                lambda i=invitation_id, t=token: _send_invitation(i, t))  # type: ignore[misc]
     return counts
 
 

@@ -1,5 +1,5 @@
 """What a booking asks of the member's company, declared here and implemented by the
-apps that decide (`../shared/STYLE.md`, "Which way the arrows run").
+apps that decide (docs/architecture.md: the arrows run one way).
 
 - The **payer** (one): who pays for a booking and how (company credit and its policy,
   a membership, pay-as-you-go). `smartwork.credits` implements it

@@ -150,7 +150,8 @@ def _prepare(*, actor: Any, member: User | None, resource: Resource | None,
 # --- Create ---------------------------------------------------------------------
 
 
-def _check_member_free(*, member: User, span: Span, exclude: int | None = None) -> None:
+def _check_member_free(*, member: User, span: Span, exclude: int | None = None,
+                       yours: bool = False) -> None:
     """A member holds one desk or private office at a time; a meeting or telepresence
     room may overlap it. Checked under the member's lock (taken before any resource
     lock), inside the booking's transaction, so two requests at once cannot both pass."""
@@ -159,9 +160,13 @@ def _check_member_free(*, member: User, span: Span, exclude: int | None = None) 
                                exclude=exclude)
     if other is not None:
         booking_id, resource_name, centre_name = other
+        # Said to the member themselves in the second person; to whoever books for them,
+        # with their name.
+        text = (_("You already hold a desk at that time (%(resource)s, %(centre)s).") if yours
+                else _("%(member)s already has a desk booked at that time "
+                       "(%(resource)s, %(centre)s)."))
         raise Conflict(
-            _("%(member)s already has a desk booked at that time (%(resource)s, %(centre)s).")
-            % {"member": member, "resource": resource_name, "centre": centre_name},
+            text % {"member": member, "resource": resource_name, "centre": centre_name},
             code="member_already_booked",
             data={"booking_id": booking_id, "date": span.date.isoformat()},
         )
@@ -259,10 +264,10 @@ def _write_first_free(*, p: Prepared, draft: Booking, span: Span) -> Booking:
         if sql.insert_if_free(draft, member_kinds=sorted(SLOT_KINDS) if member_rule else ()):
             return draft
         if not member_known_free:  # the resource or the member? (ours from now on)
-            _check_member_free(member=p.member, span=span)
+            _check_member_free(member=p.member, span=span, yours=not p.on_behalf)
             member_known_free = True
     if not member_known_free:
-        _check_member_free(member=p.member, span=span)
+        _check_member_free(member=p.member, span=span, yours=not p.on_behalf)
     if p.resource is not None:
         raise _slot_taken(p.resource, span)
     raise _no_desk(p.centre, span)
@@ -472,7 +477,8 @@ def booking_move(
                 raise Conflict(_("Only a confirmed booking can be changed."),
                                code="not_changeable")
             if target.kind in SLOT_KINDS:
-                _check_member_free(member=locked.member, span=span, exclude=locked.pk)
+                _check_member_free(member=locked.member, span=span, exclude=locked.pk,
+                                   yours=getattr(actor, "pk", None) == locked.member_id)
             _lock_resource(target.pk)
             if _overlapping([target.pk], span.start, span.end, exclude=locked.pk).exists():
                 raise _slot_taken(target, span)
