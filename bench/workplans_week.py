@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/workplans_week.py --database-url postgres://postgres@127.0.0.1:5432/sw_workplans_week
 
-Creates the database afresh and fills it: one network of 20 labelled centres of 20
+Creates the database afresh and fills it: one network of 40 labelled centres of 20
 desks; one company of 2,000 employees in 80 teams of 25 (each with a lead), a policy
 (2 remote days, Tuesday anchor day, a team day for every team); for 9 weeks around the
-current one a day plan for every employee and working day (90,000 rows), about 2,000
-centre bookings (full days, completed or confirmed) in the current week and a WiFi
+current one a day plan for every employee and working day (90,000 rows), 2,000
+centre bookings (a full day each, completed or confirmed) in the current week and a WiFi
 session for half of the completed ones; plus a second company of 500 people planned
 the same way (noise the queries must skip). Then times, through Django's whole stack
 (test client, session login, middleware, the API route, JSON), the median server time
@@ -99,7 +99,7 @@ def fill() -> dict[str, object]:
     rng = random.Random(18)
     network = testing.make_network(name="Bench network")
     centres = [testing.make_centre(network=network, desks=20, rooms=1, name=f"Bench centre {i}")
-               for i in range(20)]
+               for i in range(40)]
     desks = {c.pk: list(Resource.objects.filter(centre=c, kind="desk")) for c in centres}
     nas = {c.pk: Nas.objects.create(centre=c, name="ap", address=f"10.0.{i}.0/28",
                                     secret_encrypted="x") for i, c in enumerate(centres)}
@@ -107,6 +107,8 @@ def fill() -> dict[str, object]:
     monday = week_of(today)[0]
     out: dict[str, object] = {"monday": monday}
     rows = {"plans": 0, "bookings": 0, "sessions": 0}
+    free = [(c, desk, d) for c in centres for desk in desks[c.pk] for d in (0, 2, 3, 4)]
+    rng.shuffle(free)
     for key, size in (("company", 2000), ("other", 500)):
         company = testing.make_organisation(kind=OrganisationKind.COMPANY, network=network,
                                             legal_name=f"Bench {key} SA")
@@ -140,9 +142,7 @@ def fill() -> dict[str, object]:
                                          day=start + dt.timedelta(days=d), place=place))
         DayPlan.objects.bulk_create(plans, batch_size=5000)
         rows["plans"] += len(plans)
-        free = [(c, desk, d) for c in centres for desk in desks[c.pk] for d in (0, 2, 3, 4)]
-        rng.shuffle(free)
-        take = free[: size * 2 // 5]
+        take, free = free[:size], free[size:]  # one full day at a centre per person
         bookings, sessions = [], []
         for n, (centre, desk, d) in enumerate(take):
             member = users[n % size]
