@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from smartwork.accounts.models import Organisation
@@ -105,7 +105,7 @@ def delivery_retry_view(request: HttpRequest, delivery_id: int) -> Any:
              summary="Queue the delivery of an issued invoice on its customer's channel")
 def invoice_deliver_view(request: HttpRequest, invoice_id: int) -> Any:
     invoice = selectors.invoice_get(user=request.user, invoice_id=invoice_id)
-    return 202, invoice_deliver(actor=request.user, invoice=invoice)
+    return Status(202, invoice_deliver(actor=request.user, invoice=invoice))
 
 
 @router.get("/me/billing-profile", response=BillingProfileOut,

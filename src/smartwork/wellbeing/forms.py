@@ -20,9 +20,9 @@ class ScheduleForm(forms.Form):
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes on"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     indicators = forms.MultipleChoiceField(label=_("Questions"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
@@ -52,8 +52,8 @@ class CampaignForm(forms.Form):
     teams = forms.MultipleChoiceField(label=_("Teams"), required=False,
                                       widget=forms.CheckboxSelectMultiple)
     starts_on = forms.DateField(label=_("Starts on"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     modules = forms.MultipleChoiceField(label=_("Modules"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
 
@@ -98,12 +98,12 @@ class LegalForm(forms.Form):
     source_title = forms.CharField(label=_("Source title"), required=False, max_length=300)
     source_issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)
     source_date = forms.DateField(label=_("Source date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     source_url = forms.CharField(label=_("Source link"), required=False, max_length=500)
     checked_on = forms.DateField(label=_("Checked on"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     review_by = forms.DateField(label=_("Review by"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from smartwork.wellbeing.choices import LegalTopic

@@ -189,14 +189,18 @@ def _by_policy(company: Organisation, surveys: list[Survey], keys: list[str],
     """The indicators per version of the company's smart-working policy (workplans):
     each survey counts for the version in force on its opening day; only survey cells
     of at least k respondents enter a version's mean (weighted by respondents)."""
-    from smartwork.workplans.policy import policy_in_force
+    from smartwork.workplans.models import PolicyVersion
 
+    # The company's versions in one query; each survey takes the last one in force on
+    # its opening day (what workplans.policy.policy_in_force answers for no team).
+    company_versions = list(PolicyVersion.objects.filter(company=company, team__isnull=True)
+                            .order_by("effective_from"))
     groups: dict[int | None, dict[str, Any]] = {}
     version_of: dict[dt.date, Any] = {}
     for s in surveys:
         if s.opens_on not in version_of:
-            version_of[s.opens_on] = policy_in_force(company_id=company.pk, team_ids=[],
-                                                     on=s.opens_on)
+            version_of[s.opens_on] = next(
+                (v for v in reversed(company_versions) if v.effective_from <= s.opens_on), None)
         v = version_of[s.opens_on]
         key = v.pk if v is not None else None
         g = groups.setdefault(key, {

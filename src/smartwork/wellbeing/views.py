@@ -31,7 +31,7 @@ from smartwork.wellbeing.models import SurveySchedule
 
 def _line(title: str, desc: str, labels: list[str],
           series: dict[str, Any]) -> str:
-    if not labels:
+    if len(labels) < 2:  # a line needs two points; the table below holds the one
         return ""
     clean: dict[str, Sequence[float | None]] = {k: list(v) for k, v in series.items()}
     return mark_safe(charts.line_chart(title=title, desc=desc, labels=labels,  # noqa: S308

@@ -317,3 +317,12 @@ def test_operator_sends_an_invoice_by_hand(api, invoice, company, company_admin,
     d = InvoiceDelivery.objects.get(invoice=invoice)
     assert d.state == DeliveryState.SENT and len(mail.outbox) == 1
 
+
+
+def test_ubl_of_a_private_member_is_409_never_500(api, network, operator, member):
+    inv = _member_invoice(operator, network, member)
+    for user in (operator, member):
+        r = api(user).get(f"/invoices/{inv.pk}/ubl")
+        assert r.status_code == 409, r.content
+        assert r.json()["error"]["code"] == "einvoice_not_applicable"
+    assert api(member).get(f"/invoices/{inv.pk}/pdf").status_code == 200

@@ -33,6 +33,7 @@ def failed(network, operator, company):
     ("en", "Invoice deliveries", "Retry now"),
     ("fr", "Envois des factures", "Relancer maintenant"),
     ("nl", "Verzending van facturen", "Nu opnieuw proberen"),
+    ("de", "Rechnungsversand", "Jetzt wiederholen"),
 ])
 def test_operator_sees_failures_with_a_retry(operator, failed, language, title, button):
     page = client_for(operator, language).get(reverse("web:deliveries"))
