@@ -18,7 +18,7 @@ admin booking for an employee, and a team day booked for a whole team
 (`team_day_booking()`), pass: the audit log records them.
 
 Cost: a member without a company, or a room, costs nothing; a company without a
-policy costs one indexed statement; with a policy, two more small ones.
+policy costs one indexed statement; with a policy, one more (the week's facts).
 """
 
 from __future__ import annotations
@@ -48,12 +48,14 @@ APPROVAL_HOLD_HOURS = 48
 _KINDS = sorted(str(k) for k in SLOT_KINDS)
 _LIVE = [str(s.value) for s in LIVE_STATES]
 _WEEK_SQL = (  # placeholders only
-    "SELECT b.start, c.timezone FROM bookings_booking b "  # noqa: S608
+    "SELECT b.start, c.timezone, NULL FROM bookings_booking b "  # noqa: S608
     "JOIN network_resource r ON r.id = b.resource_id "
     "JOIN network_centre c ON c.id = b.centre_id "
     "WHERE b.member_id = %s AND b.start < %s AND b.end > %s "
     f"AND b.state IN ({', '.join(['%s'] * len(_LIVE))}) "
-    f"AND r.kind IN ({', '.join(['%s'] * len(_KINDS))})")
+    f"AND r.kind IN ({', '.join(['%s'] * len(_KINDS))}) "
+    "UNION ALL SELECT NULL, NULL, day FROM workplans_dayplan "
+    "WHERE user_id = %s AND day >= %s AND day <= %s AND place = %s")
 _exempt: contextvars.ContextVar[bool] = contextvars.ContextVar("workplans_exempt", default=False)
 
 
@@ -86,29 +88,41 @@ class InForce:
     on_anchor_day: str
     beyond_remote_days: str
     company_network_id: int | None
+    # weekday -> centre ids where a team of the member meets that day
+    centre_team_days: dict[int, set[int]]
 
 
+# The version in force (a team's override first) with the centre team days of the
+# member's teams in it: one row per such team day, or one row with NULLs.
 _POLICY_SQL = (
     "SELECT v.id, v.working_days, v.cap_mode, v.remote_days, v.home_days, v.centre_days, "
-    "v.anchor_days, v.allowed_places, v.on_anchor_day, v.beyond_remote_days, o.network_id "
-    "FROM workplans_policyversion v JOIN accounts_organisation o ON o.id = v.company_id "
-    "WHERE v.company_id = %s AND v.effective_from <= %s AND (v.team_id IS NULL OR v.team_id IN "
+    "v.anchor_days, v.allowed_places, v.on_anchor_day, v.beyond_remote_days, o.network_id, "
+    "td.weekday, td.centre_id "
+    "FROM (SELECT * FROM workplans_policyversion WHERE company_id = %s AND effective_from <= %s "
+    "AND (team_id IS NULL OR team_id IN "
     "(SELECT team_id FROM accounts_teammembership WHERE user_id = %s)) "
-    "ORDER BY CASE WHEN v.team_id IS NULL THEN 1 ELSE 0 END, v.effective_from DESC, v.team_id "
-    "LIMIT 1")
+    "ORDER BY CASE WHEN team_id IS NULL THEN 1 ELSE 0 END, effective_from DESC, team_id "
+    "LIMIT 1) v JOIN accounts_organisation o ON o.id = v.company_id "
+    "LEFT JOIN workplans_policyteamday td ON td.version_id = v.id AND td.place = %s "
+    "AND td.team_id IN (SELECT team_id FROM accounts_teammembership WHERE user_id = %s)")
 
 
 def policy_row(*, company_id: int, member_id: int, on: dt.date) -> InForce | None:
     """The version in force for the member on `on` (a team override first), one statement."""
     with fastsql.cursor() as cursor:
         cursor.execute(_POLICY_SQL, [company_id, connection.ops.adapt_datefield_value(on),
-                                     member_id])
-        row = cursor.fetchone()
-    if row is None:
+                                     member_id, str(TeamDayPlace.CENTRE), member_id])
+        rows = cursor.fetchall()
+    if not rows:
         return None
+    row = rows[0]
+    team_days: dict[int, set[int]] = {}
+    for r in rows:
+        if r[11] is not None:
+            team_days.setdefault(r[11], set()).add(r[12])
     return InForce(row[0], list(_json(row[1]) or [0, 1, 2, 3, 4]), row[2], row[3], row[4],
                    row[5], list(_json(row[6]) or []), list(_json(row[7]) or []), row[8], row[9],
-                   row[10])
+                   row[10], team_days)
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -124,18 +138,18 @@ def week_facts(*, member_id: int, monday: dt.date, tz: str,
     centre_days: set[dt.date] = set()
     home_days: set[dt.date] = set()
     with fastsql.cursor() as cursor:
-        cursor.execute(_WEEK_SQL, [member_id, end, start, *_LIVE, *_KINDS])
-        for b_start, b_tz in cursor.fetchall():
+        cursor.execute(_WEEK_SQL, [
+            member_id, end, start, *_LIVE, *_KINDS, member_id,
+            connection.ops.adapt_datefield_value(monday),
+            connection.ops.adapt_datefield_value(monday + dt.timedelta(days=6)),
+            str(Place.HOME)])
+        rows = cursor.fetchall()
+    for b_start, b_tz, day in rows:
+        if b_start is not None:
             local = to_local(b_start, b_tz).date()
             if monday <= local <= monday + dt.timedelta(days=6):
                 centre_days.add(local)
-        cursor.execute(
-            "SELECT day FROM workplans_dayplan WHERE user_id = %s AND day >= %s AND day <= %s "
-            "AND place = %s",
-            [member_id, connection.ops.adapt_datefield_value(monday),
-             connection.ops.adapt_datefield_value(monday + dt.timedelta(days=6)),
-             str(Place.HOME)])
-        for (day,) in cursor.fetchall():
+        elif day is not None:
             home_days.add(day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)))
     return centre_days, home_days
 
@@ -188,7 +202,7 @@ class PolicyRule:
         if getattr(actor, "pk", None) not in (None, member.pk) and _admin(actor, company_id):
             return None  # the company's admin booking for an employee: their call
         self._check_place(policy, centre)
-        teams_there = centre_team_days(version_id=policy.id, member_id=member.pk)
+        teams_there = policy.centre_team_days
         team_day_here = centre.pk in teams_there.get(day.weekday(), set())
         if day.weekday() in policy.anchor_days and not team_day_here:
             message = (_("%(date)s is an anchor day of your company's smart-working policy: "

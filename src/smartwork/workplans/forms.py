@@ -19,7 +19,7 @@ from smartwork.workplans.choices import (
 )
 
 WEEKDAY_CHOICES = [(i, WEEKDAYS[i]) for i in range(7)]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

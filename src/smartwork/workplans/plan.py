@@ -162,7 +162,11 @@ def _policy_days(policy: PolicyVersion | None, monday: dt.date, team_ids: set[in
         return set(), {}
     anchors = set(policy.anchor_days)
     team_days: dict[int, tuple[str, int | None]] = {}
-    for day in policy.team_days.select_related("centre"):
+    rows = getattr(policy, "_wp_team_days", None)
+    if rows is None:  # read once per policy object: a company week asks for every team
+        rows = list(policy.team_days.select_related("centre"))
+        policy._wp_team_days = rows  # type: ignore[attr-defined]
+    for day in rows:
         if day.team_id in team_ids:
             if day.place == TeamDayPlace.CENTRE and day.centre is not None:
                 team_days[day.weekday] = (day.centre.name, day.centre_id)
