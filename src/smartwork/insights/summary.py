@@ -56,6 +56,8 @@ OPEN_SESSIONS_REFRESH = dt.timedelta(seconds=60)
 DAY_S = 86400
 EPOCH_DAY0 = dt.date(1970, 1, 1)
 MEMBERS_PER_CHUNK = 1000
+# (member, days) terms per DELETE when a refresh replaces rows (see _recompute).
+DELETE_TERMS = 200
 
 Key = tuple[int, int, int]  # member, centre, local day number (days since 1970-01-01)
 
@@ -272,11 +274,15 @@ def _recompute(ranges: dict[int, list[tuple[int, int]]], *, now: dt.datetime,
         acc = summarise(raw_intervals(member_ids=chunk, window=window, now=now), offsets)
         keep = [(k, v) for k, v in sorted(acc.items())
                 if any(a <= k[2] <= b for a, b in ranges[k[0]])]
-        cond = Q()
-        for m in chunk:
-            for a, b in ranges[m]:
+        # The rows to replace, deleted a bounded number of (member, days) terms at a
+        # time: one OR of every term overflows SQLite's expression depth (1,000) when
+        # many members' days changed at once.
+        terms = [(m, a, b) for m in chunk for a, b in ranges[m]]
+        for start in range(0, len(terms), DELETE_TERMS):
+            cond = Q()
+            for m, a, b in terms[start:start + DELETE_TERMS]:
                 cond |= Q(member_id=m, day__gte=_date(a), day__lte=_date(b))
-        PresenceDay.objects.filter(cond).delete()
+            PresenceDay.objects.filter(cond).delete()
         _insert(keep)
         written += len(keep)
     return written

@@ -306,3 +306,12 @@ def test_summary_equals_brute_force_and_incremental_equals_rebuild(
     assert {r["id"]: r["seconds"] for r in p.by_centre} == dict(by_centre)
     # Cells are hours rounded to 4 places (0.18 s each at most).
     assert sum(map(sum, p.weekday_hour)) * 3600 == pytest.approx(p.total_seconds, abs=0.18 * 168)
+
+
+def test_a_refresh_replacing_thousands_of_day_ranges_stays_within_sqlites_limits(company):
+    # One OR term per (member, days) range once overflowed SQLite's expression depth
+    # ("Expression tree is too large") when a demo's worth of bookings changed at once.
+    member = testing.make_user(company=company)
+    day0 = (dt.date(2026, 1, 1) - dt.date(1970, 1, 1)).days
+    ranges = {member.pk: [(day0 + 2 * i, day0 + 2 * i) for i in range(1500)]}
+    assert summary._recompute(ranges, now=timezone.now(), offsets={}) == 0
