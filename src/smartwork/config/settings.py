@@ -268,4 +268,8 @@ SMARTWORK: dict[str, Any] = {
         os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
     "LOGIN_LOCK_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_SECONDS", "60")),
     "LOGIN_LOCK_MAX_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_MAX_SECONDS", "3600")),
+    # API tokens: lifetime by default and at most (days), and how many a user may hold.
+    "API_TOKEN_DEFAULT_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_DEFAULT_DAYS", "90")),
+    "API_TOKEN_MAX_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_MAX_DAYS", "365")),
+    "API_TOKENS_PER_USER": int(os.environ.get("SMARTWORK_API_TOKENS_PER_USER", "10")),
 }
