@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -243,6 +244,32 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },
+}
+
+# --- Content-Security-Policy (docs/operations.md) ---------------------------------
+# Scripts only from the site's own files (no inline script, no on* attribute, no eval);
+# styles may be inline (Leaflet and htmx set them). Map tiles from the tile server.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")  # subdomain placeholders: any subdomain
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+_TILE_ORIGIN = _origin(os.environ.get(
+    "SMARTWORK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"))
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
 }
 
 # --- smartwork ------------------------------------------------------------------
