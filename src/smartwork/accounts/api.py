@@ -237,6 +237,19 @@ def invitation_create(request: HttpRequest, company_id: int, data: InvitationIn)
     return Status(201, invitation)
 
 
+@router.post("/companies/{company_id}/invitations/{invitation_id}/resend",
+             response=InvitationOut, summary="Mail an open invitation again")
+def invitation_resend(request: HttpRequest, company_id: int, invitation_id: int) -> object:
+    from smartwork.accounts.models import Invitation
+
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    invitation = Invitation.objects.select_related("company").filter(
+        company=company, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound(_("No such invitation."))
+    return services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+
+
 @router.post("/invitations/accept", response=AcceptedOut, auth=None,
              summary="Accept an invitation: creates or links the account")
 def invitation_accept(request: HttpRequest, data: InvitationAcceptIn) -> dict[str, object]:

@@ -6,6 +6,7 @@ class Language(models.TextChoices):
     FR = "fr", _("French")
     NL = "nl", _("Dutch")
     EN = "en", _("English")
+    DE = "de", _("German")
 
 
 class OrganisationKind(models.TextChoices):

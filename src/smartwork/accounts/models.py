@@ -37,6 +37,12 @@ class Organisation(TimeStampedModel):
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    # What a Belgian company prints beside its enterprise number (Code of companies and
+    # associations, art. 2:20): its legal form ("SRL", "NV", "ASBL") and the register of
+    # legal entities with the court of its seat ("RPM Liège, division Namur").
+    legal_form = models.CharField(_("legal form"), max_length=30, blank=True)
+    register_court = models.CharField(_("register court (RPM/RPR)"), max_length=100,
+                                      blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -73,6 +73,8 @@ class OrganisationIn(Schema):
     size: str = ""
     enterprise_number: str = ""
     vat_number: str = ""
+    legal_form: str = ""
+    register_court: str = ""
     street: str = ""
     postcode: str = ""
     city: str = ""
@@ -97,6 +99,8 @@ class OrganisationPatch(Schema):
     size: str | None = None
     enterprise_number: str | None = None
     vat_number: str | None = None
+    legal_form: str | None = None
+    register_court: str | None = None
     street: str | None = None
     postcode: str | None = None
     city: str | None = None
@@ -123,6 +127,8 @@ class OrganisationOut(Schema):
     size: str
     enterprise_number: str
     vat_number: str
+    legal_form: str
+    register_court: str
     street: str
     postcode: str
     city: str

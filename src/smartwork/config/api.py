@@ -5,10 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError, IntegrityError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -17,6 +23,7 @@ from ninja.security import APIKeyHeader, SessionAuth
 
 from smartwork.accounts.services import api_token_authenticate
 from smartwork.core.errors import DomainError, Forbidden, from_django_validation_error
+from smartwork.core.guard import StrictParser, openapi_local_times
 
 log = logging.getLogger("smartwork.api")
 
@@ -71,7 +78,16 @@ class SessionCookie(SessionAuth):
         return super()._get_key(request)
 
 
-api = NinjaAPI(
+class SmartworkAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        fixed = openapi_local_times(dict(schema))
+        schema.clear()
+        schema.update(fixed)
+        return schema
+
+
+api = SmartworkAPI(
     title="smartwork API",
     version="1",
     description=(
@@ -82,6 +98,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionCookie(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
+    parser=StrictParser(),
 )
 
 
@@ -127,6 +144,8 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # raised by StrictParser.parse_body
+        return _domain_error(request, exc.__cause__)
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
@@ -165,6 +184,42 @@ def _operational(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     return error_response(request, 503, "busy", "The service is busy; try again in a moment.")
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 413, "payload_too_large", "The body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, "invalid", "The multipart body cannot be read.")
+
+
+@api.exception_handler(UnreadablePostError)
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, "invalid", "The body could not be read.")
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, "invalid", "The request is malformed.")
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the column cannot hold. Services and schemas bound their inputs so that
+    # both databases refuse alike; this is the last guard (PostgreSQL says so, SQLite
+    # may not), logged so that a test or the operator sees which bound is missing.
+    log.error("database refused a value: %s", exc)
+    return error_response(request, 422, "value_out_of_range",
+                          "A value is out of the range this service stores.")
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    log.error("number out of range: %s", exc)
+    return error_response(request, 422, "value_out_of_range", "A number is too large.")
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unexpected API error")
@@ -174,12 +229,16 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from smartwork.accounts.api import router as accounts_router
     from smartwork.billing.api import router as billing_router
+    from smartwork.billing.api_delivery import router as billing_delivery_router
     from smartwork.bookings.api import router as bookings_router
     from smartwork.core.api import router as core_router
     from smartwork.credits.api import router as credits_router
+    from smartwork.economics.api import router as economics_router
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
+    from smartwork.wellbeing.api import router as wellbeing_router
     from smartwork.wifi.api import router as wifi_router
+    from smartwork.workplans.api import router as workplans_router
 
     api.add_router("", accounts_router)
     api.add_router("", core_router)
@@ -187,8 +246,13 @@ def _register_routers() -> None:
     api.add_router("", bookings_router)
     api.add_router("", credits_router)
     api.add_router("", billing_router)
+    api.add_router("", billing_delivery_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
+    api.add_router("", workplans_router)
+
+    api.add_router("", wellbeing_router)
+    api.add_router("", economics_router)
 
 
 _register_routers()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # Swagger UI's files for /api/v1/docs come from the package, not a CDN
     "smartwork.core",
     "smartwork.accounts",
     "smartwork.network",
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "smartwork.billing",
     "smartwork.wifi",
     "smartwork.insights",
+    "smartwork.workplans",
+    "smartwork.wellbeing",
+    "smartwork.economics",
     "smartwork.web",
 ]
 
@@ -75,20 +79,31 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "smartwork.web.middleware.ProductErrorPagesMiddleware",  # the demo's 404/500 pages
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 # The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
+
+# The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
+# to DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB), an upload (CSV, bank statement) up to
+# SMARTWORK_MAX_UPLOAD_BYTES, a page of a list up to 1,000 rows.
+SMARTWORK_MAX_UPLOAD_BYTES = int(os.environ.get("SMARTWORK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 ROOT_URLCONF = "smartwork.config.urls"
 WSGI_APPLICATION = "smartwork.config.wsgi.application"
@@ -167,7 +182,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # --- I18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands"))]
+LANGUAGES = [("en", _("English")), ("fr", _("Français")), ("nl", _("Nederlands")),
+             ("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -287,6 +303,13 @@ SMARTWORK: dict[str, Any] = {
     # How long a process trusts an API token it has checked (accounts/services.py):
     # a revocation made elsewhere is honoured within this delay. 0: check every request.
     "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
+    # The operator's Peppol access point (billing/peppol.py, docs/billing.md). No URL:
+    # invoices go by email; a customer set to "peppol" waits, failed, for one.
+    "PEPPOL_AP_URL": os.environ.get("SMARTWORK_PEPPOL_AP_URL", ""),
+    "PEPPOL_AP_TOKEN": os.environ.get("SMARTWORK_PEPPOL_AP_TOKEN", ""),
+    "PEPPOL_AP_ADAPTER": os.environ.get(
+        "SMARTWORK_PEPPOL_AP_ADAPTER", "smartwork.billing.peppol.HttpAccessPoint"),
+    "PEPPOL_AP_TIMEOUT": float(os.environ.get("SMARTWORK_PEPPOL_AP_TIMEOUT", "20")),
     # Failed logins (accounts/throttle.py): after this many failures an account (or a
     # client address) is locked, first for LOGIN_LOCK_SECONDS, twice as long each time
     # again, at most LOGIN_LOCK_MAX_SECONDS. Kept in the database: every process agrees.

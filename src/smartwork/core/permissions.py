@@ -59,6 +59,17 @@ ACTIONS: dict[str, frozenset[str]] = {
     "network.wifi": frozenset({OPERATOR}),
     "credit.catalogue": frozenset({OPERATOR}),
     "credit.adjust": frozenset({OPERATOR}),
+    # Issue 19 (wellbeing): aggregates only; nobody but the person reads an answer.
+    "wellbeing.view": frozenset({OPERATOR, COMPANY_ADMIN}),
+    "wellbeing.manage": frozenset({COMPANY_ADMIN}),
+    "wellbeing.library": frozenset({OPERATOR}),
+    # Smart working (workplans): the company's policy, analysis, plans, equipment.
+    # Not the operator: plans and answers are personal (issue 18).
+    "company.smartwork": frozenset({COMPANY_ADMIN}),
+    # Issue #21: a centre's economics and costs (its manager or the operator), the
+    # network's economics and what-ifs (the operator).
+    "centre.economics": frozenset({OPERATOR, CENTRE_MANAGER}),
+    "network.economics": frozenset({OPERATOR}),
     # Payout data (IBAN/BIC) of a centre operator: its own centre manager proposes,
     # the operator of the centre's network approves (accounts/payout.py).
     "payout.propose": frozenset({CENTRE_MANAGER}),

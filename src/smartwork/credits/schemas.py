@@ -156,7 +156,8 @@ class PolicyOut(Schema):
 
 
 class AdjustmentIn(Schema):
-    minutes: int
+    minutes: int = Field(..., ge=-6_000_000, le=6_000_000,
+                         description="Minutes to add (negative: to take); at most 100,000 h.")
     note: str = Field(..., min_length=1, max_length=300)
 
 

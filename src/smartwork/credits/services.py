@@ -76,6 +76,12 @@ def _today() -> dt.date:
 # --- The ledger ---------------------------------------------------------------------
 
 
+# The largest balance an account may hold (PostgreSQL's integer column), and the largest
+# single adjustment (the largest purchase: 100,000 hours).
+BALANCE_MAX_MINUTES = 2**31 - 1
+ADJUSTMENT_MAX_MINUTES = 100_000 * 60
+
+
 def _lock(accounts: Iterable[CreditAccount | int]) -> dict[int, CreditAccount]:
     """Lock accounts in primary-key order (a stable order: no deadlock between two
     transactions locking overlapping sets) and return the fresh rows by id."""
@@ -105,6 +111,11 @@ def _post(account: CreditAccount, amount: int, reason: str, **links: Any) -> Led
     new_balance = account.balance_minutes + amount
     if new_balance < 0:
         raise _insufficient(account.balance_minutes, -amount)
+    if new_balance > BALANCE_MAX_MINUTES:
+        # The balance is a 32-bit integer column on PostgreSQL; SQLite would store more.
+        raise InvalidInput(_("An account holds at most %(n)s minutes.")
+                           % {"n": BALANCE_MAX_MINUTES}, code="out_of_range",
+                           fields={"minutes": [_("Too large.")]})
     account.balance_minutes = new_balance
     fastsql.update(account, ("balance_minutes",))
     entry = LedgerEntry(account=account, amount_minutes=amount, balance_after=new_balance,
@@ -268,12 +279,58 @@ def credit_purchase_create(
     return purchase
 
 
+def credit_purchase_revoke(*, actor: User | None, purchase: CreditPurchase, minutes: int,
+                           note: str) -> list[LedgerEntry]:
+    """Take back `minutes` of a purchase that a credit note cancels: what is unused of it
+    (its pool first, then its allotments, oldest first), one append-only entry per
+    account, each explained by `note`. Refused when fewer minutes remain unused (they
+    were used or have expired): the credit note may take back only what is unused.
+    The caller (billing's credit note) holds the transaction and has checked rights."""
+    if minutes <= 0:
+        return []
+    accounts = list(CreditAccount.objects.filter(purchase=purchase).values_list("pk", flat=True))
+    locked = _lock(accounts)
+    ordered = sorted(locked.values(), key=lambda a: (a.kind != AccountKind.POOL, a.pk))
+    unused = sum(a.balance_minutes for a in ordered)
+    if unused < minutes:
+        raise Conflict(
+            _("Only %(unused)s h of this %(total)s h credit are unused (the rest was used or "
+              "has expired): a credit note can take back at most %(unused)s h, here "
+              "%(wanted)s h.") % {"unused": _hours(unused), "total": _hours(purchase.minutes),
+                                  "wanted": _hours(minutes)},
+            code="credit_already_used", fields={"lines": [_("More than the unused hours.")]},
+            data={"unused_minutes": unused, "wanted_minutes": minutes},
+        )
+    entries = []
+    left = minutes
+    for account in ordered:
+        take = min(left, account.balance_minutes)
+        if take <= 0:
+            continue
+        entries.append(_post(account, -take, LedgerReason.ADJUSTMENT, purchase=purchase,
+                             actor=actor, note=note[:300]))
+        left -= take
+        if left == 0:
+            break
+    audit_log(actor=actor, action="credit.revoked", obj=purchase, network_id=purchase.network_id,
+              data={"minutes": minutes, "note": note[:300]})
+    return entries
+
+
+def _hours(minutes: int) -> str:
+    return f"{(Decimal(minutes) / 60).normalize():f}"
+
+
 def credit_adjust(*, actor: User, account: CreditAccount, minutes: int, note: str) -> LedgerEntry:
     """An operator's correction, explained by its note; never below zero."""
     require(actor, "credit.adjust", network=account.network_id)
     if not isinstance(minutes, int) or minutes == 0:
         raise InvalidInput(_("An adjustment moves at least one minute."),
                            fields={"minutes": [_("Not zero.")]})
+    if abs(minutes) > ADJUSTMENT_MAX_MINUTES:
+        raise InvalidInput(_("An adjustment moves at most %(n)s minutes.")
+                           % {"n": ADJUSTMENT_MAX_MINUTES}, code="out_of_range",
+                           fields={"minutes": [_("Too large.")]})
     if not note.strip():
         raise InvalidInput(_("Say why."), fields={"note": [_("Required.")]})
     with transaction.atomic():
