@@ -74,4 +74,6 @@ API_ROWS = {
         row("401 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "DELETE /api/v1/companies/{company_id}/tokens/{token_id}":
         row("401 | 403 403 | 403 403 | 204 403 | 403 403 | 403 403 | 204 403 | 204"),
+    "POST /api/v1/companies/{company_id}/invitations/{invitation_id}/resend":
+        row("401 | 403 403 | 403 403 | 404 403 | 403 403 | 403 403 | 404 403 | 404"),
 }
