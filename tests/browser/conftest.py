@@ -118,6 +118,10 @@ def _new_site(browser: Any, live_server: Any, viewport: dict[str, int]) -> Itera
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation (an inline script, an on* attribute, a
+    # resource from elsewhere) fails the test: Chromium reports each in the console.
+    page.on("console", lambda msg: errors.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
     try:
         yield Site(page, origin)
     finally:

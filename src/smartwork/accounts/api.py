@@ -19,6 +19,7 @@ from smartwork.accounts.schemas import (
     ProfileIn,
     RoleAssignIn,
     RoleAssignmentOut,
+    StaffTokenOut,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
@@ -56,7 +57,9 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/me/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def token_create(request: HttpRequest, data: TokenIn) -> Any:
-    token, raw = services.api_token_create(user=request.user, name=data.name)  # type: ignore[arg-type]
+    token, raw = services.api_token_create(user=request.user, name=data.name,  # type: ignore[arg-type]
+                                           expires_in_days=data.expires_in_days,
+                                           scope=data.scope)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
@@ -324,3 +327,30 @@ def payout_change_reject(request: HttpRequest, change_id: int, data: PayoutDecis
     change = payout.payout_change_get(actor=request.user, change_id=change_id)  # type: ignore[arg-type]
     return payout.payout_change_reject(actor=request.user, change=change,  # type: ignore[arg-type]
                                        reason=data.reason)
+
+
+# --- A company's API tokens: its admin lists and revokes its staff's tokens
+
+
+def _company(request: HttpRequest, company_id: int) -> Organisation:
+    company = Organisation.objects.filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(_("No such organisation."))
+    return company
+
+
+@router.get("/companies/{company_id}/tokens", response=list[StaffTokenOut],
+            summary="The API tokens of the company's staff (company admin)")
+@paginate(LimitOffsetPagination)
+def company_token_list(request: HttpRequest, company_id: int) -> object:
+    return services.api_token_list_for_company(actor=request.user,  # type: ignore[arg-type]
+                                               company=_company(request, company_id))
+
+
+@router.delete("/companies/{company_id}/tokens/{token_id}", response={204: None},
+               summary="Revoke a staff member's API token (company admin)")
+def company_token_revoke(request: HttpRequest, company_id: int, token_id: int) -> Any:
+    services.api_token_revoke_for_company(actor=request.user,  # type: ignore[arg-type]
+                                          company=_company(request, company_id),
+                                          token_id=token_id)
+    return Status(204, None)

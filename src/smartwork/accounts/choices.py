@@ -51,3 +51,9 @@ class PayoutChangeState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class TokenScope(models.TextChoices):
+    FULL = "full", _("Everything I may do")
+    READ = "read", _("Read only")
+    BOOKINGS = "bookings", _("Bookings only")

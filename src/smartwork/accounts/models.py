@@ -18,6 +18,7 @@ from smartwork.accounts.choices import (
     PayoutChangeState,
     Role,
     Sector,
+    TokenScope,
 )
 from smartwork.core.models import TimeStampedModel
 
@@ -223,6 +224,14 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {scope}"
 
 
+def token_default_expiry() -> Any:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    return timezone.now() + timedelta(days=int(settings.SMARTWORK["API_TOKEN_DEFAULT_DAYS"]))
+
+
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 is stored."""
 
@@ -233,6 +242,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Refused after this moment (API_TOKEN_DEFAULT_DAYS from creation unless asked
+    # otherwise, never more than API_TOKEN_MAX_DAYS).
+    expires_at = models.DateTimeField(default=token_default_expiry)
+    # What the token may do: everything its user may, reads only, or bookings only.
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.FULL)
 
     class Meta:
         ordering = ["-created_at"]

@@ -48,9 +48,12 @@ def _clean(iban: str, bic: str) -> tuple[str, str]:
 
 
 def _mail_later(change_id: int, kind: str) -> None:
-    from smartwork.accounts.tasks import payout_change_mail
+    """The centre operator's mail, through the outbox (core/mail.py): written in this
+    transaction, sent by the worker."""
+    from smartwork.core.mail import mail_later
 
-    transaction.on_commit(lambda: payout_change_mail.enqueue(change_id=change_id, kind=kind))
+    mail_later("smartwork.accounts.payout.payout_change_mail_send", change_id=change_id,
+               kind=kind)
 
 
 def payout_change_propose(*, actor: User, organisation: Organisation, iban: str,

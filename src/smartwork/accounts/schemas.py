@@ -42,15 +42,24 @@ class ProfileIn(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
+    expires_in_days: int | None = Field(None, ge=1, description="Default and most: settings")
+    scope: str = Field("full", pattern="^(full|read|bookings)$")
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class StaffTokenOut(TokenOut):
+    user_id: int
+    user_email: str = Field(..., alias="user.email")
 
 
 class TokenCreatedOut(TokenOut):

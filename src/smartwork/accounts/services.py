@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE, OrganisationKind, Role
+from smartwork.accounts.choices import (
+    PEPPOL_SCHEME_BE_ENTERPRISE,
+    OrganisationKind,
+    Role,
+    TokenScope,
+)
 from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, User
 from smartwork.accounts.validators import clean_enterprise_number, clean_vat_number
 from smartwork.core.audit import audit_log
@@ -29,17 +34,63 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def api_token_create(*, user: User, name: str, expires_in_days: int | None = None,
+                     scope: str = TokenScope.FULL) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored. It expires after
+    `expires_in_days` (API_TOKEN_DEFAULT_DAYS when not given, at most API_TOKEN_MAX_DAYS);
+    a user holds at most API_TOKENS_PER_USER live tokens."""
+    from django.conf import settings
+
     name = name.strip()
     if not name:
         raise InvalidInput(_("Give the token a name."), fields={"name": [_("Required.")]})
+    if scope not in TokenScope.values:
+        raise InvalidInput(_("Unknown scope."), fields={"scope": [_("Unknown scope.")]})
+    most = int(settings.SMARTWORK["API_TOKEN_MAX_DAYS"])
+    days = int(settings.SMARTWORK["API_TOKEN_DEFAULT_DAYS"]) if expires_in_days is None \
+        else expires_in_days
+    if not 1 <= days <= most:
+        raise InvalidInput(_("A token lives from 1 to %(most)d days.") % {"most": most},
+                           fields={"expires_in_days": [_("From 1 to %(most)d.") % {"most": most}]})
+    now = timezone.now()
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=_token_hash(raw)
-    )
-    audit_log(actor=user, action="api_token.created", obj=token, data={"name": token.name})
+    with transaction.atomic():
+        # The user's row, locked: two creations at once cannot both pass the cap.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        live = ApiToken.objects.filter(user=user, revoked_at__isnull=True,
+                                       expires_at__gt=now).count()
+        cap = int(settings.SMARTWORK["API_TOKENS_PER_USER"])
+        if live >= cap:
+            raise Conflict(_("You hold %(cap)d live tokens, the most allowed: revoke one "
+                             "first.") % {"cap": cap}, code="too_many_tokens")
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[: len(TOKEN_PREFIX) + 6],
+            key_hash=_token_hash(raw), expires_at=now + timedelta(days=days), scope=scope,
+        )
+        audit_log(actor=user, action="api_token.created", obj=token,
+                  data={"name": token.name, "scope": scope, "days": days},
+                  network_id=user.network_id)
     return token, raw
+
+
+def api_token_list_for_company(*, actor: User, company: Organisation) -> Any:
+    """The API tokens of a company's staff, for its admin (or the network's operator)."""
+    require(actor, "company.staff", company=company)
+    return ApiToken.objects.filter(user__company=company).select_related("user").order_by(
+        "-created_at")
+
+
+def api_token_revoke_for_company(*, actor: User, company: Organisation,
+                                 token_id: int) -> ApiToken:
+    token = api_token_list_for_company(actor=actor, company=company).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="api_token.revoked", obj=token,
+                  data={"by": "company_admin"}, network_id=company.network_id)
+    return token
 
 
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
@@ -59,7 +110,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
 # revoked token or a deactivated user is refused at once by the process that made the
 # change (signals below drop the entries) and by every other process within that delay.
 # A fresh User instance is built for each request from the cached row.
-_TOKEN_CACHE: dict[str, tuple[float, int, int, Any, tuple[Any, ...]]] = {}
+_TOKEN_CACHE: dict[str, tuple[float, int, int, Any, tuple[Any, str, tuple[Any, ...]]]] = {}
 _TOKEN_CACHE_MAX = 10_000
 
 
@@ -79,20 +130,21 @@ def api_token_cache_forget(*, user_id: int | None = None) -> None:
             _TOKEN_CACHE.pop(key, None)
 
 
-def _token_row(key_hash: str) -> tuple[int, Any, tuple[Any, ...]] | None:
+def _token_row(key_hash: str) -> tuple[int, Any, tuple[Any, str], tuple[Any, ...]] | None:
 
     from smartwork.core import fastsql
 
     user_cols = fastsql.columns(User, "u")[0]
     with fastsql.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.id, t.last_used_at, {user_cols} FROM accounts_apitoken t "  # noqa: S608
-            "JOIN accounts_user u ON u.id = t.user_id "
+            f"SELECT t.id, t.last_used_at, t.expires_at, t.scope, {user_cols} "  # noqa: S608
+            "FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
             "WHERE t.key_hash = %s AND t.revoked_at IS NULL", [key_hash])
         row = cursor.fetchone()
     if row is None:
         return None
-    return row[0], fastsql.convert(ApiToken, "last_used_at", row[1]), tuple(row[2:])
+    return (row[0], fastsql.convert(ApiToken, "last_used_at", row[1]),
+            (fastsql.convert(ApiToken, "expires_at", row[2]), row[3]), tuple(row[4:]))
 
 
 def api_token_authenticate(*, raw: str) -> User | None:
@@ -112,17 +164,22 @@ def api_token_authenticate(*, raw: str) -> User | None:
         if found is None:
             _TOKEN_CACHE.pop(key_hash, None)
             return None
-        token_id, last_used, values = found
+        token_id, last_used, (expires_at, scope), values = found
         user_id = fastsql.from_row(User, values).pk
-        cached = (clock + token_cache_seconds(), user_id, token_id, last_used, values)
+        cached = (clock + token_cache_seconds(), user_id, token_id, last_used,
+                  (expires_at, scope, values))
         if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
             _TOKEN_CACHE.clear()
         _TOKEN_CACHE[key_hash] = cached
-    expires, user_id, token_id, last_used, values = cached
+    expires, user_id, token_id, last_used, (expires_at, scope, values) = cached
+    now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        return None
     user = fastsql.from_row(User, values)
     if not user.is_active:
         return None
-    now = timezone.now()
+    # What the token may do (config/api.BearerToken enforces it).
+    user._smartwork_token_scope = scope  # type: ignore[attr-defined]
     # Record use at most once a minute: a write per request would cost throughput.
     if last_used is None or now - last_used > timedelta(minutes=1):
         from django.db import connection
@@ -130,7 +187,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
         with fastsql.cursor() as cursor:
             cursor.execute("UPDATE accounts_apitoken SET last_used_at = %s WHERE id = %s",
                            [connection.ops.adapt_datetimefield_value(now), token_id])
-        _TOKEN_CACHE[key_hash] = (expires, user_id, token_id, now, values)
+        _TOKEN_CACHE[key_hash] = (expires, user_id, token_id, now, (expires_at, scope, values))
     return user
 
 

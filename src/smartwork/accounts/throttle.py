@@ -93,8 +93,11 @@ def login_failed(*, account: str, address: str = "", now: dt.datetime | None = N
         if address:
             _count(ADDRESS, address, _setting("LOGIN_MAX_FAILURES_PER_ADDRESS"), now)
         if just_locked and row.locks == 1:
-            # Locked for the first time: tell the owner, with a way out.
-            transaction.on_commit(lambda: _enqueue_unlock_mail(name))
+            # Locked for the first time: tell the owner, with a way out (the outbox,
+            # core/mail.py: sent by the worker after commit).
+            from smartwork.core.mail import mail_later
+
+            mail_later("smartwork.accounts.throttle.unlock_mail_send", account=name)
 
 
 def login_succeeded(*, account: str) -> None:
@@ -114,12 +117,6 @@ def login_unlock(*, token: str) -> bool:
         return False
     login_succeeded(account=name)
     return True
-
-
-def _enqueue_unlock_mail(account: str) -> None:
-    from smartwork.accounts.tasks import login_unlock_mail
-
-    login_unlock_mail.enqueue(account=account)
 
 
 def unlock_mail_send(*, account: str) -> None:

@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
 from smartwork.accounts.services import api_token_authenticate
-from smartwork.core.errors import DomainError, from_django_validation_error
+from smartwork.core.errors import DomainError, Forbidden, from_django_validation_error
 from smartwork.core.guard import StrictParser, openapi_local_times
 
 log = logging.getLogger("smartwork.api")
@@ -38,8 +39,32 @@ class BearerToken(APIKeyHeader):
             return None
         user = api_token_authenticate(raw=key.removeprefix("Bearer ").strip())
         if user is not None:
+            token_scope_check(request, getattr(user, "_smartwork_token_scope", "full"))
             request.user = user
         return user
+
+
+# What a token of scope "bookings" may call (paths below /api/v1): its own bookings and
+# what finding a desk needs; reads of centres, networks and the profile.
+BOOKINGS_SCOPE = ("/bookings", "/booking-series", "/availability", "/check-in",
+                  "/me/calendar")
+BOOKINGS_SCOPE_READS = ("/centres", "/networks", "/me")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def token_scope_check(request: HttpRequest, scope: str) -> None:
+    """Refuse (403 `token_scope`) what a token's scope does not cover."""
+    if scope == "full":
+        return
+    path = request.path.removeprefix("/api/v1")
+    read = request.method in READ_METHODS
+    if scope == "read" and read:
+        return
+    if scope == "bookings" and (path.startswith(BOOKINGS_SCOPE) or (
+            read and path.startswith(BOOKINGS_SCOPE_READS))) and not path.startswith(
+            "/me/tokens"):
+        return
+    raise Forbidden(_("This API token's scope does not allow this."), code="token_scope")
 
 
 class SessionCookie(SessionAuth):

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,6 +262,32 @@ LOGGING = {
     },
 }
 
+# --- Content-Security-Policy (docs/operations.md) ---------------------------------
+# Scripts only from the site's own files (no inline script, no on* attribute, no eval);
+# styles may be inline (Leaflet and htmx set them). Map tiles from the tile server.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")  # subdomain placeholders: any subdomain
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+_TILE_ORIGIN = _origin(os.environ.get(
+    "SMARTWORK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"))
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
 # --- smartwork ------------------------------------------------------------------
 SMARTWORK: dict[str, Any] = {
     # Map tiles for Leaflet; pages work without them.
@@ -291,4 +318,8 @@ SMARTWORK: dict[str, Any] = {
         os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
     "LOGIN_LOCK_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_SECONDS", "60")),
     "LOGIN_LOCK_MAX_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_MAX_SECONDS", "3600")),
+    # API tokens: lifetime by default and at most (days), and how many a user may hold.
+    "API_TOKEN_DEFAULT_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_DEFAULT_DAYS", "90")),
+    "API_TOKEN_MAX_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_MAX_DAYS", "365")),
+    "API_TOKENS_PER_USER": int(os.environ.get("SMARTWORK_API_TOKENS_PER_USER", "10")),
 }

@@ -70,4 +70,10 @@ API_ROWS = {
             body={'user_email': '{member_email}', 'role': 'receptionist', 'centre_id': '{centre_id}'}),
     "DELETE /api/v1/roles/{assignment_id}":
         row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 204 404 | 204"),
+    "GET /api/v1/companies/{company_id}/tokens":
+        row("401 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
+    "DELETE /api/v1/companies/{company_id}/tokens/{token_id}":
+        row("401 | 403 403 | 403 403 | 204 403 | 403 403 | 403 403 | 204 403 | 204"),
+    "POST /api/v1/companies/{company_id}/invitations/{invitation_id}/resend":
+        row("401 | 403 403 | 403 403 | 404 403 | 403 403 | 403 403 | 404 403 | 404"),
 }

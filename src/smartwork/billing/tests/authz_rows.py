@@ -38,19 +38,19 @@ API_ROWS = {
     "POST /api/v1/networks/{network_id}/bank-statements":
         row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
     "GET /api/v1/networks/{network_id}/books":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 403 | 200",
+        row("401 | 403 403 | 403 404 | 403 403 | 403 403 | 403 403 | 200 404 | 200",
             query={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/clearings":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+        row("401 | 403 403 | 403 404 | 403 403 | 403 403 | 403 403 | 201 404 | 201",
             body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/invoice-runs":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 202 403 | 202",
+        row("401 | 403 403 | 403 404 | 403 403 | 403 403 | 403 403 | 202 404 | 202",
             body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/payouts":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 409 403 | 409",
+        row("401 | 403 403 | 403 404 | 403 403 | 403 403 | 403 403 | 409 404 | 409",
             body={'period': '{last_month}'}),
     "POST /api/v1/networks/{network_id}/settlements":
-        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 201 403 | 201",
+        row("401 | 403 403 | 403 404 | 403 403 | 403 403 | 403 403 | 201 404 | 201",
             body={'period': '{last_month}'}),
     "GET /api/v1/payments":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
@@ -66,5 +66,19 @@ API_ROWS = {
     "POST /api/v1/settlements/{settlement_id}/approve":
         row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404"),
     "GET /api/v1/settlements/{settlement_id}/pdf":
+        row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404"),
+    "GET /api/v1/deliveries":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "POST /api/v1/deliveries/{delivery_id}/retry":
+        row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404"),
+    "POST /api/v1/invoices/{invoice_id}/deliver":
+        row("401 | 404 404 | 404 404 | 403 404 | 404 404 | 404 404 | 202 404 | 202"),
+    "GET /api/v1/me/billing-profile":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "PUT /api/v1/me/billing-profile":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "PUT /api/v1/organisations/{organisation_id}/billing-profile":
+        row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 200 404 | 200"),
+    "GET /api/v1/settlements/{settlement_id}/ubl":
         row("401 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404 404 | 404"),
 }

@@ -11,4 +11,6 @@ from smartwork.core.tests.authz import row
 API_ROWS = {
     "GET /api/v1/audit":
         row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
+    "GET /api/v1/mail/outbox":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200"),
 }

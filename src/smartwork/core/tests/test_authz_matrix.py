@@ -27,7 +27,7 @@ from smartwork.core.tests.authz import (
     missing_message,
     page_patterns,
 )
-from smartwork.core.tests.authz_world import World, build_world
+from smartwork.core.tests.authz_world import MISSING, World, build_world
 
 # Each test also runs in its own savepoint (pytest-django), inside the module's world.
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
             built = build_world()
             clients: dict[tuple[str, str], Client] = {}
             for column in COLUMNS:
-                client = Client()
+                client = Client(raise_request_exception=False)
                 user = built.users[column]
                 if user is not None:
                     client.force_login(user)
@@ -61,7 +61,8 @@ def _path(template: str, world: World, row: Row | None) -> str:
 
     def value(match: Any) -> str:
         name = match.group(1)
-        return str(world.ids[params.get(name, name)])
+        # A parameter the world has no object for: an id nothing has (404 for all).
+        return str(world.ids.get(params.get(name, name), MISSING))
 
     return re.sub(r"{(\w+)}", value, template)
 
@@ -109,7 +110,8 @@ PAGES = page_patterns()
 def observe_page(name: str, world: Any, row: Row | None) -> dict[tuple[str, str], int]:
     built, clients = world
     params = dict(row.params) if row else {}
-    kwargs = {p: built.ids[params.get(p, p)] for p in PAGES.get(name, ("", []))[1]}
+    kwargs = {p: built.ids.get(params.get(p, p), MISSING)
+              for p in PAGES.get(name, ("", []))[1]}
     path = reverse(name, kwargs=kwargs or None)
     return {column: _call(clients[column], "GET", path, row, built.ids) for column in COLUMNS}
 
@@ -143,6 +145,8 @@ def test_every_page_has_a_row(world):
 def test_api_operation_answers_its_row(world, key):
     app, row = API_ROWS[key]
     got = observe_api(key, world, row)
+    if row.known_bug and got != row.expected():
+        pytest.xfail(f"known bug: {row.known_bug}")
     assert got == row.expected(), _mismatch(key, app, row, got)
 
 
@@ -150,4 +154,6 @@ def test_api_operation_answers_its_row(world, key):
 def test_page_answers_its_row(world, name):
     app, row = PAGE_ROWS[name]
     got = observe_page(name, world, row)
+    if row.known_bug and got != row.expected():
+        pytest.xfail(f"known bug: {row.known_bug}")
     assert got == row.expected(), _mismatch(name, app, row, got)

@@ -55,13 +55,15 @@ PAGE_ROWS = {
     "web:company_approvals":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_attendance":
-        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
+        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
+            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
     "web:company_book":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 403 403 | 200"),
     "web:company_bookings":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_commute":
-        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
+        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
+            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
     "web:company_credit":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_home":
@@ -100,6 +102,8 @@ PAGE_ROWS = {
         row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "web:login":
         row("200 | 302 302 | 302 302 | 302 302 | 302 302 | 302 302 | 302 302 | 302"),
+    "web:login_unlock":
+        row("302 | 302 302 | 302 302 | 302 302 | 302 302 | 302 302 | 302 302 | 302"),
     "web:logout":
         row("405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405"),
     "web:membership_cancel":
@@ -107,7 +111,8 @@ PAGE_ROWS = {
     "web:my_bookings":
         row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "web:my_commute":
-        row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+        row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
+            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
     "web:my_credit":
         row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "web:my_membership":
@@ -117,7 +122,8 @@ PAGE_ROWS = {
     "web:my_wifi_password":
         row("302 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405"),
     "web:network_commute":
-        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
+        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200",
+            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
     "web:operator_home":
         row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "web:organisation_create":
@@ -175,5 +181,13 @@ PAGE_ROWS = {
     "web:staff_centres":
         row("302 | 403 403 | 403 403 | 403 403 | 200 200 | 200 200 | 200 200 | 200"),
     "web:staff_deactivate":
+        row("302 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405"),
+    "web:billing_profile":
+        row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "web:book_confirm":
+        row("302 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422"),
+    "web:deliveries":
+        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
+    "web:delivery_retry":
         row("302 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405"),
 }

@@ -110,6 +110,33 @@
   });
 })();
 
+/* Behaviour that used to sit in on* attributes, which the Content-Security-Policy
+   (script-src 'self') forbids: delegated listeners on the document, so htmx-swapped
+   content is covered too.
+   - <select data-autosubmit>: submits its form when changed;
+   - <form data-confirm="question">: asks before submitting;
+   - <input data-select-on-click>: selects its text when clicked. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el && el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form && form.matches && form.matches("form[data-confirm]")
+        && !window.confirm(form.getAttribute("data-confirm"))) {
+      e.preventDefault();
+    }
+  }, true);
+  document.addEventListener("click", function (e) {
+    var el = e.target;
+    if (el && el.matches && el.matches("input[data-select-on-click]")) el.select();
+  });
+})();
+
 /* Phones: each table cell carries its column's name (shown before the cell when the
    table is stacked, see app.css), and the menu folds behind a button. */
 (function () {
