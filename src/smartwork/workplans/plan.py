@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -360,8 +361,10 @@ def teams_visible(*, actor: User) -> list[Team]:
 
     admin_of = roles_of(actor).admin_companies
     mine = set(TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True))
-    return list(Team.objects.filter(pk__in=mine | led_team_ids(actor))
-                .union(Team.objects.filter(company_id__in=admin_of)).order_by("name"))
+    # One filter, not a UNION: Team's default ordering puts an ORDER BY in each part of
+    # a compound query, which SQLite refuses.
+    return list(Team.objects.filter(Q(pk__in=mine | led_team_ids(actor))
+                                    | Q(company_id__in=admin_of)).order_by("name"))
 
 
 # --- Writes ----------------------------------------------------------------------------

@@ -158,3 +158,12 @@ def test_company_week_counts_everyone_once(company, company_admin, member, team)
     week = svc.company_week(actor=company_admin, company=company, monday=mon)
     assert week.days[0].counts["home"] == 5
     assert week.days[0].counts["unplanned"] == week.size - 5
+
+
+def test_teams_visible_are_ones_own_and_every_team_of_an_administered_company(
+        company, member, company_admin, team):
+    other = Team.objects.create(company=company, name="Finance")
+    assert svc.teams_visible(actor=member) == [team]
+    # The admin's list comes from one query on both databases (a UNION of two
+    # ordered querysets was refused by SQLite).
+    assert svc.teams_visible(actor=company_admin) == [other, team]
