@@ -11,45 +11,35 @@ from smartwork.core.tests.authz import row
 API_ROWS = {
     "GET /api/v1/insights/attendance":
         row("401 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/attendance/export":
         row("401 | 403 403 | 403 403 | 422 403 | 403 403 | 403 403 | 422 403 | 422",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/attendance/me":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}'}),
     "GET /api/v1/insights/attendance/me/export":
         row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}'}),
     "GET /api/v1/insights/commute":
         row("401 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/commute/export":
         row("401 | 403 403 | 403 403 | 422 403 | 403 403 | 403 403 | 422 403 | 422",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/commute/me":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}'}),
     "GET /api/v1/insights/commute/report.pdf":
         row("401 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/factors":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "GET /api/v1/insights/occupancy":
         row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "GET /api/v1/insights/occupancy/export":
         row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large") and the API answers 503',
             query={'period': '{last_month}', 'company': '{company_id}'}),
     "POST /api/v1/insights/placement":
         row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 403 | 200",

@@ -55,15 +55,13 @@ PAGE_ROWS = {
     "web:company_approvals":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_attendance":
-        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
+        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_book":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 403 403 | 200"),
     "web:company_bookings":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_commute":
-        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
+        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_credit":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "web:company_home":
@@ -111,8 +109,7 @@ PAGE_ROWS = {
     "web:my_bookings":
         row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "web:my_commute":
-        row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
+        row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "web:my_credit":
         row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "web:my_membership":
@@ -122,8 +119,7 @@ PAGE_ROWS = {
     "web:my_wifi_password":
         row("302 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405"),
     "web:network_commute":
-        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200",
-            known_bug='On SQLite with the demo data, the presence summary refresh fails ("Expression tree is too large"): a 500'),
+        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "web:operator_home":
         row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "web:organisation_create":

@@ -84,8 +84,7 @@ PAGE_ROWS = {
     "wellbeing:company":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "wellbeing:evaluation":
-        row("302 | 403 403 | 403 403 | 500 403 | 403 403 | 403 403 | 500 403 | 500",
-            known_bug="a server error (500) on SQLite with the demo data; fix, then correct the row"),
+        row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "wellbeing:home":
         row("302 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "wellbeing:legal":
@@ -97,8 +96,7 @@ PAGE_ROWS = {
     "wellbeing:network":
         row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "wellbeing:network_evaluation":
-        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 500 500 | 500",
-            known_bug="a server error (500) on SQLite with the demo data; fix, then correct the row"),
+        row("302 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200"),
     "wellbeing:policy_document":
         row("302 | 403 403 | 403 403 | 200 403 | 403 403 | 403 403 | 200 403 | 200"),
     "wellbeing:survey_answer":
