@@ -33,6 +33,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--credits", action="store_true",
                         help="bench/credits.py's data: employees paying by company credit")
+    parser.add_argument("--policy", action="store_true",
+                        help="with --credits: the employees' company has a smart-working "
+                             "policy (workplans), every check run, none refusing")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sw-perf-profile-"))
     os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
@@ -60,6 +63,8 @@ def main() -> None:
     info_path = workdir / "info.json"
     bench.setup(info_path)
     info = json.loads(info_path.read_text())
+    if args.policy:
+        _smartwork_policy(info["tokens"][0])
 
     from django.db import connection
     from django.test import Client
@@ -135,6 +140,22 @@ def main() -> None:
         base, name = args.database_url.rsplit("/", 1)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
             c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _smartwork_policy(token: str) -> None:
+    """A policy for the token's company whose checks all run and never refuse: every day
+    a working day, 7 remote days a week, no anchor day, every place allowed."""
+    from django.utils import timezone
+
+    from smartwork.accounts.services import api_token_authenticate
+    from smartwork.core import testing
+    from smartwork.workplans.policy import policy_version_create
+
+    member = api_token_authenticate(raw=token)
+    assert member is not None and member.company is not None
+    admin = testing.make_company_admin(member.company)
+    policy_version_create(actor=admin, company=member.company, effective_from=timezone.localdate(),
+                          working_days=list(range(7)), remote_days=7, anchor_days=[])
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ def test_over_the_cap_the_admin_approves(site, browser, live_server, network, ce
         site.switch_language(lang)
     site.go(f"/centres/{centre.slug}/?date={second.isoformat()}")
     page.locator("#avail form:has(input[name=slot][value=morning]) button").click()
+    # The page before booking says it waits for the company's approval.
+    expect(page.locator("#quote-why")).to_be_visible()
+    page.locator("#booking-quote button[type=submit]").click()
     expect(page.locator(".messages .msg.warning")).to_contain_text(t["requested"])
     pending = Booking.objects.get(member=member, state=BookingState.PENDING_APPROVAL)
     card = page.locator(f"article[data-booking='{pending.pk}']")

@@ -22,11 +22,12 @@ TEXT = {
     "en": {"find": "Find a centre", "book": "Book a desk", "mine": "My bookings",
            "booked": "Booked:", "cancel": "Cancel booking", "cancelled": "Cancelled",
            "check_in": "Check in", "checked_in": "Checked in", "walk_in": "Book and check in",
-           "desk": "Front desk", "free": "desks free"},
+           "desk": "Front desk", "free": "desks free", "price": "€30.25"},
     "fr": {"find": "Trouver un centre", "book": "Réserver un poste", "mine": "Mes réservations",
            "booked": "Réservé :", "cancel": "Annuler la réservation", "cancelled": "Annulée",
            "check_in": "Enregistrer l'arrivée", "checked_in": "Arrivé",
-           "walk_in": "Réserver et enregistrer", "desk": "Accueil", "free": "postes libres"},
+           "walk_in": "Réserver et enregistrer", "desk": "Réception", "free": "postes libres",
+           "price": "30,25\u00a0€"},
 }
 
 
@@ -47,8 +48,11 @@ def test_member_finds_books_and_cancels_a_desk(site, network, centre, lang):
     nav(page).get_by_role("link", name=t["find"]).click()
     card = page.locator("#results article", has_text="Namur Centre")
     expect(card).to_contain_text(t["free"])
-    # Click 2: book.
+    # Click 2: book; click 3: confirm, having seen the price and who pays.
     card.get_by_role("button", name=t["book"]).click()
+    expect(page.locator("#quote-price")).to_contain_text(t["price"])
+    site.shot(f"cost-before-booking-{lang}")
+    page.locator("#booking-quote button[type=submit]").click()
     expect(page.locator(".msg.success")).to_contain_text(t["booked"])
     expect(page.locator("h1")).to_have_text(t["mine"])
     booking = Booking.objects.get(member=member)

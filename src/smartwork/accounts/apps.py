@@ -10,6 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from smartwork.accounts.scopes import load_roles, organisation_scope
+        from smartwork.core.permissions import register_role_loader, register_scope
+
+        register_role_loader(load_roles)
+        register_scope("accounts.organisation", organisation_scope)
+
         from smartwork.accounts.models import ApiToken, User
         from smartwork.accounts.services import api_token_cache_forget
 

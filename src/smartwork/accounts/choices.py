@@ -6,6 +6,7 @@ class Language(models.TextChoices):
     FR = "fr", _("French")
     NL = "nl", _("Dutch")
     EN = "en", _("English")
+    DE = "de", _("German")
 
 
 class OrganisationKind(models.TextChoices):
@@ -44,3 +45,9 @@ class CommuteMode(models.TextChoices):
 
 
 PEPPOL_SCHEME_BE_ENTERPRISE = "0208"
+
+
+class PayoutChangeState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -15,6 +15,7 @@ from smartwork.accounts.choices import (
     CompanySize,
     Language,
     OrganisationKind,
+    PayoutChangeState,
     Role,
     Sector,
 )
@@ -35,6 +36,12 @@ class Organisation(TimeStampedModel):
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    # What a Belgian company prints beside its enterprise number (Code of companies and
+    # associations, art. 2:20): its legal form ("SRL", "NV", "ASBL") and the register of
+    # legal entities with the court of its seat ("RPM Liège, division Namur").
+    legal_form = models.CharField(_("legal form"), max_length=30, blank=True)
+    register_court = models.CharField(_("register court (RPM/RPR)"), max_length=100,
+                                      blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -54,6 +61,13 @@ class Organisation(TimeStampedModel):
     network = models.ForeignKey(
         "network.Network", null=True, blank=True, on_delete=models.PROTECT,
         related_name="customers", verbose_name=_("network"),
+    )
+    # Every network the organisation works with: a customer's network, the networks of
+    # the centres a centre operator runs, the networks an operator runs. Operators act on
+    # an organisation only through it (accounts.selectors.organisation_network_ids).
+    networks = models.ManyToManyField(
+        "network.Network", blank=True, related_name="organisations",
+        verbose_name=_("networks"),
     )
     head_office_town = models.CharField(_("head office town"), max_length=100, blank=True)
     head_office_lat = models.DecimalField(
@@ -298,3 +312,57 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.company}"
+
+
+class PayoutChange(models.Model):
+    """A proposed change of a centre operator's payout data (IBAN, BIC): its own centre
+    manager proposes it, the operator of one of its networks approves or rejects it.
+    Kept as the record of who asked and who decided (append-only but for the decision)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="payout_changes",
+                                     verbose_name=_("organisation"))
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    previous_iban = models.CharField(max_length=34, blank=True)
+    previous_bic = models.CharField(max_length=11, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=PayoutChangeState.choices,
+                             default=PayoutChangeState.PROPOSED)
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open proposal per organisation at a time.
+            models.UniqueConstraint(fields=["organisation"],
+                                    condition=Q(state="proposed"),
+                                    name="payout_change_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} IBAN {self.iban} ({self.state})"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name or one client address (`scope`, `key`), kept in
+    the database so that every server process counts the same (accounts/throttle.py).
+    Rows exist for names that are no account, too: a lock tells nobody which exist."""
+
+    scope = models.CharField(max_length=10)  # "account" or "address"
+    key = models.CharField(max_length=254)
+    failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)  # how often locked: the delay grows
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="login_throttle_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.failures} failures"

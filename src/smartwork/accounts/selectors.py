@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from smartwork.accounts.choices import OrganisationKind
 from smartwork.accounts.models import Organisation, RoleAssignment, User
 from smartwork.core.errors import Forbidden, NotFound
 from smartwork.core.permissions import roles_of
@@ -17,12 +16,13 @@ def organisation_list(*, actor: User) -> QuerySet[Organisation]:
     if roles.superuser:
         return qs
     if roles.operator_networks:
+        # Only the organisations that work with one of the operator's networks
+        # (accounts.scopes.organisation_network_ids): a centre operator of another
+        # network, and its bank account, stay out of sight.
         nets = roles.operator_networks
-        # Centre operators are listed for every operator: a new centre's operating
-        # organisation has no centre yet when it is picked. Customers stay scoped.
         return qs.filter(
             Q(network_id__in=nets)
-            | Q(kind=OrganisationKind.CENTRE_OPERATOR)
+            | Q(networks__id__in=nets)
             | Q(operated_networks__id__in=nets)
             | Q(operated_centres__network_id__in=nets)
         ).distinct()

@@ -16,9 +16,9 @@ from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE, Organisation
 from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, User
 from smartwork.accounts.validators import clean_enterprise_number, clean_vat_number
 from smartwork.core.audit import audit_log
-from smartwork.core.errors import Conflict, InvalidInput, NotFound
+from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smartwork.core.mail import mail_later
-from smartwork.core.permissions import forget_roles, require
+from smartwork.core.permissions import forget_roles, require, roles_of
 
 TOKEN_PREFIX = "sw_"
 
@@ -140,7 +140,7 @@ ORGANISATION_FIELDS = {
     "legal_name", "kind", "sector", "size", "enterprise_number", "vat_number", "street",
     "postcode", "city", "country", "language", "email", "phone", "peppol_scheme", "peppol_id",
     "iban", "bic", "network", "head_office_town", "head_office_lat", "head_office_lon",
-    "default_commute_mode", "is_active",
+    "default_commute_mode", "is_active", "legal_form", "register_court",
 }
 
 
@@ -196,32 +196,71 @@ def _clean_organisation(org: Organisation) -> None:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
 
 
+PAYOUT_FIELDS = {"iban", "bic"}
+
+
 def organisation_create(*, actor: User, **data: Any) -> Organisation:
-    require(actor, "organisation.manage", network=data.get("network"))
+    """Register an organisation with the network it works with (`network`): a customer
+    company buys from it, a centre operator is about to run a centre in it."""
+    network = data.get("network")
+    if network is None and actor is not None and getattr(actor, "is_authenticated", False) \
+            and not roles_of(actor).superuser:
+        # Deny by default: an organisation is registered with a network; say which.
+        raise InvalidInput(_("Choose the network the organisation works with."),
+                           fields={"network": [_("Required.")]})
+    require(actor, "organisation.manage", network=network)
     unknown = set(data) - ORGANISATION_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in unknown})
+    if data.get("kind") != OrganisationKind.COMPANY:
+        # Only a customer buys from one network (`network`); the others work with
+        # networks (`networks`, filled here and by centre_create).
+        data.pop("network", None)
     org = Organisation(**data)
     _clean_organisation(org)
     with transaction.atomic():
         org.save()
+        if network is not None:
+            org.networks.add(network)
         audit_log(actor=actor, action="organisation.created", obj=org,
-                  data={"legal_name": org.legal_name}, network_id=org.network_id)
+                  data={"legal_name": org.legal_name}, network_id=org.network_id,
+                  network_ids=_network_ids(org))
     return org
 
 
+def _network_ids(org: Organisation) -> set[int]:
+    from smartwork.accounts.scopes import organisation_network_ids
+
+    return organisation_network_ids(org)
+
+
 def organisation_update(*, actor: User, organisation: Organisation, **data: Any) -> Organisation:
-    require(actor, "organisation.manage", network=organisation.network_id)
+    """Change an organisation, as the operator of one of the networks it works with.
+
+    The payout data (IBAN, BIC) of a centre operator is not changed here: its own
+    centre manager proposes a change, the network's operator approves it
+    (accounts/payout.py)."""
+    require(actor, "organisation.manage", target=organisation)
     unknown = set(data) - ORGANISATION_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in unknown})
+    if organisation.kind == OrganisationKind.CENTRE_OPERATOR and not roles_of(actor).superuser:
+        changed = {name for name in PAYOUT_FIELDS & set(data)
+                   if (data[name] or "") != getattr(organisation, name)}
+        if changed:
+            raise Forbidden(
+                _("The bank account of a centre operator is changed by a proposal of its "
+                  "centre manager, approved by the network's operator."),
+                code="payout_change_needs_proposal",
+                fields={name: [_("Propose the change instead.")] for name in sorted(changed)})
     for name, value in data.items():
         setattr(organisation, name, value)
     _clean_organisation(organisation)
     with transaction.atomic():
         organisation.save()
         audit_log(actor=actor, action="organisation.updated", obj=organisation,
-                  data={k: str(v) for k, v in data.items()}, network_id=organisation.network_id)
+                  data={k: str(v) for k, v in data.items()}, network_id=organisation.network_id,
+                  network_ids=_network_ids(organisation))
     return organisation
 
 

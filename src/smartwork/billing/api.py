@@ -15,7 +15,7 @@ from smartwork.billing import selectors, services
 from smartwork.billing.books import books_check
 from smartwork.billing.calc import period_parse
 from smartwork.billing.clearing import clearings_create
-from smartwork.billing.models import Invoice, Settlement
+from smartwork.billing.models import Settlement
 from smartwork.billing.payments import MAX_CAMT_BYTES, camt_import, payment_assign, payment_record
 from smartwork.billing.run import invoice_run_start
 from smartwork.billing.schemas import (
@@ -35,13 +35,12 @@ from smartwork.billing.schemas import (
     PeriodIn,
     RunOut,
     SettlementOut,
-    StatementOut,
+    StatementImportOut,
 )
 from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
 from smartwork.core.errors import InvalidInput
 from smartwork.core.permissions import require
 from smartwork.network.models import Centre, Network
-from smartwork.network.selectors import network_get
 
 router = Router(tags=["billing"])
 
@@ -193,7 +192,7 @@ def payment_create(request: HttpRequest, invoice_id: int, data: PaymentIn) -> An
 @router.post("/networks/{network_id}/invoice-runs", response={202: RunOut},
              summary="Invoice an ended month (runs in the background; poll the run)")
 def invoice_run_create(request: HttpRequest, network_id: int, data: PeriodIn) -> Any:
-    network = network_get(network_id=network_id)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     run = invoice_run_start(actor=request.user, network=network, period=period_parse(data.period))
     return Status(202, run)
 
@@ -227,29 +226,41 @@ def payment_list(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
 def payment_assign_view(request: HttpRequest, payment_id: int, data: AssignIn) -> Any:
     payment = selectors.get_or_404(selectors.payments_for(user=request.user), payment_id,
                                    "payment")
-    invoice = Invoice.objects.filter(pk=data.invoice_id).first()
-    if invoice is None:
-        raise InvalidInput(_("No such invoice."), fields={"invoice_id": _("Unknown invoice.")})
+    # Scoped: an invoice of another network is unknown here (404).
+    invoice = selectors.invoice_get(user=request.user, invoice_id=data.invoice_id)
     return payment_assign(actor=request.user, payment=payment, invoice=invoice)
 
 
-@router.post("/networks/{network_id}/bank-statements", response={201: StatementOut},
+@router.post("/networks/{network_id}/bank-statements", response={201: StatementImportOut},
              summary="Import a CAMT.053 statement and match its payments")
 def statement_import(request: HttpRequest, network_id: int,
                      file: UploadedFile = File(...)) -> Any:  # noqa: B008
-    network = network_get(network_id=network_id)
-    require(request.user, "network.billing", network=network)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     if file.size and file.size > MAX_CAMT_BYTES:
         raise InvalidInput(_("The file is too large for a bank statement."),
                            code="camt_invalid", fields={"file": _("Too large.")})
-    record = camt_import(actor=request.user, network=network, data=file.read())
-    counts = record.payments.aggregate(matched=Count("id", filter=Q(invoice__isnull=False)),
-                                       unmatched=Count("id", filter=Q(invoice__isnull=True)))
+    result = camt_import(actor=request.user, network=network, data=file.read())
+    statements = []
+    for record in result.statements:
+        counts = record.payments.aggregate(
+            matched=Count("id", filter=Q(invoice__isnull=False)),
+            unmatched=Count("id", filter=Q(invoice__isnull=True)))
+        statements.append({
+            "id": record.pk, "account_iban": record.account_iban,
+            "statement_id": record.statement_id, "entry_count": record.entry_count,
+            "opening_balance": record.opening_balance,
+            "closing_balance": record.closing_balance, "duplicates": record.duplicates,
+            **counts,
+        })
+    # The first statement's figures stay at the top level (as before multi-statement
+    # files); the totals and every statement follow.
     return Status(201, {
-        "id": record.pk, "account_iban": record.account_iban,
-        "statement_id": record.statement_id, "entry_count": record.entry_count,
-        "opening_balance": record.opening_balance, "closing_balance": record.closing_balance,
-        **counts,
+        **statements[0],
+        "matched": sum(s["matched"] for s in statements),
+        "unmatched": sum(s["unmatched"] for s in statements),
+        "statements": statements,
+        "already_imported": [s.statement_id for s in result.already_imported],
+        "duplicate_count": result.duplicates, "flagged": result.flagged,
     })
 
 
@@ -281,19 +292,31 @@ def settlement_detail(request: HttpRequest, settlement_id: int) -> Settlement:
     return selectors.settlement_get(user=request.user, settlement_id=settlement_id)
 
 
-@router.get("/settlements/{settlement_id}/pdf", summary="The self-billing statement as PDF")
+@router.get("/settlements/{settlement_id}/ubl",
+            summary="The Peppol self-billing invoice (UBL), where the centre has a Peppol id")
+def settlement_ubl_download(request: HttpRequest, settlement_id: int) -> HttpResponse:
+    from smartwork.billing.selfbilling import settlement_ubl
+    from smartwork.billing.validation import ubl_assert_valid
+
+    settlement = selectors.settlement_get(user=request.user, settlement_id=settlement_id)
+    xml = settlement_ubl(settlement)  # 409 einvoice_not_applicable without a Peppol id
+    ubl_assert_valid(xml=xml, rules="self_billing", document=settlement.display_number)
+    return _download(xml, f"{settlement.display_number}.xml", "application/xml")
+
+
+@router.get("/settlements/{settlement_id}/pdf", summary="The self-billing invoice as PDF")
 def settlement_pdf_download(request: HttpRequest, settlement_id: int) -> HttpResponse:
     from smartwork.billing.pdf import settlement_pdf
 
     settlement = selectors.settlement_get(user=request.user, settlement_id=settlement_id)
-    return _download(settlement_pdf(settlement), f"{settlement.reference}.pdf",
+    return _download(settlement_pdf(settlement), f"{settlement.display_number}.pdf",
                      "application/pdf")
 
 
 @router.post("/networks/{network_id}/settlements", response={201: list[SettlementOut]},
              summary="Draw up the settlements of an ended month")
 def settlement_create(request: HttpRequest, network_id: int, data: PeriodIn) -> Any:
-    network = network_get(network_id=network_id)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     made = settlements_create(actor=request.user, network=network,
                               period=period_parse(data.period))
     return Status(201, made)
@@ -308,7 +331,7 @@ def settlement_approve_view(request: HttpRequest, settlement_id: int) -> Any:
 @router.post("/networks/{network_id}/payouts", response={201: PayoutOut},
              summary="A SEPA pain.001.001.09 file paying the approved settlements")
 def payout_create(request: HttpRequest, network_id: int, data: PayoutIn) -> Any:
-    network = network_get(network_id=network_id)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     batch = payout_batch_create(actor=request.user, network=network,
                                 period=period_parse(data.period),
                                 execution_date=data.execution_date)
@@ -325,7 +348,7 @@ def payout_xml(request: HttpRequest, batch_id: int) -> HttpResponse:
 @router.post("/networks/{network_id}/clearings", response={201: list[ClearingOut]},
              summary="Clearing statements with allied networks for an ended month")
 def clearing_create(request: HttpRequest, network_id: int, data: PeriodIn) -> Any:
-    network = network_get(network_id=network_id)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     return Status(201, clearings_create(actor=request.user, network=network,
                                         period=period_parse(data.period)))
 
@@ -339,8 +362,7 @@ def clearing_list(request: HttpRequest) -> Any:
 @router.get("/networks/{network_id}/books", response=BooksOut,
             summary="Reconcile a month to the cent")
 def books(request: HttpRequest, network_id: int, period: str) -> Any:
-    network = network_get(network_id=network_id)
-    require(request.user, "network.billing", network=network)
+    network = selectors.network_for_billing(user=request.user, network_id=network_id)
     parsed = period_parse(period)
     result = books_check(network=network, period=parsed)
     return {"network_id": network.pk, "period": parsed.label, "balanced": result.balanced,

@@ -104,3 +104,25 @@ def communication_find(text: str) -> str | None:
         if ogm_vcs.is_valid(digits):
             return digits
     return None
+
+
+# --- TARGET2 business days -----------------------------------------------------------
+
+
+def target2_closed(day: dt.date) -> bool:
+    """TARGET2 (T2) is closed on Saturdays, Sundays, 1 January, Good Friday, Easter
+    Monday, 1 May, 25 and 26 December (ECB calendar): no SEPA transfer settles then."""
+    from dateutil.easter import easter
+
+    if day.weekday() >= 5 or (day.month, day.day) in {(1, 1), (5, 1), (12, 25), (12, 26)}:
+        return True
+    sunday = easter(day.year)
+    return day in (sunday - dt.timedelta(days=2), sunday + dt.timedelta(days=1))
+
+
+def target2_next_business_day(after: dt.date) -> dt.date:
+    """The first TARGET2 business day after `after`."""
+    day = after + dt.timedelta(days=1)
+    while target2_closed(day):
+        day += dt.timedelta(days=1)
+    return day

@@ -36,6 +36,9 @@ class VatCategory(models.TextChoices):
     ZERO = "Z", _("Zero rated")
     EXEMPT = "E", _("Exempt")
     REVERSE_CHARGE = "AE", _("Reverse charge")
+    # A supplier that is not VAT-registered (a self-billed centre operator without a VAT
+    # number): no VAT, and no VAT identifiers on the document (EN 16931 BR-O-*).
+    NOT_SUBJECT = "O", _("Not subject to VAT")
 
 
 class RunState(models.TextChoices):
@@ -47,6 +50,8 @@ class RunState(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     MANUAL = "manual", _("Recorded by hand")
     BANK = "bank", _("Bank statement")
+    # A commission invoice to a centre's operator, set off against its payout.
+    OFFSET = "offset", _("Set off against a payout")
 
 
 class MatchedBy(models.TextChoices):
@@ -54,6 +59,17 @@ class MatchedBy(models.TextChoices):
     COMMUNICATION = "communication", _("Structured communication")
     AMOUNT_NAME = "amount_name", _("Amount and name")
     MANUAL = "manual", _("By hand")
+
+
+class PaymentFlag(models.TextChoices):
+    """Why an imported payment waits for a human although it could be read."""
+
+    NONE = "", _("None")
+    # The communication names an invoice that is paid in full, or the amount is more than
+    # what is still due on it: never matched automatically.
+    OVERPAYMENT = "overpayment", _("Overpayment")
+    # The communication names an invoice in another currency.
+    CURRENCY = "currency", _("Other currency")
 
 
 class SettlementState(models.TextChoices):
@@ -74,3 +90,18 @@ UNIT_HOUR = "HUR"
 UNIT_DAY = "DAY"
 UNIT_PIECE = "C62"
 UNIT_MONTH = "MON"
+
+
+class DeliveryChannel(models.TextChoices):
+    """How a customer receives its invoices (docs/billing.md, "Delivery channels")."""
+
+    AUTO = "auto", _("Automatic (Peppol when possible, else email)")
+    EMAIL = "email", _("Email (PDF and UBL)")
+    PEPPOL = "peppol", _("Peppol")
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

@@ -10,11 +10,14 @@ Credit-paid bookings bill nothing here: the credit was billed when bought.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
+from django.utils import translation
 
 from smartwork.billing.calc import Period
 from smartwork.billing.choices import (
@@ -22,7 +25,8 @@ from smartwork.billing.choices import (
     LineSource,
     VatCategory,
 )
-from smartwork.billing.services import LineDraft
+from smartwork.billing.labels import labels_for, number_text
+from smartwork.billing.services import LANGUAGES, LineDraft
 from smartwork.bookings.choices import Slot
 from smartwork.credits.choices import PaygBillTo
 from smartwork.credits.models import CreditPurchase, MembershipPeriod, PaygCharge
@@ -38,6 +42,42 @@ class CustomerLines:
 
     def billing_key(self, *, network_id: int, period: Period) -> str:
         return f"{network_id}:{period.label}:{self.kind}:{self.customer_id}"
+
+
+def customer_languages(customers: Iterable[CustomerLines]) -> dict[tuple[str, int], str]:
+    """The document language of each customer (as invoice_draft_create sets it)."""
+    from smartwork.accounts.models import Organisation, User
+
+    org_ids = [c.customer_id for c in customers if c.kind == "org"]
+    member_ids = [c.customer_id for c in customers if c.kind == "member"]
+    found = {("org", pk): lang for pk, lang in
+             Organisation.objects.filter(pk__in=org_ids).values_list("pk", "language")}
+    found.update({("member", pk): lang for pk, lang in
+                  User.objects.filter(pk__in=member_ids).values_list("pk", "language")})
+    return {key: (lang if lang in LANGUAGES else "en") if lang else "fr"
+            for key, lang in found.items()} | {
+        ("org", pk): "fr" for pk in org_ids if ("org", pk) not in found} | {
+        ("member", pk): "fr" for pk in member_ids if ("member", pk) not in found}
+
+
+def line_text(key: str, params: dict[str, Any], language: str) -> str:
+    """The text of an invoice line in the customer's language and notation."""
+    labels = labels_for(language)
+    if key == "credit":
+        text = labels["credit_hours"].format(
+            hours=number_text(params["hours"], language), start=f"{params['start']:%d/%m/%Y}",
+            end=f"{params['end']:%d/%m/%Y}")
+        if params["reference"]:
+            text += " (" + labels["purchase_order"].format(reference=params["reference"]) + ")"
+        return text
+    if key == "payg":
+        with translation.override(language):
+            kind = str(dict(ResourceKind.choices).get(params["kind"], params["kind"]))
+            slot = str(dict(Slot.choices).get(params["slot"], params["slot"]))
+        return f"{kind}, {slot}" + (f" {labels['overage']}" if params["overage"] else "")
+    return labels["membership_line"].format(plan=params["plan"],
+                                            start=f"{params['start']:%d/%m/%Y}",
+                                            end=f"{params['end']:%d/%m/%Y}")
 
 
 def vat_category_for(rate: Decimal) -> str:
@@ -96,49 +136,63 @@ def _gather(*, network: Network, period: Period) -> list[CustomerLines]:
             customers[(kind, pk)] = CustomerLines(kind=kind, customer_id=pk)
         return customers[(kind, pk)]
 
+    # Each line's text is written in its customer's language once the customers are
+    # known (two queries for every customer's language): (key, params) until then.
+    texts: list[tuple[CustomerLines, LineDraft, str, dict[str, Any]]] = []
+
     for purchase in CreditPurchase.objects.filter(
         network_id=network.pk, purchased_on__gte=period.start, purchased_on__lte=period.end,
     ).order_by("purchased_on", "id"):
         hours = Decimal(purchase.minutes) / 60
-        of("org", purchase.company_id).lines.append(LineDraft(
-            description=(f"Time credit {hours.normalize():f} h, valid "
-                         f"{purchase.valid_from:%d/%m/%Y}–{purchase.valid_until:%d/%m/%Y}"
-                         + (f" (PO {purchase.reference})" if purchase.reference else "")),
-            quantity=Decimal(1), unit=UNIT_PIECE, unit_price=purchase.price_net,
+        target = of("org", purchase.company_id)
+        draft = LineDraft(
+            description="", quantity=Decimal(1), unit=UNIT_PIECE, unit_price=purchase.price_net,
             vat_rate=purchase.vat_rate, vat_category=vat_category_for(purchase.vat_rate),
             service_date=purchase.purchased_on, source_type=LineSource.CREDIT_PURCHASE,
             source_id=purchase.pk, source_key=f"credit_purchase:{purchase.pk}",
-        ))
+        )
+        target.lines.append(draft)
+        texts.append((target, draft, "credit", {
+            "hours": hours, "start": purchase.valid_from, "end": purchase.valid_until,
+            "reference": purchase.reference}))
 
-    kinds = dict(ResourceKind.choices)
-    slots = dict(Slot.choices)
     for row in payg_rows(network=network, period=period):
         company = row["bill_to"] == PaygBillTo.COMPANY
         target = of("org", row["company_id"]) if company else of("member", row["member_id"])
-        kind, slot = row["resource_kind"], row["slot"]
-        what = f"{kinds.get(kind, kind)}, {slots.get(slot, slot)}"
-        target.lines.append(LineDraft(
-            description=str(what) + (" (overage)" if company else ""),
-            quantity=Decimal(row["n"]), unit=UNIT_PIECE, unit_price=row["price_net"],
-            vat_rate=row["vat_rate"], vat_category=vat_category_for(row["vat_rate"]),
+        draft = LineDraft(
+            description="", quantity=Decimal(row["n"]), unit=UNIT_PIECE,
+            unit_price=row["price_net"], vat_rate=row["vat_rate"],
+            vat_category=vat_category_for(row["vat_rate"]),
             centre_id=row["centre_id"], centre_name=row["centre__name"],
             source_type=LineSource.OVERAGE if company else LineSource.BOOKING,
             source_count=row["n"],
-        ))
+        )
+        target.lines.append(draft)
+        texts.append((target, draft, "payg", {
+            "kind": row["resource_kind"], "slot": row["slot"], "overage": company}))
 
     for mp in MembershipPeriod.objects.filter(
         membership__plan__network_id=network.pk, starts_on__gte=period.start,
         starts_on__lte=period.end,
     ).select_related("membership__plan__centre").order_by("starts_on", "id"):
         plan = mp.membership.plan
-        of("member", mp.membership.member_id).lines.append(LineDraft(
-            description=f"Membership {plan.name}, {mp.starts_on:%d/%m/%Y}–{mp.ends_on:%d/%m/%Y}",
-            quantity=Decimal(1), unit=UNIT_PIECE, unit_price=mp.fee_net, vat_rate=mp.vat_rate,
-            vat_category=vat_category_for(mp.vat_rate), centre_id=plan.centre_id,
+        target = of("member", mp.membership.member_id)
+        draft = LineDraft(
+            description="", quantity=Decimal(1), unit=UNIT_PIECE, unit_price=mp.fee_net,
+            vat_rate=mp.vat_rate, vat_category=vat_category_for(mp.vat_rate),
+            centre_id=plan.centre_id,
             centre_name=plan.centre.name if plan.centre is not None else "",
             service_date=mp.starts_on, source_type=LineSource.MEMBERSHIP, source_id=mp.pk,
             source_key=f"membership_period:{mp.pk}",
-        ))
+        )
+        target.lines.append(draft)
+        texts.append((target, draft, "membership", {
+            "plan": plan.name, "start": mp.starts_on, "end": mp.ends_on}))
+
+    languages = customer_languages(customers.values())
+    for target, draft, key, params in texts:
+        draft.description = line_text(key, params,
+                                      languages[(target.kind, target.customer_id)])[:300]
     result = [c for c in customers.values() if c.lines]
     for customer in result:
         # Network-wide lines first, then centre by centre: the PDF groups by centre.

@@ -17,10 +17,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.billing.choices import (
+    DeliveryChannel,
+    DeliveryState,
     InvoiceKind,
     InvoiceState,
     LineSource,
     MatchedBy,
+    PaymentFlag,
     PaymentMethod,
     RunState,
     SettlementLineKind,
@@ -126,6 +129,12 @@ class Invoice(TimeStampedModel):
     amount_paid = models.DecimalField(**AMOUNT)
     # What credit notes took off this invoice (an invoice only).
     amount_credited = models.DecimalField(**AMOUNT)
+    # A credit note only: the part of it refunded to the customer because the invoice it
+    # credits was already paid (the rest was deducted from what was still due). Fixed at
+    # issue, so the credit note always says the same. Nullable: added without a table
+    # rebuild, which keeps SQLite's append-only triggers (migration 0002).
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                        blank=True)
     # "2026-10:org:12": the periodic invoice of one customer, made once whatever runs.
     billing_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Twelve digits (ten + two check digits), shown as +++123/4567/89012+++.
@@ -200,7 +209,17 @@ class Invoice(TimeStampedModel):
 
     @property
     def amount_due(self) -> Decimal:
+        """What the customer still owes on an invoice (below zero when more was paid
+        than remains after credit notes); nothing on a credit note."""
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            return Decimal("0.00")
         return self.total_gross - self.amount_credited - self.amount_paid
+
+    @property
+    def has_einvoice(self) -> bool:
+        """A Peppol e-invoice exists for the customer (billing.ubl.peppol_receiver)."""
+        data = self.customer_data or {}
+        return bool(data.get("peppol_scheme") and data.get("peppol_id"))
 
     @property
     def customer_name(self) -> str:
@@ -292,6 +311,9 @@ class BankStatement(models.Model):
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entry_count = models.PositiveIntegerField(default=0)
+    # Entries of this statement already read from an earlier one (same bank reference):
+    # [{"reference", "amount", "value_date", "statement_id"}], counted once, never twice.
+    duplicates = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -324,8 +346,17 @@ class Payment(models.Model):
     counterparty_iban = models.CharField(max_length=34, blank=True)
     communication = models.CharField(max_length=140, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)
+    # "<account IBAN>:<the entry's own reference>" (account servicer reference, else the
+    # end-to-end id or UETR): one bank entry is one payment, however many statements
+    # repeat it. Empty when the bank gave the entry no reference.
+    bank_key = models.CharField(max_length=180, blank=True)
     statement = models.ForeignKey(BankStatement, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="payments")
+    # Left unmatched for a human on purpose (an overpayment), with the invoice it names.
+    flag = models.CharField(max_length=12, choices=PaymentFlag.choices, default="",
+                            blank=True)
+    flag_invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -334,6 +365,8 @@ class Payment(models.Model):
         ordering = ["-value_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(fields=["network", "bank_key"], condition=~Q(bank_key=""),
+                                    name="payment_bank_entry_once"),
         ]
 
     def __str__(self) -> str:
@@ -361,8 +394,32 @@ class PayoutBatch(models.Model):
         return self.message_id
 
 
+class SelfBillingSequence(models.Model):
+    """The last self-billing invoice number of a supplier (a centre's operator) in a
+    year: the operator numbers the invoices it draws up in the supplier's name in a
+    series of their own, gapless, locked like invoice numbers."""
+
+    supplier = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                 related_name="+")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "year"],
+                                    name="self_billing_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}/{self.year}: {self.last_number}"
+
+
 class Settlement(models.Model):
-    """What the operator owes a centre for a period: a self-billing statement."""
+    """What the operator owes a centre for a period: a self-billing invoice, drawn up by
+    the network operator (the customer) in the name of the centre's operator (the
+    supplier), numbered in the supplier's self-billing series, with VAT when the
+    supplier is VAT-registered. The network's commission is a separate invoice of the
+    operator to the centre's operator (`commission_invoice`), set off in the payout."""
 
     network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
     centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT,
@@ -380,6 +437,24 @@ class Settlement(models.Model):
     payout_batch = models.ForeignKey(PayoutBatch, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="settlements")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The self-billing invoice: the supplier, its number in the supplier's series, VAT
+    # on the value of use (gross_value is the taxable amount), and the total with VAT.
+    supplier = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices,
+                                    default=VatCategory.STANDARD)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    vat_amount = models.DecimalField(**AMOUNT)
+    total_gross = models.DecimalField(**AMOUNT)
+    # The operator's invoice for its commission to the centre's operator, set off in
+    # the payout: payout = total_gross - commission_invoice.total_gross.
+    commission_invoice = models.ForeignKey(Invoice, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    # For the operator: e.g. "supplier_vat_missing" (no VAT number: no VAT charged).
+    flags = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-period_start", "centre_id"]
@@ -387,10 +462,19 @@ class Settlement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["centre", "period_start"],
                                     name="settlement_one_per_centre_period"),
+            models.UniqueConstraint(fields=["supplier", "year", "number"],
+                                    name="settlement_unique_self_billing_number"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def display_number(self) -> str:
+        """The self-billing invoice number in the supplier's series."""
+        if self.number is None:
+            return self.reference
+        return f"SB-{self.year}-{self.number:06d}"
 
 
 class SettlementLine(models.Model):
@@ -438,3 +522,102 @@ class ClearingStatement(models.Model):
 
     def __str__(self) -> str:
         return f"clearing {self.alliance_id} {self.period_start:%Y-%m}"
+
+
+class BillingProfile(TimeStampedModel):
+    """How one customer is invoiced and reached: a company or a member (exactly one).
+
+    `delivery_channel` applies to both. The business details are a member's own: an
+    independent who invoices as a business gives an enterprise number (a Peppol
+    identifier, scheme 0208), a VAT number and a postal address, and then receives a B2B
+    invoice. A company's details are those of its `Organisation`."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="billing_profile")
+    delivery_channel = models.CharField(
+        _("delivery channel"), max_length=10, choices=DeliveryChannel.choices,
+        default=DeliveryChannel.AUTO)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False, member__isnull=True)
+                           | Q(organisation__isnull=True, member__isnull=False)),
+                name="billing_profile_one_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.member}: {self.delivery_channel}"
+
+
+class InvoiceDelivery(models.Model):
+    """The delivery of one issued invoice or credit note over one channel.
+
+    The row holds the current state; every change is also written to
+    `InvoiceDeliveryEvent` (append-only), which is the audit of the attempts."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    # "0208:0403170701" for Peppol, the address for email.
+    receiver = models.CharField(max_length=254)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices,
+                             default=DeliveryState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker tries (or polls) next; empty: nothing more happens by itself.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # The access point's id of the transmission.
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "channel"],
+                                    name="delivery_one_per_invoice_channel"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.channel} {self.state}"
+
+
+class InvoiceDeliveryEvent(models.Model):
+    """Append-only: one state change of a delivery (queued, sent, delivered, failed)."""
+
+    delivery = models.ForeignKey(InvoiceDelivery, on_delete=models.PROTECT,
+                                 related_name="events")
+    state = models.CharField(max_length=10, choices=DeliveryState.choices)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.state} {self.at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise Conflict(str(_("Delivery events are never changed.")), code="event_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise Conflict(str(_("Delivery events are never deleted.")), code="event_immutable")

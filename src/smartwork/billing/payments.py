@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -30,6 +30,7 @@ from smartwork.billing.choices import (
     InvoiceKind,
     InvoiceState,
     MatchedBy,
+    PaymentFlag,
     PaymentMethod,
 )
 from smartwork.billing.labels import labels_for
@@ -93,6 +94,12 @@ def payment_assign(*, actor: Any, payment: Payment, invoice: Invoice) -> Payment
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.kind != InvoiceKind.INVOICE or locked.state == InvoiceState.DRAFT:
             raise Conflict(_("Only an issued invoice can be paid."), code="invoice_not_payable")
+        if locked.amount_due <= 0:
+            raise Conflict(_("This invoice is paid in full: refund the payment instead."),
+                           code="invoice_paid", fields={"invoice": _("Paid in full.")})
+        if locked.currency != locked_payment.currency:
+            raise Conflict(_("This payment is in another currency than the invoice."),
+                           code="currency_mismatch", fields={"invoice": _("Other currency.")})
         _apply(locked_payment, locked, MatchedBy.MANUAL)
         locked_payment.save(update_fields=["invoice", "matched_by"])
         audit_log(actor=actor, action="payment.assigned", obj=locked,
@@ -111,7 +118,10 @@ class CamtEntry:
     name: str
     iban: str
     text: str
+    # The bank's own reference of the entry (shown), and the key it is deduplicated on
+    # ("" when the bank gave none: then it cannot be recognised when repeated).
     reference: str
+    key: str = ""
 
 
 @dataclass
@@ -125,12 +135,29 @@ class CamtStatement:
     entries: list[CamtEntry]
 
 
+@dataclass
+class CamtImport:
+    """What one file did: the statements imported now, those of the file imported before
+    (skipped), the entries already read from an earlier statement (not counted again) and
+    the payments left for a human (overpayments)."""
+
+    statements: list[BankStatement]
+    already_imported: list[BankStatement]
+    duplicates: int
+    flagged: int
+
+    @property
+    def first(self) -> BankStatement:
+        return self.statements[0]
+
+
 def _bad_file(message: str) -> InvalidInput:
     return InvalidInput(message, code="camt_invalid", fields={"file": message})
 
 
-def camt_parse(data: bytes) -> CamtStatement:
-    """The credits of a CAMT.053 statement; a clear error when the file is not one."""
+def camt_parse(data: bytes) -> list[CamtStatement]:
+    """Every statement of a CAMT.053 file with its credits; a clear error when the file is
+    not one. A file may hold several statements (several days, or several accounts)."""
     if len(data) > MAX_CAMT_BYTES:
         raise _bad_file(_("The file is too large for a bank statement."))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -148,9 +175,16 @@ def camt_parse(data: bytes) -> CamtStatement:
         found = node.find(path, n)
         return (found.text or "").strip() if found is not None else ""
 
-    stmt = root.find("c:BkToCstmrStmt/c:Stmt", n)
-    if stmt is None:
+    stmts = root.findall("c:BkToCstmrStmt/c:Stmt", n)
+    if not stmts:
         raise _bad_file(_("The statement has no Stmt element."))
+    message_id = t(root, "c:BkToCstmrStmt/c:GrpHdr/c:MsgId")
+    created = _parse_dt(t(root, "c:BkToCstmrStmt/c:GrpHdr/c:CreDtTm"))
+    return [_parse_statement(stmt, t, n, message_id, created) for stmt in stmts]
+
+
+def _parse_statement(stmt: Any, t: Any, n: dict[str, str], message_id: str,
+                     created: dt.datetime | None) -> CamtStatement:
     iban = t(stmt, "c:Acct/c:Id/c:IBAN").replace(" ", "").upper()
     if not iban:
         raise _bad_file(_("The statement names no IBAN account."))
@@ -162,7 +196,6 @@ def camt_parse(data: bytes) -> CamtStatement:
                 return -value if t(bal, "c:CdtDbtInd") == "DBIT" else value
         return None
 
-    created = t(root, "c:BkToCstmrStmt/c:GrpHdr/c:CreDtTm")
     entries = []
     for i, ntry in enumerate(stmt.findall("c:Ntry", n)):
         if t(ntry, "c:CdtDbtInd") != "CRDT" or t(ntry, "c:RvslInd") == "true":
@@ -178,24 +211,43 @@ def camt_parse(data: bytes) -> CamtStatement:
             raise _bad_file(_("Entry %(n)s has no readable amount or date.") % {"n": i + 1}) from exc
         currency = ntry.find("c:Amt", n).get("Ccy", "")
         txs = ntry.findall("c:NtryDtls/c:TxDtls", n) or [ntry]
-        for tx in txs:
+        entry_ref = t(ntry, "c:AcctSvcrRef")
+        for j, tx in enumerate(txs):
             tx_amount = t(tx, "c:AmtDtls/c:TxAmt/c:Amt") or t(tx, "c:Amt")
             structured = t(tx, "c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref")
             text = " ".join(e.text or "" for e in tx.findall("c:RmtInf/c:Ustrd", n))
+            reference = t(tx, "c:Refs/c:AcctSvcrRef") or entry_ref or t(ntry, "c:NtryRef")
             entries.append(CamtEntry(
                 amount=Decimal(tx_amount) if tx is not ntry and tx_amount else amount,
                 currency=currency, value_date=value_date,
                 name=t(tx, "c:RltdPties/c:Dbtr/c:Nm") or t(tx, "c:RltdPties/c:Dbtr/c:Pty/c:Nm"),
                 iban=t(tx, "c:RltdPties/c:DbtrAcct/c:Id/c:IBAN"),
                 text=f"{structured} {text}".strip(),
-                reference=t(tx, "c:Refs/c:AcctSvcrRef") or t(ntry, "c:AcctSvcrRef")
-                or t(ntry, "c:NtryRef"),
+                reference=reference,
+                key=_entry_key(iban, tx, t, entry_ref, j, len(txs)),
             ))
     return CamtStatement(
-        message_id=t(root, "c:BkToCstmrStmt/c:GrpHdr/c:MsgId"), statement_id=t(stmt, "c:Id"),
-        iban=iban, created_on=_parse_dt(created), opening=balance("OPBD"),
+        message_id=message_id, statement_id=t(stmt, "c:Id"), iban=iban,
+        created_on=_parse_dt(t(stmt, "c:CreDtTm")) or created, opening=balance("OPBD"),
         closing=balance("CLBD"), entries=entries,
     )
+
+
+def _entry_key(iban: str, tx: Any, t: Any, entry_ref: str, index: int, count: int) -> str:
+    """The entry's own identity at its bank: the account servicer reference of the
+    transaction; else that of the entry (with the transaction's place when the entry
+    batches several); else the payer's end-to-end id or the UETR. Never the amount or
+    the payer: two real payments may look alike."""
+    ref = t(tx, "c:Refs/c:AcctSvcrRef")
+    if not ref and entry_ref:
+        ref = entry_ref if count == 1 else f"{entry_ref}#{index + 1}"
+    if not ref:
+        e2e = t(tx, "c:Refs/c:EndToEndId")
+        if e2e and e2e.upper() != "NOTPROVIDED":
+            ref = f"e2e:{e2e}"
+    if not ref and t(tx, "c:Refs/c:UETR"):
+        ref = f"uetr:{t(tx, 'c:Refs/c:UETR')}"
+    return f"{iban}:{ref}"[:180] if ref else ""
 
 
 def _parse_dt(value: str) -> dt.datetime | None:
@@ -218,31 +270,79 @@ def _names_match(payer: str, customer: str) -> bool:
     return bool(a and b and (a <= b or b <= a or len(a & b) >= 2))
 
 
+def _account(iban: str) -> str:
+    try:
+        return str(IBAN(iban).compact)
+    except SchwiftyException as exc:
+        raise _bad_file(_("The statement's account %(iban)s is not a valid IBAN.")
+                        % {"iban": iban}) from exc
+
+
+def _already_imported_message(known: list[BankStatement]) -> str:
+    return "; ".join(
+        _("statement %(id)s of %(iban)s, imported on %(date)s (%(n)s credits)")
+        % {"id": s.statement_id, "iban": s.account_iban,
+           "date": timezone.localtime(s.imported_at).strftime("%Y-%m-%d %H:%M"),
+           "n": s.entry_count}
+        for s in known)
+
+
 def camt_import(*, actor: Any, network: Network, data: bytes,
-                check_permission: bool = True) -> BankStatement:
-    """Import a statement of the operator's account and match its credits to invoices.
+                check_permission: bool = True) -> CamtImport:
+    """Import every statement of a CAMT.053 file of the operator's account and match
+    their credits to invoices, in one transaction (all or nothing).
+
+    A statement imported before is skipped (and named); a file with nothing new is
+    refused with `camt_already_imported`, naming the statements it matched. An entry
+    already read from an earlier statement (same bank reference) is not counted again.
+    An entry is never matched to an invoice paid in full nor beyond what is due: it
+    stays unmatched, flagged as an overpayment, for a human.
     `check_permission=False` is for the operator's command line (no user)."""
     if check_permission:
         require(actor, "network.billing", network=network)
-    statement = camt_parse(data)
+    statements = camt_parse(data)
     own = (network.operator.iban or "").replace(" ", "").upper()
-    try:
-        account = str(IBAN(statement.iban).compact)
-    except SchwiftyException as exc:
-        raise _bad_file(_("The statement's account %(iban)s is not a valid IBAN.")
-                        % {"iban": statement.iban}) from exc
-    if not own or account != own:
-        raise InvalidInput(
-            _("This statement is for account %(iban)s, not the operator's account.")
-            % {"iban": account}, code="camt_wrong_account",
-            fields={"file": _("Another bank account.")},
-        )
+    for statement in statements:
+        account = _account(statement.iban)
+        if not own or account != own:
+            raise InvalidInput(
+                _("This statement is for account %(iban)s, not the operator's account.")
+                % {"iban": account}, code="camt_wrong_account",
+                fields={"file": _("Another bank account.")},
+            )
     digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        if BankStatement.objects.filter(account_iban=account,
-                                        statement_id=statement.statement_id).exists():
-            raise Conflict(_("This statement was already imported."),
-                           code="camt_already_imported", fields={"file": _("Already imported.")})
+    try:
+        with transaction.atomic():
+            result = _import_statements(actor=actor, network=network, account=own,
+                                        statements=statements, digest=digest)
+    except IntegrityError as exc:
+        # Another import of the same statement or entry committed meanwhile.
+        raise Conflict(_("This statement is being imported by someone else; try again."),
+                       code="camt_already_imported",
+                       fields={"file": _("Already imported.")}) from exc
+    return result
+
+
+def _import_statements(*, actor: Any, network: Network, account: str,
+                       statements: list[CamtStatement], digest: str) -> CamtImport:
+    known: list[BankStatement] = []
+    new: list[CamtStatement] = []
+    seen_ids: set[str] = set()
+    for statement in statements:
+        found = BankStatement.objects.filter(account_iban=account,
+                                             statement_id=statement.statement_id).first()
+        if found is not None:
+            known.append(found)
+        elif statement.statement_id not in seen_ids:
+            seen_ids.add(statement.statement_id)
+            new.append(statement)
+    if not new:
+        message = _("Nothing new in this file: %(which)s.") % {
+            "which": _already_imported_message(known)}
+        raise Conflict(message, code="camt_already_imported", fields={"file": message})
+    records: list[BankStatement] = []
+    duplicates = flagged = 0
+    for statement in new:
         record = BankStatement.objects.create(
             network=network, account_iban=account, statement_id=statement.statement_id,
             message_id=statement.message_id, created_on=statement.created_on,
@@ -250,34 +350,57 @@ def camt_import(*, actor: Any, network: Network, data: bytes,
             entry_count=len(statement.entries), sha256=digest, actor=actor,
         )
         matched = 0
+        repeated = []
         for entry in statement.entries:
+            earlier = (Payment.objects.filter(network=network, bank_key=entry.key)
+                       .select_related("statement").first() if entry.key else None)
+            if earlier is not None:
+                repeated.append({
+                    "reference": entry.reference, "amount": str(money_round(entry.amount)),
+                    "value_date": entry.value_date.isoformat(),
+                    "statement_id": earlier.statement.statement_id if earlier.statement else "",
+                })
+                continue
             payment = Payment(
                 network=network, amount=money_round(entry.amount), currency=entry.currency,
                 value_date=entry.value_date, method=PaymentMethod.BANK,
                 counterparty_name=entry.name[:140], counterparty_iban=entry.iban[:34],
                 communication=entry.text[:140], bank_reference=entry.reference[:100],
-                statement=record, actor=actor,
+                bank_key=entry.key, statement=record, actor=actor,
             )
-            invoice, how = _find_invoice(network=network, entry=entry)
-            if invoice is not None and entry.currency == invoice.currency:
+            invoice, how, named = _find_invoice(network=network, entry=entry)
+            if invoice is not None:
                 _apply(payment, invoice, how)
                 matched += 1
+            elif named is not None:
+                payment.flag = (PaymentFlag.CURRENCY if named.currency != entry.currency
+                                else PaymentFlag.OVERPAYMENT)
+                payment.flag_invoice = named
+                flagged += 1
             payment.save()
+        if repeated:
+            record.duplicates = repeated
+            record.save(update_fields=["duplicates"])
+            duplicates += len(repeated)
         audit_log(actor=actor, action="bank_statement.imported", obj=record,
                   network_id=network.pk,
-                  data={"entries": len(statement.entries), "matched": matched})
-    return record
+                  data={"entries": len(statement.entries), "matched": matched,
+                        "duplicates": len(repeated)})
+        records.append(record)
+    return CamtImport(statements=records, already_imported=known, duplicates=duplicates,
+                      flagged=flagged)
 
 
 def camt_network(*, data: bytes) -> Network:
-    """The network whose operator holds the statement's account (the command line finds
+    """The network whose operator holds the statements' account (the command line finds
     it from the file); a clear error when no operator, or more than one, holds it."""
-    statement = camt_parse(data)
-    try:
-        account = str(IBAN(statement.iban).compact)
-    except SchwiftyException as exc:
-        raise _bad_file(_("The statement's account %(iban)s is not a valid IBAN.")
-                        % {"iban": statement.iban}) from exc
+    accounts = {_account(s.iban) for s in camt_parse(data)}
+    if len(accounts) > 1:
+        raise InvalidInput(
+            _("This file holds statements of several accounts (%(ibans)s): import each "
+              "account's file apart.") % {"ibans": ", ".join(sorted(accounts))},
+            code="camt_wrong_account", fields={"file": _("Several bank accounts.")})
+    account = accounts.pop()
     found = [n for n in Network.objects.select_related("operator").order_by("pk")
              if (n.operator.iban or "").replace(" ", "").upper() == account]
     if not found:
@@ -293,23 +416,31 @@ def camt_network(*, data: bytes) -> Network:
     return found[0]
 
 
-def _find_invoice(*, network: Network, entry: CamtEntry) -> tuple[Invoice | None, str]:
+def _find_invoice(*, network: Network, entry: CamtEntry
+                  ) -> tuple[Invoice | None, str, Invoice | None]:
+    """(invoice to match, how, invoice named but not matched). An invoice named by its
+    structured communication is matched only while the amount fits in what is still due;
+    otherwise the payment is an overpayment for a human (the third element)."""
     issued = Invoice.objects.select_for_update().filter(
         network=network, issuer_id=network.operator_id, kind=InvoiceKind.INVOICE,
     ).exclude(state=InvoiceState.DRAFT)
+    amount = money_round(entry.amount)
     digits = communication_find(entry.text)
     if digits:
         invoice = issued.filter(structured_communication=digits).first()
         if invoice is not None:
-            return invoice, MatchedBy.COMMUNICATION
-    amount = money_round(entry.amount)
+            if (invoice.currency == entry.currency and invoice.state in OPEN_STATES
+                    and 0 < amount <= invoice.amount_due):
+                return invoice, MatchedBy.COMMUNICATION, None
+            return None, MatchedBy.NONE, invoice
     candidates = [
-        inv for inv in issued.filter(state__in=OPEN_STATES).order_by("due_date", "id")
+        inv for inv in issued.filter(state__in=OPEN_STATES, currency=entry.currency)
+        .order_by("due_date", "id")
         if inv.amount_due == amount and _names_match(entry.name, inv.customer_name)
     ]
     if len(candidates) == 1:
-        return candidates[0], MatchedBy.AMOUNT_NAME
-    return None, MatchedBy.NONE
+        return candidates[0], MatchedBy.AMOUNT_NAME, None
+    return None, MatchedBy.NONE, None
 
 
 # --- Overdue reminders ---------------------------------------------------------------

@@ -16,12 +16,11 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from segno import helpers as segno_helpers
 
 from smartwork.accounts.validators import format_enterprise_number
 from smartwork.billing.calc import communication_format, totals_compute
-from smartwork.billing.choices import InvoiceKind
-from smartwork.billing.labels import labels_for
+from smartwork.billing.choices import InvoiceKind, VatCategory
+from smartwork.billing.labels import labels_for, number_text, vat_mention
 from smartwork.billing.models import Invoice, Settlement
 
 # WeasyPrint logs each layout step at INFO: noise in a run of a thousand invoices.
@@ -34,6 +33,9 @@ def money_text(amount: Decimal, language: str, currency: str = "EUR") -> str:
     sign = "€" if currency == "EUR" else currency
     if language in ("fr", "nl"):
         text = text.replace(",", " ").replace(".", ",")
+        return f"{text} {sign}"
+    if language == "de":
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
         return f"{text} {sign}"
     return f"{sign} {text}"
 
@@ -50,19 +52,35 @@ def _enterprise_text(value: str) -> str:
     return format_enterprise_number(value or "")
 
 
+def epc_qr_payload(*, name: str, iban: str, amount: Decimal, communication: str,
+                   bic: str = "") -> str:
+    """The EPC069-12 (version 002) text of the SEPA payment QR code: what a banking app
+    reads. The structured communication goes in the creditor reference field."""
+    value = f"{Decimal(amount).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return "\n".join([
+        "BCD", "002", "1", "SCT", bic, name[:70], iban.replace(" ", ""), f"EUR{value}", "",
+        communication, "" if communication else "Invoice",
+    ]).rstrip("\n")  # nothing after the last element (EPC069-12)
+
+
 def epc_qr_image(*, name: str, iban: str, amount: Decimal, communication: str,
-               bic: str = "") -> str:
+                 bic: str = "") -> str:
     """An EPC (SEPA) payment QR code as an inline PNG data URI (WeasyPrint draws a PNG
     faster than the equivalent SVG path; 5 px per module prints sharp at 30 mm)."""
-    qr: segno.QRCode = segno_helpers.make_epc_qr(
-        name=name[:70], iban=iban, amount=amount, reference=communication or None,
-        text=None if communication else "Invoice", bic=bic or None,
-    )
+    qr: segno.QRCode = segno.make_qr(
+        epc_qr_payload(name=name, iban=iban, amount=amount, communication=communication,
+                       bic=bic), error="m", encoding="utf-8")
     return qr.png_data_uri(scale=5, border=0)
 
 
-def _party(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "enterprise_text": _enterprise_text(data.get("enterprise_number", ""))}
+def _party(data: dict[str, Any], language: str = "fr") -> dict[str, Any]:
+    """A party as printed: its enterprise number, and beside it the register mention a
+    Belgian company carries (legal form, RPM/RPR and the court of its seat)."""
+    register = ""
+    if data.get("enterprise_number") and data.get("register_court"):
+        register = f"{labels_for(language)['legal_register']} {data['register_court']}"
+    return {**data, "enterprise_text": _enterprise_text(data.get("enterprise_number", "")),
+            "register_text": register}
 
 
 def _credited_number(credit_note: Invoice) -> str:
@@ -73,51 +91,78 @@ def _credited_number(credit_note: Invoice) -> str:
 
 
 def invoice_html(invoice: Invoice) -> str:
+    """The document of an issued invoice or credit note. Its lines and totals are frozen
+    at issue; an invoice's amount to pay (text and QR code) is what is still due now,
+    after payments and credit notes, so a copy printed later asks the right amount."""
     lang = invoice.language
     labels = labels_for(lang)
     lines = list(invoice.lines.all())
     totals = totals_compute((ln.vat_category, ln.vat_rate, ln.line_net) for ln in lines)
+
+    def money(amount: Decimal) -> str:
+        return money_text(amount, lang, invoice.currency)
+
+    def rate(category: str, value: Decimal) -> str:
+        text = f"{number_text(value, lang)} %"
+        return text if category == VatCategory.STANDARD else f"{text} ({category})"
+
     groups = []
     for centre_name, centre_lines in groupby(lines, key=lambda ln: ln.centre_name):
         items = list(centre_lines)
         groups.append({
             "centre": centre_name or labels["network_wide"],
-            "subtotal": money_text(sum((i.line_net for i in items), Decimal(0)), lang,
-                                   invoice.currency),
+            "subtotal": money(sum((i.line_net for i in items), Decimal(0))),
             "lines": [{
-                "description": i.description, "quantity": _number(i.quantity),
-                "unit_price": money_text(i.unit_price, lang, invoice.currency),
-                "vat_rate": f"{_number(i.vat_rate)} %",
-                "amount": money_text(i.line_net, lang, invoice.currency),
+                "description": i.description, "quantity": number_text(i.quantity, lang),
+                "unit_price": money(i.unit_price),
+                "vat_rate": rate(i.vat_category, i.vat_rate),
+                "amount": money(i.line_net),
             } for i in items],
         })
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     iban = invoice.issuer_data.get("iban", "")
+    due = max(invoice.amount_due, Decimal("0.00")) if not credit else Decimal("0.00")
     qr = ""
-    if iban and not credit and invoice.amount_due > 0 and invoice.currency == "EUR":
-        qr = epc_qr_image(name=invoice.issuer_data.get("name", ""), iban=iban,
-                        amount=invoice.total_gross - invoice.amount_credited,
-                        communication=invoice.structured_communication,
-                        bic=invoice.issuer_data.get("bic", ""))
+    if iban and not credit and due > 0 and invoice.currency == "EUR":
+        qr = epc_qr_image(name=invoice.issuer_data.get("name", ""), iban=iban, amount=due,
+                          communication=invoice.structured_communication,
+                          bic=invoice.issuer_data.get("bic", ""))
+    credited_no = _credited_number(invoice) if credit else ""
+    credit_text = ""
+    if credit:
+        refunded = invoice.refund_amount or Decimal("0.00")
+        deducted = invoice.total_gross - refunded
+        key = ("cn_refunded" if deducted <= 0 else "cn_mixed" if refunded > 0
+               else "cn_deducted")
+        credit_text = labels[key].format(invoice=credited_no, refunded=money(refunded),
+                                         deducted=money(deducted))
+    mentions = []
+    for g in totals.groups:
+        mention = vat_mention(g.category, lang)
+        if mention and mention not in mentions:
+            mentions.append(mention)
     context = {
         "l": labels, "invoice": invoice, "credit": credit, "groups": groups,
         "title": labels["credit_note" if credit else "invoice"],
-        "issuer": _party(invoice.issuer_data), "customer": _party(invoice.customer_data),
+        "issuer": _party(invoice.issuer_data, lang), "customer": _party(invoice.customer_data, lang),
         "vat_groups": [{
-            "rate": f"{_number(g.rate)} %", "category": g.category,
-            "taxable": money_text(g.taxable, lang, invoice.currency),
-            "tax": money_text(g.tax, lang, invoice.currency),
+            "rate": rate(g.category, g.rate), "category": g.category,
+            "taxable": money(g.taxable), "tax": money(g.tax),
+            "mention": vat_mention(g.category, lang),
         } for g in totals.groups],
-        "total_net": money_text(totals.net, lang, invoice.currency),
-        "total_vat": money_text(totals.vat, lang, invoice.currency),
-        "total_gross": money_text(totals.gross, lang, invoice.currency),
+        "vat_mentions": mentions,
+        "total_net": money(totals.net), "total_vat": money(totals.vat),
+        "total_gross": money(totals.gross),
+        "amount_credited": money(invoice.amount_credited) if invoice.amount_credited else "",
+        "amount_paid": money(invoice.amount_paid) if invoice.amount_paid and not credit else "",
+        "amount_due": money(due), "due": due, "credit_text": credit_text,
         "communication": communication_format(invoice.structured_communication),
         "iban": _iban_text(iban), "qr": qr,
         "issue_date": f"{invoice.issue_date:%d/%m/%Y}" if invoice.issue_date else "",
         "due_date": f"{invoice.due_date:%d/%m/%Y}" if invoice.due_date else "",
         "period": (f"{invoice.period_start:%d/%m/%Y} – {invoice.period_end:%d/%m/%Y}"
                    if invoice.period_start and invoice.period_end else ""),
-        "credited": _credited_number(invoice) if credit else "",
+        "credited": credited_no,
     }
     return render_to_string("billing/invoice.html", context)
 
@@ -163,26 +208,55 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 
 def settlement_html(settlement: Settlement) -> str:
+    """The self-billing invoice of a settlement: drawn up by the network operator (the
+    customer) in the name of the centre's operator (the supplier), in the supplier's
+    language, with VAT, the legal mention, and the commission invoice set off."""
+    import re
+
     network = settlement.network
     lang = settlement.centre.operator.language or "fr"
     labels = labels_for(lang)
+
+    def money(amount: Decimal) -> str:
+        return money_text(amount, lang)
+
+    lines = []
+    for ln in settlement.lines.all():
+        text = labels.get(f"line_{ln.kind}", ln.description)
+        count = re.search(r"\((\d+)\)$", ln.description)
+        if count:
+            text = f"{text} ({count.group(1)})"
+        quantity = number_text(ln.quantity, lang)
+        if ln.kind in ("credit", "roaming"):
+            quantity = f"{quantity} {labels['hours']}"
+        lines.append({"description": text, "quantity": quantity,
+                      "unit_value": money(ln.unit_value), "amount": money(ln.amount)})
+    commission_invoice = settlement.commission_invoice
+    rate = f"{number_text(settlement.vat_rate, lang)} %"
+    if settlement.vat_category != VatCategory.STANDARD:
+        rate = f"{rate} ({settlement.vat_category})"
     return render_to_string("billing/settlement.html", {
         "l": labels, "s": settlement,
-        "issuer": {"name": network.operator.legal_name, "street": network.operator.street,
-                   "postcode": network.operator.postcode, "city": network.operator.city,
-                   "vat_number": network.operator.vat_number},
-        "payee": settlement.payee_data,
-        "lines": [{"description": labels.get(f"line_{ln.kind}", ln.description),
-                   "quantity": _number(ln.quantity),
-                   "unit_value": money_text(ln.unit_value, lang),
-                   "amount": money_text(ln.amount, lang)} for ln in settlement.lines.all()],
-        "gross": money_text(settlement.gross_value, lang),
-        "commission_rate": f"{_number(settlement.commission_rate)} %",
-        "commission": money_text(settlement.commission, lang),
-        "payout": money_text(settlement.payout_amount, lang),
+        "supplier": _party(settlement.payee_data, lang),
+        "customer": _party(organisation_party(network.operator), lang),
+        "lines": lines,
+        "gross": money(settlement.gross_value), "vat_rate": rate,
+        "vat": money(settlement.vat_amount), "total": money(settlement.total_gross),
+        "vat_mention": vat_mention(settlement.vat_category, lang),
+        "commission_invoice": commission_invoice.display_number if commission_invoice else "",
+        "commission_gross": money(commission_invoice.total_gross) if commission_invoice else "",
+        "commission_rate": f"{number_text(settlement.commission_rate, lang)} %",
+        "payout": money(settlement.payout_amount),
+        "issue_date": f"{settlement.issue_date:%d/%m/%Y}" if settlement.issue_date else "",
         "period": f"{settlement.period_start:%d/%m/%Y} – {settlement.period_end:%d/%m/%Y}",
         "iban": _iban_text(settlement.payee_data.get("iban", "")),
     })
+
+
+def organisation_party(org: Any) -> dict[str, Any]:
+    from smartwork.billing.services import organisation_snapshot
+
+    return organisation_snapshot(org)
 
 
 def settlement_pdf(settlement: Settlement) -> bytes:

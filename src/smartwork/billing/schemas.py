@@ -116,6 +116,10 @@ class PaymentOut(Schema):
     communication: str
     bank_reference: str
     statement_id: int | None
+    # "overpayment": names an invoice paid in full, or pays more than is due on it;
+    # left unmatched for a human (flag_invoice_id is the invoice it names).
+    flag: str
+    flag_invoice_id: int | None
 
 
 class AssignIn(Schema):
@@ -153,6 +157,18 @@ class StatementOut(Schema):
     closing_balance: Decimal | None
     matched: int
     unmatched: int
+    # Entries already read from an earlier statement: not counted again.
+    duplicates: list[dict[str, str]] = []
+
+
+class StatementImportOut(StatementOut):
+    """The file's first statement at the top level; matched/unmatched are the file's
+    totals; every statement imported now; those of the file imported before (skipped)."""
+
+    statements: list[StatementOut]
+    already_imported: list[str]
+    duplicate_count: int
+    flagged: int
 
 
 class SettlementLineOut(Schema):
@@ -178,6 +194,16 @@ class SettlementOut(Schema):
     payout_amount: Decimal
     payout_batch_id: int | None
     lines: list[SettlementLineOut]
+    # The self-billing invoice: its number in the supplier's series, VAT, total.
+    number: str = Field(..., alias="display_number")
+    issue_date: dt.date | None
+    vat_category: str
+    vat_rate: Decimal
+    vat_amount: Decimal
+    total_gross: Decimal
+    commission_invoice_id: int | None
+    # "supplier_vat_missing": the centre's operator has no VAT number (no VAT charged).
+    flags: list[str]
 
 
 class PayoutOut(Schema):

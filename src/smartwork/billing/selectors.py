@@ -8,10 +8,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from smartwork.accounts.models import Organisation
 from smartwork.billing.choices import InvoiceKind, InvoiceState
 from smartwork.billing.models import (
     ClearingStatement,
     Invoice,
+    InvoiceDelivery,
     InvoiceLine,
     InvoiceRun,
     Payment,
@@ -26,6 +28,30 @@ def _roles(user: Any) -> Any:
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated(_("Log in first."))
     return roles_of(user)
+
+
+def network_for_billing(*, user: Any, network_id: int) -> Any:
+    """The network a billing route acts on. Someone with no part in it (another network's
+    operator, a stranger) gets 404, as for any object outside their scope (its existence
+    is not disclosed); someone of that network whose role does not allow billing (a
+    company admin, a centre manager, a member) gets 403."""
+    from smartwork.core.errors import Forbidden
+    from smartwork.core.permissions import allowed
+    from smartwork.network.selectors import network_get
+
+    roles = _roles(user)
+    network = network_get(network_id=network_id)
+    if allowed(user, "network.billing", network=network):
+        return network
+    theirs = (getattr(user, "network_id", None) == network.pk
+              or network.pk in roles.operator_networks
+              or network.pk in set(roles.centre_networks.values())
+              or (roles.admin_companies and network.pk in set(
+                  Organisation.objects.filter(pk__in=roles.admin_companies)
+                  .values_list("network_id", flat=True))))
+    if not theirs:
+        raise NotFound(_("No such network."))
+    raise Forbidden(_("Your role does not allow this here."), code="forbidden")
 
 
 def invoices_for(*, user: Any) -> QuerySet[Invoice]:
@@ -108,3 +134,13 @@ def invoices_of_sources(*, user: Any, source_type: str, source_ids: list[int]
                                             kind=InvoiceKind.CREDIT_NOTE))
              .select_related("invoice").order_by("invoice_id"))
     return {line.source_id: line.invoice for line in lines if line.source_id is not None}
+
+
+def deliveries_for(*, user: Any) -> QuerySet[InvoiceDelivery]:
+    """Deliveries of the invoices of the operator's networks (operators only)."""
+    return _operator_scope(
+        user, InvoiceDelivery.objects.select_related("invoice"), field="invoice__network_id")
+
+
+def delivery_get(*, user: Any, delivery_id: int) -> InvoiceDelivery:
+    return get_or_404(deliveries_for(user=user), delivery_id, "delivery")

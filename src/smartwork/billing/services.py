@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartwork.accounts.choices import PEPPOL_SCHEME_BE_ENTERPRISE
 from smartwork.accounts.models import Organisation, User
+from smartwork.accounts.scopes import organisation_network_ids
 from smartwork.billing.calc import communication_make, line_net, totals_compute
 from smartwork.billing.choices import (
     UNIT_PIECE,
@@ -28,14 +30,22 @@ from smartwork.billing.choices import (
     LineSource,
     VatCategory,
 )
-from smartwork.billing.models import Invoice, InvoiceLine, InvoiceSequence
+from smartwork.billing.models import (
+    BillingProfile,
+    ImmutableDocument,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+)
+from smartwork.billing.ubl import invoice_ubl, peppol_receiver
+from smartwork.billing.validation import ubl_assert_valid
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotFound
 from smartwork.core.money import ZERO, money_round
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
 
-LANGUAGES = ("fr", "nl", "en")
+LANGUAGES = ("fr", "nl", "de", "en")
 
 
 @dataclass
@@ -101,6 +111,7 @@ def organisation_snapshot(org: Organisation) -> dict[str, Any]:
         "name": org.legal_name, "street": org.street, "postcode": org.postcode,
         "city": org.city, "country": org.country or "BE",
         "enterprise_number": org.enterprise_number, "vat_number": org.vat_number,
+        "legal_form": org.legal_form, "register_court": org.register_court,
         "email": org.email, "iban": org.iban, "bic": org.bic,
         "peppol_scheme": org.peppol_scheme or "0208",
         "peppol_id": org.peppol_id or org.enterprise_number,
@@ -108,6 +119,19 @@ def organisation_snapshot(org: Organisation) -> dict[str, Any]:
 
 
 def member_snapshot(user: User) -> dict[str, Any]:
+    """A member as a customer. A private person has no Peppol identifier (no e-invoice,
+    the PDF only); an independent with a business profile is a B2B customer whose
+    enterprise number is its Peppol identifier (scheme 0208)."""
+    profile = BillingProfile.objects.filter(member=user).first()
+    if profile is not None and profile.enterprise_number:
+        return {
+            "name": profile.legal_name or user.get_full_name() or user.email,
+            "street": profile.street, "postcode": profile.postcode, "city": profile.city,
+            "country": profile.country or "BE",
+            "enterprise_number": profile.enterprise_number, "vat_number": profile.vat_number,
+            "email": user.email,
+            "peppol_scheme": PEPPOL_SCHEME_BE_ENTERPRISE, "peppol_id": profile.enterprise_number,
+        }
     return {
         "name": user.get_full_name() or user.email, "street": "", "postcode": "", "city": "",
         "country": "BE", "enterprise_number": "", "vat_number": "", "email": user.email,
@@ -135,6 +159,16 @@ def _insert_lines(invoice: Invoice, lines: Sequence[LineDraft], start: int = 1) 
     ])
 
 
+def _member_is_customer(member: User, network: Network) -> bool:
+    """A network invoices its own members and the people who booked in its centres
+    (roaming members of an allied network), nobody else."""
+    if member.network_id == network.pk:
+        return True
+    from smartwork.bookings.models import Booking
+
+    return Booking.objects.filter(member_id=member.pk, centre__network_id=network.pk).exists()
+
+
 def invoice_draft_create(
     *, actor: Any, network: Network, customer_organisation: Organisation | None = None,
     customer_member: User | None = None, lines: Sequence[LineDraft],
@@ -147,11 +181,16 @@ def invoice_draft_create(
     if (customer_organisation is None) == (customer_member is None):
         raise InvalidInput(_("An invoice has one customer: a company or a member."),
                            fields={"customer": _("Give a company or a member.")})
-    if customer_organisation is not None and customer_organisation.network_id not in (
-        None, network.pk,
-    ):
+    if customer_organisation is not None and customer_organisation.network_id != network.pk \
+            and (customer_organisation.network_id is not None
+                 or network.pk not in organisation_network_ids(customer_organisation)):
         raise InvalidInput(_("This company is a customer of another network."),
                            fields={"customer_organisation": _("Another network.")})
+    if customer_member is not None and not _member_is_customer(customer_member, network):
+        # Not "unknown member": whether someone exists outside the network is not told.
+        raise InvalidInput(_("This member is not a customer of the network."),
+                           code="member_not_customer",
+                           fields={"customer_member": _("Not a customer of this network.")})
     if not lines:
         raise InvalidInput(_("An invoice needs at least one line."),
                            fields={"lines": _("At least one line.")})
@@ -206,7 +245,9 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
     invoice.number = _next_number(issuer_id=invoice.issuer_id, year=issue_date.year)
     invoice.year = issue_date.year
     invoice.issue_date = issue_date
-    invoice.due_date = issue_date + dt.timedelta(days=network.payment_terms_days)
+    # A credit note asks no payment: no due date (EN 16931 has none for it either).
+    invoice.due_date = (issue_date + dt.timedelta(days=network.payment_terms_days)
+                        if invoice.kind == InvoiceKind.INVOICE else None)
     invoice.total_net, invoice.total_vat, invoice.total_gross = (
         totals.net, totals.vat, totals.gross)
     invoice.issuer_data = organisation_snapshot(invoice.issuer)
@@ -221,6 +262,10 @@ def _issue_locked(invoice: Invoice, *, actor: Any, issue_date: dt.date) -> Invoi
                                                               number=invoice.number)
     invoice.state = InvoiceState.ISSUED
     invoice.save()
+    if peppol_receiver(invoice.customer_data):
+        # The e-invoice passes the official Peppol rules, or the invoice is not issued
+        # (the transaction, and with it the number, is rolled back).
+        ubl_assert_valid(xml=invoice_ubl(invoice), document=invoice.display_number)
     audit_log(actor=actor, action="invoice.issued", obj=invoice,
               data={"number": invoice.display_number, "gross": str(invoice.total_gross)})
     return invoice
@@ -242,6 +287,10 @@ def invoice_issue(*, actor: Any, invoice: Invoice, issue_date: dt.date | None = 
 def invoice_draft_delete(*, actor: Any, invoice: Invoice) -> None:
     require(actor, "network.billing", network=invoice.network_id)
     with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.state != InvoiceState.DRAFT:
+            raise ImmutableDocument(_("An issued invoice cannot be deleted; issue a credit "
+                                      "note instead."), fields={"invoice": _("issued")})
         audit_log(actor=actor, action="invoice.draft_deleted", obj=invoice)
         invoice.lines.all().delete()
         invoice.delete()
@@ -347,13 +396,40 @@ def credit_note_issue(
         _insert_lines(note, drafts)
         note = Invoice.objects.select_related(
             "network", "issuer", "customer_organisation", "customer_member").get(pk=note.pk)
+        # Deducted from what is still due on the invoice; the rest (the invoice was paid)
+        # is refunded. Fixed now, under the invoice's lock.
+        deducted = min(max(original.amount_due, ZERO), totals.gross)
+        note.refund_amount = totals.gross - deducted
         _issue_locked(note, actor=actor, issue_date=issue_date)
+        _revoke_credited_purchases(note=note, wanted=wanted, actor=actor)
         original.amount_credited = original.amount_credited + note.total_gross
         _refresh_payment_state(original)
         original.save(update_fields=["amount_credited", "state", "paid_at", "updated_at"])
         audit_log(actor=actor, action="invoice.credited", obj=original,
                   data={"credit_note": note.display_number, "gross": str(note.total_gross)})
     return note
+
+
+def _revoke_credited_purchases(*, note: Invoice, wanted: list[tuple[InvoiceLine, Decimal]],
+                               actor: Any) -> None:
+    """A credit note on a time-credit purchase takes back the same share of its hours,
+    from what is unused (credits' ledger, append-only); refused when they were used."""
+    from decimal import ROUND_HALF_UP
+
+    from smartwork.credits.models import CreditPurchase
+    from smartwork.credits.services import credit_purchase_revoke
+
+    for line, qty in wanted:
+        if line.source_type != LineSource.CREDIT_PURCHASE or line.source_id is None:
+            continue
+        purchase = CreditPurchase.objects.filter(pk=line.source_id).first()
+        if purchase is None:
+            continue
+        minutes = int((Decimal(purchase.minutes) * qty / line.quantity)
+                      .quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        credit_purchase_revoke(
+            actor=actor if getattr(actor, "pk", None) else None, purchase=purchase,
+            minutes=minutes, note=f"{note.display_number}: {line.description}")
 
 
 # --- Payment progress -------------------------------------------------------------

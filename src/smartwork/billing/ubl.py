@@ -1,22 +1,31 @@
 """Peppol BIS Billing 3.0 e-invoices: UBL 2.1 Invoice and CreditNote, built with lxml.
 
-Element order follows the UBL 2.1 schemas (the tests validate every document
-against them) and the Peppol BIS 3.0 syntax binding; `ubl_rules.check` verifies
-the EN 16931 and Peppol business rules we rely on.
+Element order follows the UBL 2.1 schemas and the Peppol BIS 3.0 syntax binding.
+`billing.validation` judges every document with the official rules (UBL XSD, CEN EN
+16931 and Peppol BIS 3.0.21 stylesheets): at issue, before sending, and in the tests.
+
+Only a Peppol recipient gets a document: a customer with a Peppol identifier (a
+company's, or an independent member's enterprise number, scheme 0208). Peppol requires
+the buyer's electronic address (PEPPOL-EN16931-R010) from the EAS code list
+(PEPPOL-EN16931-CL008), which has no scheme for a private person; such a customer gets
+the PDF only (docs/billing.md, "Peppol recipients").
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from smartwork.billing.calc import totals_compute
 from smartwork.billing.choices import InvoiceKind, VatCategory
+from smartwork.billing.labels import labels_for
 from smartwork.billing.models import Invoice
+from smartwork.billing.validation import SCHEMA_DIR
+from smartwork.core.errors import Conflict
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -32,11 +41,17 @@ EXEMPTION_REASONS: dict[str, tuple[str, str]] = {
     VatCategory.REVERSE_CHARGE: ("VATEX-EU-AE", "Reverse charge"),
 }
 
-# The OASIS distribution beside the project (../shared/validation), or where the env says.
-SCHEMA_DIR = Path(os.environ.get(
-    "SMARTWORK_UBL_SCHEMA_DIR",
-    Path(__file__).resolve().parents[4] / "shared" / "validation" / "ubl-2.1",
-))
+
+class EInvoiceNotApplicable(Conflict):
+    """The customer is not a Peppol recipient: the invoice exists as a PDF only."""
+
+    code = "einvoice_not_applicable"
+
+
+def peppol_receiver(data: Mapping[str, Any]) -> str:
+    """The Peppol participant id ("0208:0403170701") of a party snapshot, or ""."""
+    scheme, ident = data.get("peppol_scheme") or "", data.get("peppol_id") or ""
+    return f"{scheme}:{ident}" if scheme and ident else ""
 
 
 def _amount(value: Decimal) -> str:
@@ -73,9 +88,6 @@ class _Builder:
         scheme, ident = data.get("peppol_scheme") or "", data.get("peppol_id") or ""
         if scheme and ident:
             self.cbc(party, "EndpointID", ident, schemeID=scheme)
-        elif data.get("email"):
-            # An individual without a Peppol identifier: reachable by email (EAS "EM").
-            self.cbc(party, "EndpointID", data["email"], schemeID="EM")
         if data.get("enterprise_number") and not seller:
             ident_el = self.cac(party, "PartyIdentification")
             self.cbc(ident_el, "ID", data["enterprise_number"], schemeID="0208")
@@ -107,6 +119,11 @@ def invoice_ubl(invoice: Invoice) -> bytes:
     """The Peppol BIS 3.0 document of an issued invoice or credit note, as UTF-8 XML."""
     if invoice.number is None or invoice.issue_date is None:
         raise ValueError("Only an issued invoice has an e-invoice.")
+    if not peppol_receiver(invoice.customer_data):
+        raise EInvoiceNotApplicable(
+            _("%(number)s has no e-invoice: the customer has no Peppol identifier "
+              "(an enterprise number); the PDF is the invoice.")
+            % {"number": invoice.display_number})
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     root_ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
@@ -154,7 +171,9 @@ def invoice_ubl(invoice: Invoice) -> bytes:
             b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID", invoice.issuer_data["bic"])
     if not credit and invoice.due_date:
         terms = b.cac(root, "PaymentTerms")
-        b.cbc(terms, "Note", f"Payment due by {invoice.due_date.isoformat()}")
+        # In the customer's language, like the PDF (labels.py).
+        b.cbc(terms, "Note", labels_for(invoice.language)["payment_terms"].format(
+            date=f"{invoice.due_date:%d/%m/%Y}"))
 
     totals = totals_compute((ln.vat_category, ln.vat_rate, ln.line_net) for ln in lines)
     tax_total = b.cac(root, "TaxTotal")

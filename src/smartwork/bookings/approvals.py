@@ -84,7 +84,8 @@ def _require_decider(actor: Any, booking: Booking) -> None:
 
 
 def booking_hold_for_approval(*, booking: Booking, actor: Any, hold_hours: int,
-                              now: dt.datetime | None = None) -> Booking:
+                              now: dt.datetime | None = None, reason: str = "pool_cap",
+                              message: str | None = None) -> Booking:
     """Store a just-inserted booking as waiting for approval (inside its transaction).
 
     When the one booking may decide (the company admin booking for an employee), the
@@ -105,6 +106,11 @@ def booking_hold_for_approval(*, booking: Booking, actor: Any, hold_hours: int,
         return booking
     hold_until = min(now + dt.timedelta(hours=hold_hours), booking.start)
     if hold_until <= now:
+        if reason != "pool_cap":  # a company rule (bookings/company_rules.py)
+            raise Conflict(
+                _("%(why)s It starts too soon to wait for your company's approval.")
+                % {"why": message or ""}, code=f"{reason}_too_soon",
+                data={"hold_hours": hold_hours, "reason": reason})
         raise Conflict(
             _("This booking is beyond your monthly limit on the company's credit and starts "
               "too soon to wait for your company's approval."),
@@ -118,7 +124,7 @@ def booking_hold_for_approval(*, booking: Booking, actor: Any, hold_hours: int,
                                 "price_net", "vat_rate", "updated_at"])
     audit_log(actor=actor, action="booking.approval_requested", obj=booking, data={
         "member": booking.member_id, "hold_until": hold_until.isoformat(),
-        "company": booking.member.company_id,
+        "company": booking.member.company_id, "reason": reason,
     })
     return booking
 

@@ -280,7 +280,7 @@ def _ahead(ctx: dict[str, Any], walloon: list[Any]) -> tuple[list[Booking], list
     # one cancellation, so the calendar shows a cancelled event
     if bookings:
         services.booking_cancel(booking=bookings[-1], actor=bookings[-1].member,
-                                reason="Meeting moved", notify=False)
+                                reason="Réunion déplacée", notify=False)
     return bookings, series_list
 
 

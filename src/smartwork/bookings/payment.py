@@ -3,7 +3,8 @@
 Every entry point runs INSIDE the booking's transaction, after the booking row
 is written: raising a DomainError here (say, not enough credit) rolls the
 booking back. The time-credit app (smartwork.credits.payment) decides how the
-booking is paid (docs/credits.md):
+booking is paid (docs/credits.md), through the payer it registers
+(bookings/company_rules.py; bookings imports nothing of credits):
 
 - a company employee pays with the company's time credit (minutes written to the
   ledger; payment_method "credit", credit_minutes set, no price); when it runs
@@ -27,6 +28,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from smartwork.bookings import company_rules
 from smartwork.bookings.choices import Slot
 from smartwork.bookings.models import Booking
 from smartwork.bookings.slots import to_local
@@ -56,14 +58,17 @@ class ApprovalRequired(Conflict):
 
     code = "approval_required"
 
-    def __init__(self, *, minutes: int, hold_hours: int) -> None:
+    def __init__(self, *, minutes: int, hold_hours: int, message: str | None = None,
+                 reason: str = "pool_cap") -> None:
         super().__init__(
-            _("This booking is beyond your monthly limit on the company's credit and needs "
-              "your company's approval."),
-            data={"wanted_minutes": minutes, "hold_hours": hold_hours},
+            message or _("This booking is beyond your monthly limit on the company's credit "
+                         "and needs your company's approval."),
+            data={"wanted_minutes": minutes, "hold_hours": hold_hours, "reason": reason},
         )
         self.minutes = minutes
         self.hold_hours = hold_hours
+        # What asks for the approval: "pool_cap" (credits) or a company rule's code.
+        self.reason = reason
 
 
 def booking_price(*, booking: Booking) -> tuple[Decimal | None, Decimal | None]:
@@ -94,17 +99,13 @@ def price_amount(price: Price | None, *, slot: str, start: dt.datetime,
 
 
 def booking_payment_take(*, booking: Booking, actor: Any) -> None:
-    from smartwork.credits.payment import booking_pay
-
-    booking_pay(booking=booking, actor=actor)
+    company_rules.payer().take(booking=booking, actor=actor)
 
 
 def booking_payment_plan(*, booking: Booking, kind: str) -> Any:
     """How the booking about to be written will be paid (credits.payment.PaymentPlan),
     or None when only `booking_payment_take` can tell, after the write."""
-    from smartwork.credits.payment import booking_payment_plan as plan
-
-    return plan(booking=booking, kind=kind)
+    return company_rules.payer().plan(booking=booking, kind=kind)
 
 
 def booking_payment_take_planned(*, booking: Booking, plan: Any, actor: Any,
@@ -112,25 +113,18 @@ def booking_payment_take_planned(*, booking: Booking, plan: Any, actor: Any,
     """Write the planned payment of the just-written booking with `rows` (its audit entry
     and mail task) in one statement. False: the plan no longer holds, nothing written;
     pay with `booking_payment_take`."""
-    from smartwork.credits.payment import booking_payment_plan_take
-
-    return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows)
+    return company_rules.payer().take_planned(booking=booking, plan=plan, actor=actor, rows=rows)
 
 
 def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> None:
-    from smartwork.credits.payment import booking_refund
-
-    booking_refund(booking=booking, actor=actor, refund=refund)
+    company_rules.payer().release(booking=booking, actor=actor, refund=refund)
 
 
 def booking_payment_no_show(*, booking: Booking) -> None:
-    from smartwork.credits.payment import booking_no_show
-
-    booking_no_show(booking=booking)
+    company_rules.payer().no_show(booking=booking)
 
 
 def booking_payment_take_approved(*, booking: Booking, actor: Any) -> None:
-    """An approved booking beyond the cap: the company's credit pays, the cap waived."""
-    from smartwork.credits.payment import booking_pay_approved
-
-    booking_pay_approved(booking=booking, actor=actor)
+    """An approved booking (beyond the cap, or beyond a smart-working rule): the
+    company's credit pays, the cap waived."""
+    company_rules.payer().take_approved(booking=booking, actor=actor)

@@ -46,7 +46,9 @@ def checkin_qr_svg(*, centre: Centre, now: dt.datetime | None = None) -> str:
     import segno
 
     qr = segno.make(checkin_url(token=checkin_token_for(centre=centre, now=now)), error="m")
-    return qr.svg_inline(scale=6, title=f"Check in at {centre.name}")
+    from django.utils.translation import gettext as _
+
+    return qr.svg_inline(scale=6, title=_("Check in at %(centre)s") % {"centre": centre.name})
 
 
 def checkin_token_verify(*, token: str, now: dt.datetime | None = None) -> Centre:

@@ -375,3 +375,56 @@ def pending_approvals(*, actor: Any, company: Any) -> QuerySet[Booking]:
     return (booking_queryset().select_related("booked_by")
             .filter(state=BookingState.PENDING_APPROVAL, member__company=company)
             .order_by("hold_until", "start", "id"))
+
+
+# --- What the finder may offer a member (issue 20 §3) ---------------------------------
+
+
+@dataclass
+class BookingBlocker:
+    """Why nothing can be booked for a date and slot, said to the member; `held` is
+    their desk booking that day when that is the reason."""
+
+    message: str
+    held: Booking | None = None
+
+
+def member_booking_blocker(*, member: User, on: dt.date, slot: str,
+                           today: dt.date | None = None) -> BookingBlocker | None:
+    """What would refuse every desk booking of `member` on `on` for `slot` whatever the
+    centre: a date in the past or beyond their network's booking window, or a desk they
+    already hold that day in an overlapping slot (the rules `booking_create` applies;
+    a centre's own closures show on each centre)."""
+    from django.utils.formats import date_format
+
+    today = today or timezone.localdate()
+    if on < today:
+        return BookingBlocker(_("%(date)s is in the past: choose another day.")
+                              % {"date": date_format(on, "DATE_FORMAT")})
+    network = member.network
+    if network is not None and on > today + dt.timedelta(days=network.booking_window_days):
+        last = today + dt.timedelta(days=network.booking_window_days)
+        return BookingBlocker(
+            _("You can book up to %(n)d days ahead, until %(date)s: choose an earlier day.")
+            % {"n": network.booking_window_days, "date": date_format(last, "DATE_FORMAT")})
+    overlapping = [Slot.MORNING, Slot.AFTERNOON, Slot.FULL_DAY] if slot == Slot.FULL_DAY \
+        else [slot, Slot.FULL_DAY]
+    around = dt.datetime.combine(on, dt.time(), tzinfo=dt.UTC)
+    held = (Booking.objects.filter(member=member, state__in=LIVE_STATES,
+                                   resource__kind__in=SLOT_KINDS, slot__in=overlapping,
+                                   start__gte=around - dt.timedelta(days=1),
+                                   start__lt=around + dt.timedelta(days=2))
+            .select_related("resource", "centre").order_by("start"))
+    for booking in held:
+        if booking.start.astimezone(_zone(booking.centre)).date() == on:
+            return BookingBlocker(
+                _("You already hold a desk on %(date)s (%(resource)s, %(centre)s).")
+                % {"date": date_format(on, "DATE_FORMAT"), "resource": booking.resource.name,
+                   "centre": booking.centre.name}, held=booking)
+    return None
+
+
+def _zone(centre: Centre) -> Any:
+    from smartwork.bookings.slots import zone
+
+    return zone(centre.timezone)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
-from smartwork.bookings import payment, sql
+from smartwork.bookings import company_rules, payment, sql
 from smartwork.bookings.choices import (
     CHECK_IN_EARLY_MINUTES,
     LIVE_STATES,
@@ -150,7 +150,8 @@ def _prepare(*, actor: Any, member: User | None, resource: Resource | None,
 # --- Create ---------------------------------------------------------------------
 
 
-def _check_member_free(*, member: User, span: Span, exclude: int | None = None) -> None:
+def _check_member_free(*, member: User, span: Span, exclude: int | None = None,
+                       yours: bool = False) -> None:
     """A member holds one desk or private office at a time; a meeting or telepresence
     room may overlap it. Checked under the member's lock (taken before any resource
     lock), inside the booking's transaction, so two requests at once cannot both pass."""
@@ -159,9 +160,13 @@ def _check_member_free(*, member: User, span: Span, exclude: int | None = None) 
                                exclude=exclude)
     if other is not None:
         booking_id, resource_name, centre_name = other
+        # Said to the member themselves in the second person; to whoever books for them,
+        # with their name.
+        text = (_("You already hold a desk at that time (%(resource)s, %(centre)s).") if yours
+                else _("%(member)s already has a desk booked at that time "
+                       "(%(resource)s, %(centre)s)."))
         raise Conflict(
-            _("%(member)s already has a desk booked at that time (%(resource)s, %(centre)s).")
-            % {"member": member, "resource": resource_name, "centre": centre_name},
+            text % {"member": member, "resource": resource_name, "centre": centre_name},
             code="member_already_booked",
             data={"booking_id": booking_id, "date": span.date.isoformat()},
         )
@@ -203,13 +208,17 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
     if plan is not None:
         plan.apply(draft)
     booking = _write_first_free(p=p, draft=draft, span=span)
+    # The company's rules (bookings/company_rules.py), under the member's lock: a refusal
+    # raises and rolls the booking back; an approval holds it for the company's decision.
+    approval = company_rules.check_rules(booking=booking, kind=p.kind, actor=actor) \
+        if company_rules.rules() else None
     audit = audit_entry(actor=actor, action="booking.created", obj=booking, data={
         "member": p.member.pk, "resource": booking.resource_id, "slot": span.slot,
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
-    if plan is not None and _pay_as_planned(booking=booking, plan=plan, actor=actor,
-                                            audit=audit, notify_kind=notify_kind):
+    if approval is None and plan is not None and _pay_as_planned(
+            booking=booking, plan=plan, actor=actor, audit=audit, notify_kind=notify_kind):
         return booking
     if plan is not None:
         # The plan no longer holds (nothing of it was written): the payment step decides.
@@ -218,11 +227,14 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         fastsql.update(booking, ("payment_method", "credit_minutes", "price_net", "vat_rate"))
     fastsql.insert(audit)
     try:
+        if approval is not None:
+            raise approval
         payment.booking_payment_take(booking=booking, actor=actor)
     except payment.ApprovalRequired as exc:
         from smartwork.bookings.approvals import booking_hold_for_approval
 
-        booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours)
+        booking_hold_for_approval(booking=booking, actor=actor, hold_hours=exc.hold_hours,
+                                  reason=exc.reason, message=str(exc.message))
     if notify_kind is not None:
         _notify(notify_kind if booking.state == BookingState.CONFIRMED else "pending_approval",
                 booking_id=booking.pk)
@@ -252,10 +264,10 @@ def _write_first_free(*, p: Prepared, draft: Booking, span: Span) -> Booking:
         if sql.insert_if_free(draft, member_kinds=sorted(SLOT_KINDS) if member_rule else ()):
             return draft
         if not member_known_free:  # the resource or the member? (ours from now on)
-            _check_member_free(member=p.member, span=span)
+            _check_member_free(member=p.member, span=span, yours=not p.on_behalf)
             member_known_free = True
     if not member_known_free:
-        _check_member_free(member=p.member, span=span)
+        _check_member_free(member=p.member, span=span, yours=not p.on_behalf)
     if p.resource is not None:
         raise _slot_taken(p.resource, span)
     raise _no_desk(p.centre, span)
@@ -465,7 +477,8 @@ def booking_move(
                 raise Conflict(_("Only a confirmed booking can be changed."),
                                code="not_changeable")
             if target.kind in SLOT_KINDS:
-                _check_member_free(member=locked.member, span=span, exclude=locked.pk)
+                _check_member_free(member=locked.member, span=span, exclude=locked.pk,
+                                   yours=getattr(actor, "pk", None) == locked.member_id)
             _lock_resource(target.pk)
             if _overlapping([target.pk], span.start, span.end, exclude=locked.pk).exists():
                 raise _slot_taken(target, span)

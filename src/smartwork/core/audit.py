@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 
 from smartwork.core import fastsql
-from smartwork.core.models import AuditEntry
+from smartwork.core.models import AuditEntry, AuditEntryNetwork
 
 
 def _network_id_of(obj: Any) -> int | None:
@@ -50,8 +51,19 @@ def audit_log(
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
     network_id: int | None = None,
+    network_ids: Iterable[int] = (),
 ) -> AuditEntry:
+    """Write an entry. `network_ids`: every network the change concerns, when there
+    are several (an organisation working with two networks): each one's operator
+    reads it. The first (or `network_id`) is the entry's own."""
+    others = sorted({int(n) for n in network_ids if n is not None})
+    if network_id is None and others:
+        network_id = others[0]
     entry = audit_entry(actor=actor, action=action, obj=obj, data=data, network_id=network_id)
     # One cheap INSERT: every booking writes one (core/fastsql.py).
     fastsql.insert(entry)
+    extra = [n for n in others if n != entry.network_id]
+    if extra:
+        AuditEntryNetwork.objects.bulk_create(
+            [AuditEntryNetwork(entry_id=entry.pk, network_id=n) for n in extra])
     return entry

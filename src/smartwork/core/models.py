@@ -37,6 +37,22 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
+class AuditEntryNetwork(models.Model):
+    """Another network an audit entry concerns (beside `AuditEntry.network_id`): a
+    change to an organisation that works with several networks is seen by each."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="networks")
+    network_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "network_id"],
+                                               name="audit_entry_network_unique")]
+        indexes = [models.Index(fields=["network_id", "entry"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} -> network {self.network_id}"
+
+
 class IdempotencyRecord(models.Model):
     """The first answer to a POST carrying an Idempotency-Key, replayed on retry."""
 

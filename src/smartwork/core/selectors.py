@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from smartwork.core.errors import Forbidden
-from smartwork.core.models import AuditEntry
+from smartwork.core.models import AuditEntry, AuditEntryNetwork
 from smartwork.core.permissions import roles_of
 
 
@@ -19,7 +19,9 @@ def audit_entry_list(
     if not roles.superuser:
         if not roles.operator_networks:
             raise Forbidden(_("Only the network operator reads the audit log."))
-        qs = qs.filter(network_id__in=roles.operator_networks)
+        nets = roles.operator_networks
+        qs = qs.filter(Q(network_id__in=nets) | Q(pk__in=AuditEntryNetwork.objects.filter(
+            network_id__in=nets).values("entry_id")))
     if action:
         qs = qs.filter(action__startswith=action)
     if object_type:

@@ -55,8 +55,8 @@ def make_centre(
 ) -> Centre:
     network = network or make_network()
     n = next(_seq)
-    operator = make_organisation(kind=OrganisationKind.CENTRE_OPERATOR,
-                                 legal_name=f"Centre operator {n}")
+    operator = extra.pop("operator", None) or make_organisation(
+        kind=OrganisationKind.CENTRE_OPERATOR, legal_name=f"Centre operator {n}")
     centre = Centre.objects.create(
         network=network, operator=operator, name=extra.pop("name", f"Centre {n}"),
         slug=f"centre-{n}", street=f"Place {n}", postcode="5000", city=extra.pop("city", "Namur"),

@@ -725,3 +725,29 @@ def booking_pay_approved(*, booking: Any, actor: Any) -> str:
         code="insufficient_credit",
         data={"wanted_minutes": minutes, "available_minutes": best},
     )
+
+
+# --- The booking engine's payer (bookings/company_rules.py) ----------------------------
+
+
+class CreditPayer:
+    """`bookings.company_rules.Payer`: the booking engine pays through this object,
+    registered in `CreditsConfig.ready`, so bookings imports nothing of credits."""
+
+    def plan(self, *, booking: Any, kind: str) -> PaymentPlan | None:
+        return booking_payment_plan(booking=booking, kind=kind)
+
+    def take_planned(self, *, booking: Any, plan: Any, actor: Any, rows: list[Any]) -> bool:
+        return booking_payment_plan_take(booking=booking, plan=plan, actor=actor, rows=rows)
+
+    def take(self, *, booking: Any, actor: Any) -> None:
+        booking_pay(booking=booking, actor=actor)
+
+    def take_approved(self, *, booking: Any, actor: Any) -> None:
+        booking_pay_approved(booking=booking, actor=actor)
+
+    def release(self, *, booking: Any, actor: Any, refund: bool) -> None:
+        booking_refund(booking=booking, actor=actor, refund=refund)
+
+    def no_show(self, *, booking: Any) -> None:
+        booking_no_show(booking=booking)

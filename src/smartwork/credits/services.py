@@ -279,6 +279,48 @@ def credit_purchase_create(
     return purchase
 
 
+def credit_purchase_revoke(*, actor: User | None, purchase: CreditPurchase, minutes: int,
+                           note: str) -> list[LedgerEntry]:
+    """Take back `minutes` of a purchase that a credit note cancels: what is unused of it
+    (its pool first, then its allotments, oldest first), one append-only entry per
+    account, each explained by `note`. Refused when fewer minutes remain unused (they
+    were used or have expired): the credit note may take back only what is unused.
+    The caller (billing's credit note) holds the transaction and has checked rights."""
+    if minutes <= 0:
+        return []
+    accounts = list(CreditAccount.objects.filter(purchase=purchase).values_list("pk", flat=True))
+    locked = _lock(accounts)
+    ordered = sorted(locked.values(), key=lambda a: (a.kind != AccountKind.POOL, a.pk))
+    unused = sum(a.balance_minutes for a in ordered)
+    if unused < minutes:
+        raise Conflict(
+            _("Only %(unused)s h of this %(total)s h credit are unused (the rest was used or "
+              "has expired): a credit note can take back at most %(unused)s h, here "
+              "%(wanted)s h.") % {"unused": _hours(unused), "total": _hours(purchase.minutes),
+                                  "wanted": _hours(minutes)},
+            code="credit_already_used", fields={"lines": [_("More than the unused hours.")]},
+            data={"unused_minutes": unused, "wanted_minutes": minutes},
+        )
+    entries = []
+    left = minutes
+    for account in ordered:
+        take = min(left, account.balance_minutes)
+        if take <= 0:
+            continue
+        entries.append(_post(account, -take, LedgerReason.ADJUSTMENT, purchase=purchase,
+                             actor=actor, note=note[:300]))
+        left -= take
+        if left == 0:
+            break
+    audit_log(actor=actor, action="credit.revoked", obj=purchase, network_id=purchase.network_id,
+              data={"minutes": minutes, "note": note[:300]})
+    return entries
+
+
+def _hours(minutes: int) -> str:
+    return f"{(Decimal(minutes) / 60).normalize():f}"
+
+
 def credit_adjust(*, actor: User, account: CreditAccount, minutes: int, note: str) -> LedgerEntry:
     """An operator's correction, explained by its note; never below zero."""
     require(actor, "credit.adjust", network=account.network_id)

@@ -8,7 +8,7 @@ bulk-created, with the same audit entries as `resource_create` writes):
   centres in Walloon towns (real town coordinates, invented addresses flagged
   `address_is_demo`), 150 desks in all plus meeting and telepresence rooms, run by
   public and private centre operators, each with a passed inspection, opening
-  hours, prices and a Christmas closure;
+  hours, prices and a Christmas closure (Noël);
 - the Mobispot network: 30 sites in the Brussels region (the 19 communes, real
   coordinates), coworking style, most labelled (each >= 8 desks, passed
   inspection), some candidates; one of them is the coworking "Works Center"
@@ -99,7 +99,9 @@ WALLOON_SLUG = "walloon-smart-work-centers"
 MOBISPOT_SLUG = "mobispot"
 DEMO_DOMAIN = "demo.smartwork.example"
 PRICES_FROM = dt.date(2025, 1, 1)
-APP_LOADERS = ("bookings", "credits", "billing", "wifi", "insights")
+APP_LOADERS = (
+    "bookings", "credits", "billing", "wifi", "insights", "economics", "workplans", "wellbeing",
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -186,7 +188,7 @@ class _Builder:
         network = Network.objects.create(name=name, slug=slug, operator=operator_org, **rules)
         audit_log(actor=superuser, action="network.created", obj=network,
                   data={"name": name}, network_id=network.pk)
-        staff = self.user(staff_email, actor=superuser, first_name="Operator",
+        staff = self.user(staff_email, actor=superuser, first_name="Opérateur",
                           last_name=name.split()[0], network=network, language="fr")
         role_assign(actor=superuser, user=staff, role=Role.OPERATOR, network=network)
         return network, staff
@@ -196,6 +198,7 @@ class _Builder:
         operator = self.organisation(
             actor=actor, legal_name=spec["operator"], kind=OrganisationKind.CENTRE_OPERATOR,
             sector=sector, city=spec["town"], postcode=spec["postcode"], street=spec["street"],
+            network=network,
         )
         slug_part = slugify(spec["name"]).replace("-", ".")
         return centre_create(
@@ -213,7 +216,7 @@ class _Builder:
         # the same audit entry per desk as `resource_create` writes.
         require(actor, "centre.resources", centre=centre)
         created = Resource.objects.bulk_create([
-            Resource(centre=centre, kind=ResourceKind.DESK, name=f"Desk {i:02d}",
+            Resource(centre=centre, kind=ResourceKind.DESK, name=f"Bureau {i:02d}",
                      equipment=sorted([Equipment.SCREEN, Equipment.DOCKING] if i % 3
                                       else [Equipment.SCREEN]))
             for i in range(1, desks + 1)
@@ -228,13 +231,13 @@ class _Builder:
         for i in range(1, meeting_rooms + 1):
             resource_create(
                 actor=actor, centre=centre, kind=ResourceKind.MEETING_ROOM,
-                name=f"Meeting room {i}", capacity=6 + 2 * i,
+                name=f"Salle de réunion {i}", capacity=6 + 2 * i,
                 equipment=[Equipment.SCREEN, Equipment.VIDEO_CONFERENCE, Equipment.WHITEBOARD],
             )
         for i in range(1, telepresence_rooms + 1):
             resource_create(
                 actor=actor, centre=centre, kind=ResourceKind.TELEPRESENCE_ROOM,
-                name=f"Telepresence room {i}", capacity=6,
+                name=f"Salle de téléprésence {i}", capacity=6,
                 equipment=[Equipment.SCREEN, Equipment.VIDEO_CONFERENCE, Equipment.PHONE],
             )
 
@@ -295,7 +298,7 @@ def _walloon(b: _Builder, superuser: User) -> tuple[Network, User, list[Centre]]
                  desk_day=spec["desk_day"], room_hour=spec["room_hour"],
                  telepresence_hour=spec["telepresence_hour"])
         closure_add(actor=op, centre=centre, start_date=dt.date(2026, 12, 24),
-                    end_date=dt.date(2026, 12, 26), reason="Christmas")
+                    end_date=dt.date(2026, 12, 26), reason="Noël")
         b.inspect(actor=op, centre=centre, visited_on=dt.date(2025, 9, 1) + dt.timedelta(days=7 * i),
                   inspector="Euro Green IT label team")
         b.label(actor=op, centre=centre)
@@ -458,7 +461,7 @@ def _people(b: _Builder, networks: dict[str, Network], operators: dict[str, User
         domain = f"{spec['domain']}.{DEMO_DOMAIN}"
         admin_lat, admin_lon = _home(rng, towns, spec["towns"][0])
         admin = b.user(
-            f"admin@{domain}", actor=actor, first_name="HR", last_name=spec["legal_name"].split()[0],
+            f"admin@{domain}", actor=actor, first_name="RH", last_name=spec["legal_name"].split()[0],
             company=company, network=network, language="fr", home_town=spec["towns"][0],
             home_lat=admin_lat, home_lon=admin_lon, commute_mode=CommuteMode.TRAIN,
         )
@@ -469,7 +472,7 @@ def _people(b: _Builder, networks: dict[str, Network], operators: dict[str, User
         if spec["key"] == "large":
             lat, lon = _home(rng, towns, "Namur")
             named = b.user(
-                f"member@{domain}", actor=actor, first_name="Claire", last_name="Member",
+                f"member@{domain}", actor=actor, first_name="Claire", last_name="Lambert",
                 company=company, network=network, language="fr", home_town="Namur",
                 home_lat=lat, home_lon=lon, commute_mode=CommuteMode.CAR,
             )
@@ -538,10 +541,10 @@ def demo_load() -> list[Login]:
 
         namur = walloon_centres[0]
         manager = b.user(f"manager.namur@{DEMO_DOMAIN}", actor=walloon_op, first_name="Nadia",
-                         last_name="Manager", network=walloon, language="fr")
+                         last_name="Moreau", network=walloon, language="fr")
         role_assign(actor=walloon_op, user=manager, role=Role.CENTRE_MANAGER, centre=namur)
         receptionist = b.user(f"reception.namur@{DEMO_DOMAIN}", actor=walloon_op,
-                              first_name="Rémi", last_name="Reception", network=walloon,
+                              first_name="Rémi", last_name="Renard", network=walloon,
                               language="fr")
         role_assign(actor=walloon_op, user=receptionist, role=Role.RECEPTIONIST, centre=namur)
 

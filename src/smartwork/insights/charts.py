@@ -9,14 +9,24 @@ import itertools
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 _ids = itertools.count(1)
 PALETTE = ("#1f6f8b", "#e07a1f", "#4c9a2a", "#a23b72", "#6c5b7b", "#c0392b")
 
 
 def _fmt(v: float | None) -> str:
+    """A number in the active language's notation, grouped: '1,793' / '67.85' in English,
+    '1 793' / '67,85' in French, '1.793' / '67,85' in Dutch and German."""
     if v is None:
         return "—"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
+    if abs(v) >= 100:
+        return number_format(round(v), 0, use_l10n=True, force_grouping=True)
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    places = len(text.partition(".")[2])
+    return number_format(float(text), places, use_l10n=True, force_grouping=True)
 
 
 def _frame(title: str, desc: str, width: int, height: int, body: str) -> str:
@@ -126,10 +136,13 @@ def heatmap(*, title: str, desc: str, row_labels: Sequence[str], col_labels: Seq
     return _frame(title, desc, width, height, "".join(parts))
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Monday first, in the active language when shown (Django's own translations: 'lun',
+# 'ma', 'Mo').
+WEEKDAYS = tuple(WEEKDAYS_ABBR[d] for d in range(7))
 
 
 def attendance_heatmap(weekday_hour: Sequence[Sequence[float]], *, title: str) -> str:
-    return heatmap(title=title, desc="Presence hours by weekday (rows) and hour of day (columns).",
+    return heatmap(title=title,
+                   desc=_("Presence hours by weekday (rows) and hour of day (columns)."),
                    row_labels=WEEKDAYS, col_labels=[str(h) for h in range(24)],
                    matrix=weekday_hour, unit="h")

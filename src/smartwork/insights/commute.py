@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from smartwork.insights import conf
@@ -103,7 +104,7 @@ def compute(*, members: list[CommuteInput], weeks_in_period: float,
             s[f"{key}_per_week"] += week[key]
             s[f"{key}_per_year"] += year[key]
     study.by_mode = [
-        {"mode": mode, "label": factors[mode].label, "members": int(s["members"]),
+        {"mode": mode, "label": factors[mode].label_in(get_language()), "members": int(s["members"]),
          "factor": factors[mode].value,
          **{key: round(s[key], 1 if key.endswith("year") else 2)
             for key in ("km_per_week", "hours_per_week", "kg_per_week",
@@ -123,7 +124,7 @@ def compute(*, members: list[CommuteInput], weeks_in_period: float,
         "distance_sources": sorted(sources),
     }
     study.factors = [
-        {"mode": f.mode, "label": f.label, "value": f.value, "unit": f.unit, "source": f.source,
+        {"mode": f.mode, "label": f.label_in(get_language()), "value": f.value, "unit": f.unit, "source": f.source,
          "url": f.url, "year": f.year, "used": f.mode in used_modes}
         for f in factors.values()
     ]

@@ -39,6 +39,11 @@ class EmissionFactor:
     source: str
     url: str
     year: int
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) from the file's "labels"
+
+    def label_in(self, language: str | None) -> str:
+        """The label in `language` ('fr', 'nl', 'de'), else the file's English label."""
+        return dict(self.labels).get((language or "")[:2], self.label)
 
 
 def parse_emission_factors(raw: Any, *, origin: str = "emission factors") -> dict[str, EmissionFactor]:
@@ -80,6 +85,8 @@ def parse_emission_factors(raw: Any, *, origin: str = "emission factors") -> dic
         factors[mode] = EmissionFactor(
             mode=mode, label=str(entry.get("label") or mode), value=float(value), unit=unit,
             source=source.strip(), url=str(entry.get("url") or ""), year=year,
+            labels=tuple(sorted((str(k), str(v)) for k, v in (entry.get("labels") or {}).items()
+                                if isinstance(v, str) and v.strip())),
         )
     missing = [m for m in CommuteMode.values if m not in factors]
     if missing:

@@ -12,7 +12,7 @@ from smartwork.accounts.models import Organisation
 from smartwork.core.errors import InvalidInput
 from smartwork.core.geo import parse_point
 from smartwork.network import selectors, services
-from smartwork.network.models import Alliance, Centre, Closure, Inspection, Network, Resource
+from smartwork.network.models import Alliance, Centre, Closure, Network, Resource
 from smartwork.network.schemas import (
     AllianceIn,
     AllianceOut,
@@ -181,7 +181,8 @@ def closure_remove(request: HttpRequest, centre_id: int, closure_id: int) -> Any
 
 @router.get("/centres/{centre_id}/inspections", response=list[InspectionOut])
 def inspection_list(request: HttpRequest, centre_id: int) -> Any:
-    return list(Inspection.objects.filter(centre_id=centre_id))
+    centre = selectors.centre_get(centre_id=centre_id)
+    return list(selectors.inspection_list(actor=request.user, centre=centre))  # type: ignore[arg-type]
 
 
 @router.post("/centres/{centre_id}/inspections", response={201: InspectionOut},

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from smartwork.accounts.models import User
 from smartwork.core.errors import NotFound
 from smartwork.core.geo import bounding_box, haversine_km
-from smartwork.core.permissions import roles_of
+from smartwork.core.permissions import require, roles_of
 from smartwork.network.choices import AllianceStatus, LabelStatus, ResourceKind
-from smartwork.network.models import Alliance, Centre, Network, Price, Resource
+from smartwork.network.models import Alliance, Centre, Inspection, Network, Price, Resource
 
 
 def network_list() -> QuerySet[Network]:
@@ -146,3 +146,9 @@ def centres_for_staff(*, actor: User) -> QuerySet[Centre]:
         Q(network_id__in=roles.operator_networks)
         | Q(pk__in=roles.manager_centres | roles.receptionist_centres)
     )
+
+
+def inspection_list(*, actor: User, centre: Centre) -> QuerySet[Inspection]:
+    """A centre's label inspections: for the operator of its network and its manager."""
+    require(actor, "centre.inspections_view", centre=centre)
+    return Inspection.objects.filter(centre_id=centre.pk).order_by("-visited_on", "-id")

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import OrganisationKind
 from smartwork.accounts.models import Organisation, User
+from smartwork.accounts.scopes import organisation_network_ids
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput
-from smartwork.core.permissions import require
+from smartwork.core.permissions import require, roles_of
 from smartwork.network.choices import (
     MIN_LABEL_DESKS,
     AllianceStatus,
@@ -171,6 +172,12 @@ def centre_create(
     errors = _clean_centre_values(data)
     if operator.kind not in (OrganisationKind.CENTRE_OPERATOR, OrganisationKind.NETWORK_OPERATOR):
         errors["operator_id"] = [_("The operating organisation must be a centre operator.")]
+    else:
+        works_with = organisation_network_ids(operator)
+        if works_with and network.pk not in works_with and not roles_of(actor).superuser:
+            # Another network's centre operator: not this operator's to pick (it would
+            # then be in their scope, bank account included).
+            errors["operator_id"] = [_("Unknown organisation.")]
     if errors:
         raise _invalid(errors)
     centre = Centre(network=network, operator=operator, **data)
@@ -178,6 +185,8 @@ def centre_create(
     _full_clean(centre, exclude=["photo"])
     with transaction.atomic():
         centre.save()
+        # The centre operator now works with this network.
+        operator.networks.add(network)
         audit_log(actor=actor, action="centre.created", obj=centre, data={"name": centre.name})
     return centre
 

@@ -34,7 +34,7 @@ def load(ctx: dict[str, Any]) -> None:
         operator = ctx["operators"][key]
         for i, centre in enumerate(ctx["centres"][key]):
             secret = demo_secret(centre.slug)
-            nas, _ = nas_create(actor=operator, centre=centre, name="Access points",
+            nas, _ = nas_create(actor=operator, centre=centre, name="Borne Wi-Fi accueil",
                                 address=f"10.{10 + n}.{i}.0/24", secret=secret)
             access_points[centre.slug] = (nas, secret)
     logins: dict[str, tuple[str, str]] = {}

@@ -11,20 +11,22 @@ def network(db):
 
 
 @pytest.fixture(autouse=True)
-def every_ubl_document_is_schema_valid(monkeypatch):
+def every_ubl_document_passes_the_official_rules(monkeypatch):
     """Every Peppol UBL document a billing test produces (directly, through the API, the
-    pages or the mail task) is validated against the OASIS UBL 2.1 schemas: an invalid
-    one fails the test that made it."""
+    pages or the mail task) is judged by the official validation (UBL 2.1 XSD, CEN EN
+    16931 and Peppol BIS 3.0.21 stylesheets): a fatal finding fails the test that made
+    it."""
     import sys
 
     from smartwork.billing import ubl
+    from smartwork.billing.validation import ubl_fatal
 
     original = ubl.invoice_ubl
 
     def validated(invoice):
         xml = original(invoice)
-        errors = ubl.ubl_schema_errors(xml)
-        assert errors == [], f"UBL of {invoice.display_number} is not schema-valid: {errors}"
+        errors = [str(f) for f in ubl_fatal(xml=xml)]
+        assert errors == [], f"UBL of {invoice.display_number} breaks the rules: {errors}"
         validated.count += 1
         return xml
 

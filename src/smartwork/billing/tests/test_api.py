@@ -9,8 +9,7 @@ from lxml import etree
 from smartwork.billing.models import Invoice, InvoiceRun
 from smartwork.billing.tests.camt import entry, statement
 from smartwork.billing.tests.factories import issued_invoice, period_sources
-from smartwork.billing.ubl import ubl_schema_errors
-from smartwork.billing.ubl_rules import check
+from smartwork.billing.validation import ubl_validate
 from smartwork.core import testing
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +61,7 @@ def test_pdf_and_ubl_downloads(api, company_admin, invoice):
     assert pdf.content[:4] == b"%PDF"
     xml = api(company_admin).get(f"/invoices/{invoice.pk}/ubl")
     assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
-    assert ubl_schema_errors(xml.content) == [] and check(xml.content) == []
+    assert ubl_validate(xml=xml.content) == []  # not even a warning
     assert etree.fromstring(xml.content).findtext(
         "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID") == \
         invoice.display_number
@@ -80,7 +79,7 @@ def test_draft_issue_and_immutability_through_the_api(api, operator, network, co
     r = api(operator).patch(f"/invoices/{draft_id}", {"note": "changed"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "invoice_immutable"
     r = api(operator).delete(f"/invoices/{draft_id}")
-    assert r.status_code == 409
+    assert r.status_code == 409 and r.json()["error"]["code"] == "invoice_immutable"
     assert api(operator).post(f"/invoices/{draft_id}/issue", {}).status_code == 409
     assert Invoice.objects.get(pk=draft_id).note == "Nov"
 
@@ -213,3 +212,36 @@ def test_books_endpoint(api, operator, company_admin, network):
                                   {"period": "2026-10"}).status_code == 403
     r = api(operator).get(f"/networks/{network.pk}/books", {"period": "10-2026"})
     assert r.status_code == 422
+
+
+def test_another_networks_billing_is_not_disclosed(api, operator, network, company, invoice):
+    """An operator acting on another network gets 404 (as the docs promise: outside
+    one's scope, 404); a company admin of the network gets 403 (no billing role)."""
+    from smartwork.billing.tests.factories import billing_ready
+
+    other = billing_ready(testing.make_network(name="Other network"))
+    stranger = testing.make_operator(other)
+    for path, body in ((f"/networks/{network.pk}/invoice-runs", {"period": "2026-10"}),
+                       (f"/networks/{network.pk}/settlements", {"period": "2026-10"}),
+                       (f"/networks/{network.pk}/clearings", {"period": "2026-10"}),
+                       (f"/networks/{network.pk}/payouts", {"period": "2026-10"})):
+        r = api(stranger).post(path, body)
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", (path, r.json())
+    r = api(stranger).get(f"/networks/{network.pk}/books", {"period": "2026-10"})
+    assert r.status_code == 404
+    assert _upload(stranger, network, statement("BE71096123456769", [])).status_code == 404
+    assert api(stranger).get(f"/invoices/{invoice.pk}").status_code == 404
+    # Assigning one's payment to another network's invoice: that invoice is unknown.
+    from smartwork.billing.models import Payment
+
+    payment = Payment.objects.create(network=other, amount=Decimal("1.00"),
+                                     value_date=dt.date(2026, 11, 5), method="bank")
+    r = api(stranger).post(f"/payments/{payment.pk}/assign", {"invoice_id": invoice.pk})
+    assert r.status_code == 404
+
+
+def test_a_credit_note_has_no_due_date_and_nothing_due(api, operator, invoice):
+    r = api(operator).post(f"/invoices/{invoice.pk}/credit-notes", {"reason": "x"})
+    assert r.status_code == 201, r.json()
+    note = api(operator).get(f"/invoices/{r.json()['id']}").json()
+    assert note["due_date"] is None and Decimal(note["amount_due"]) == 0

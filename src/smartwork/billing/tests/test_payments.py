@@ -61,7 +61,7 @@ def test_camt_matches_by_communication_then_amount_and_name(network, operator, i
         entry("50.00", name="Unknown payer", text="donation", ref="A5"),
         entry("999.00", name="Bank fees", credit=False, ref="A6"),
     ])
-    record = camt_import(actor=operator, network=network, data=data)
+    record = camt_import(actor=operator, network=network, data=data).first
     assert record.entry_count == 5 and record.closing_balance == Decimal("2000.00")
     for inv in (acme, dupont, studio):
         inv.refresh_from_db()

@@ -11,8 +11,8 @@ from smartwork.billing.choices import InvoiceState, RunState
 from smartwork.billing.models import Invoice, InvoiceRun
 from smartwork.billing.run import invoice_run
 from smartwork.billing.tests.factories import period_sources
-from smartwork.billing.ubl import invoice_ubl, ubl_schema_errors
-from smartwork.billing.ubl_rules import check
+from smartwork.billing.ubl import EInvoiceNotApplicable, invoice_ubl
+from smartwork.billing.validation import ubl_fatal
 from smartwork.core import testing
 from smartwork.core.errors import Forbidden, InvalidInput
 
@@ -49,9 +49,9 @@ def test_run_bills_each_customer_once_with_lines_by_centre(
     assert member_inv.language == "nl"
     assert member_inv.total_net == Decimal("129.00")  # 2 half-days + membership, not cancelled
     assert sorted(i.number for i in Invoice.objects.all()) == [1, 2]
-    for inv in (company_inv, member_inv):
-        xml = invoice_ubl(inv)
-        assert ubl_schema_errors(xml) == [] and check(xml) == []
+    assert ubl_fatal(xml=invoice_ubl(company_inv)) == []
+    with pytest.raises(EInvoiceNotApplicable):  # a private person: the PDF only
+        invoice_ubl(member_inv)
     assert len(mail.outbox) == 2
     assert mail.outbox[0].attachments[0].filename.endswith(".pdf")
     assert mail.outbox[0].attachments[0].content[:4] == b"%PDF"

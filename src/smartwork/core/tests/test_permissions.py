@@ -21,6 +21,7 @@ from smartwork.core.permissions import (
     forget_roles,
     require,
     roles_of,
+    scope,
 )
 
 # The rules as agreed for the foundation: a change to one of these is a change
@@ -196,11 +197,42 @@ def test_unknown_action_is_a_programming_error(world):
         allowed(world.users["operator"], "centre.teleport", centre=world.centre)
 
 
-def test_targetless_operator_actions_need_some_operator_role(world):
-    assert allowed(world.users["operator"], "organisation.manage")
-    assert allowed(world.users["foreign_operator"], "organisation.manage")
-    for who in ("manager", "receptionist", "company_admin", "member"):
-        assert not allowed(world.users[who], "organisation.manage"), who
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_no_target_refuses_everyone_but_the_superuser(world, action):
+    """Deny by default: a check that names no network, centre or company refuses,
+    even an operator of every network (it used to allow any operator)."""
+    for who, user in world.users.items():
+        assert allowed(user, action) is (who == "superuser"), (action, who)
+    with pytest.raises(Forbidden):
+        require(world.users["operator"], action)
+
+
+def test_a_scope_names_several_networks(world):
+    """An organisation working with two networks: the operator of either may act."""
+    both = scope(networks=[world.network.pk, world.other_network.pk])
+    assert allowed(world.users["operator"], "organisation.manage", target=both)
+    assert allowed(world.users["foreign_operator"], "organisation.manage", target=both)
+    only_other = scope(networks=[world.other_network.pk])
+    assert not allowed(world.users["operator"], "organisation.manage", target=only_other)
+
+
+def test_an_object_without_a_registered_scope_is_a_programming_error(world):
+    with pytest.raises(KeyError, match="register_scope"):
+        allowed(world.users["operator"], "network.edit", target=world.users["member"])
+
+
+def test_core_permissions_imports_no_domain_app():
+    import ast
+    import inspect
+
+    from smartwork.core import permissions
+
+    tree = ast.parse(inspect.getsource(permissions))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for a in node.names}
+    assert not {m for m in imported if m and m.startswith("smartwork.")
+                and not m.startswith("smartwork.core")}, imported
 
 
 def test_network_may_be_given_by_id(world):

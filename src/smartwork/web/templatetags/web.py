@@ -22,17 +22,35 @@ register = template.Library()
 
 @register.filter
 def money(value: Any, currency: str = "EUR") -> str:
-    """25 -> '€25.00' (en), '25,00 €' (fr), '€ 25,00' (nl)."""
+    """25 -> '€25.00' (en), '25,00 €' (fr, de), '€ 25,00' (nl)."""
     if value is None or value == "":
         return "—"
     amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
     symbol = "€" if currency == "EUR" else currency
     lang = (get_language() or "en")[:2]
-    if lang == "fr":
+    if lang in ("fr", "de"):
         return f"{amount}\u00a0{symbol}"
     if lang == "nl":
         return f"{symbol}\u00a0{amount}"
     return f"{symbol}{amount}"
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """'2026-11-03' (as the selectors give dates) in the language's DATE_FORMAT."""
+    import datetime as dt
+
+    if not value:
+        return "—"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.filter
+def page_title(value: Any) -> str:
+    """The tab's title: 'Find a centre · smartwork', or 'smartwork' alone."""
+    text = " ".join(str(value or "").split())
+    return f"{text} · smartwork" if text else "smartwork"
 
 
 @register.filter
@@ -85,12 +103,17 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         (_("My credit"), _url("web:my_credit")),
         (_("WiFi"), _url("web:my_wifi")),
     ]
+    if request.user.company_id:  # smart working (workplans): the employee's week
+        items.append((_("My week"), _url("workplans:my_week")))
     if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
         items.append((_("Front desk"), _url("web:front_desk")))
     if roles.manager_centres or roles.operator_networks or roles.superuser:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+        items.append((_("Smart working"), _url("workplans:company_home")))
+    if request.user.company_id is not None or roles.operator_networks:
+        items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
         items.append((_("Network"), _url("web:operator_home")))
     # Issue #7: an independent member's membership; a centre manager's plans (the
@@ -101,6 +124,7 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append((_("Membership"), _url("web:my_membership")))
     if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))
+        items.append((_("Economics"), _url("economics:home")))
     path = request.path
     return [
         {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
@@ -118,6 +142,7 @@ def network_tabs(context: dict[str, Any]) -> list[dict[str, Any]]:
     tabs = [("web:operator_home", _("Figures")), ("web:presence", _("Presence")),
             ("web:network_commute", _("Commute study")),
             ("web:placement", _("Where to open next")),
-            ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans"))]
+            ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans")),
+            ("economics:network", _("Economics")), ("economics:alliances", _("Alliances"))]
     return [{"url": reverse(name), "label": label, "current": current == name}
             for name, label in tabs]

@@ -50,7 +50,7 @@ def test_company_commute_shows_totals_and_factors(company_admin, company, commut
     data = selectors.commute_study(actor=company_admin, period=parse_period("2026-10"),
                                    company_id=company.pk, days_per_week=2)
     assert data["total"]["kg_per_year"] > 0
-    assert f'{floatformat(data["total"]["kg_per_year"], 0)}&nbsp;kg' in body
+    assert f'{floatformat(data["total"]["kg_per_year"], "0g")}&nbsp;kg' in body
     from smartwork.insights.factors import load_emission_factors
     car = load_emission_factors()["car"]
     assert car.source in body or car.source.replace("&", "&amp;") in body

@@ -27,7 +27,7 @@ from smartwork.billing.settlement import (
     settlements_create,
 )
 from smartwork.billing.ubl import invoice_ubl
-from smartwork.core.errors import DomainError, InvalidInput
+from smartwork.core.errors import Conflict, DomainError, InvalidInput
 from smartwork.core.permissions import roles_of
 from smartwork.web.forms import CamtForm, PayoutForm, PeriodForm
 from smartwork.web.views.helpers import (
@@ -83,10 +83,12 @@ def _invoice_download(request: AuthedRequest, invoice_id: int, render: Any, exte
                       content_type: str) -> HttpResponse:
     try:
         invoice = _document(request, invoice_id)
-    except InvalidInput as exc:
+        content = render(invoice)
+    except (InvalidInput, Conflict) as exc:
+        # A draft, or no e-invoice for a customer who is not a Peppol recipient.
         messages.error(request, exc.message)
         return redirect("web:invoices")
-    return _download(render(invoice), f"{invoice.display_number}.{extension}", content_type)
+    return _download(content, f"{invoice.display_number}.{extension}", content_type)
 
 
 @login_required
@@ -160,23 +162,35 @@ def payments(request: AuthedRequest) -> HttpResponse:
                 form.add_error("file", _("The file is too large for a bank statement."))
             else:
                 try:
-                    statement = camt_import(actor=request.user, network=network,
-                                            data=upload.read())
+                    result = camt_import(actor=request.user, network=network,
+                                         data=upload.read())
                 except DomainError as exc:
                     apply_domain_error(form, exc)
                 else:
-                    matched = statement.payments.filter(invoice__isnull=False).count()
-                    messages.success(request, _(
-                        "Statement %(id)s imported: %(n)s entries, %(m)s matched to invoices.")
-                        % {"id": statement.statement_id, "n": statement.entry_count,
-                           "m": matched})
+                    for statement in result.statements:
+                        matched = statement.payments.filter(invoice__isnull=False).count()
+                        messages.success(request, _(
+                            "Statement %(id)s imported: %(n)s entries, %(m)s matched to "
+                            "invoices.") % {"id": statement.statement_id,
+                                            "n": statement.entry_count, "m": matched})
+                    for statement in result.already_imported:
+                        messages.warning(request, _(
+                            "Statement %(id)s was already imported: skipped.")
+                            % {"id": statement.statement_id})
+                    if result.duplicates or result.flagged:
+                        messages.warning(request, _(
+                            "%(d)s entries were already read from an earlier statement and "
+                            "were not counted again; %(f)s payments are overpayments left "
+                            "for you to check.") % {"d": result.duplicates,
+                                                    "f": result.flagged})
                     return redirect("web:payments")
     qs = billing_selectors.payments_for(user=request.user).filter(network=network).order_by(
         "-value_date", "-id")
     open_invoices = billing_selectors.invoices_for(user=request.user).filter(
         network=network, state__in=list(OPEN_STATES)).order_by("number")
     return render(request, "web/billing/payments.html", {
-        "form": form, "unmatched": qs.filter(invoice__isnull=True)[:100],
+        "form": form,
+        "unmatched": qs.filter(invoice__isnull=True).select_related("flag_invoice")[:100],
         "matched": qs.filter(invoice__isnull=False).select_related("invoice")[:100],
         "open_invoices": open_invoices})
 

@@ -97,6 +97,41 @@ def book(request: AuthedRequest) -> HttpResponse:
     return redirect("web:my_bookings")
 
 
+@login_required
+@page
+def book_confirm(request: AuthedRequest) -> HttpResponse:
+    """Before a booking is made: what it costs, who pays and why, from the booking engine
+    and the payment itself (`credits.quote.booking_quote`, rolled back), then one button
+    books. A booking that would be refused says why instead, in the second person."""
+    from smartwork.credits.quote import booking_quote
+
+    form = BookForm(request.GET)
+    target = request.GET.get("next") or ""
+    back = target if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}) else "/centres/"
+    context: dict[str, Any] = {"form": form, "back": back, "quote": None, "refusal": None}
+    if not form.is_valid():
+        context["refusal"] = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        return render(request, "web/bookings/confirm.html", context, status=422)
+    data = form.cleaned_data
+    centre = network_selectors.centre_get(centre_id=data["centre"])
+    resource = None
+    if data.get("resource"):
+        resource = Resource.objects.filter(pk=data["resource"], centre=centre).first()
+        if resource is None:
+            context["refusal"] = _("No such resource.")
+            return render(request, "web/bookings/confirm.html", context, status=404)
+    context.update({"centre": centre, "resource": resource, "data": data,
+                    "slot_label": dict(Slot.choices).get(data["slot"], "")})
+    try:
+        context["quote"] = booking_quote(
+            actor=request.user, centre=centre, slot=data["slot"], on=data["date"],
+            resource=resource, start_time=data.get("start_time"), end_time=data.get("end_time"))
+    except DomainError as exc:
+        context["refusal"] = booking_error_text(exc)
+    return render(request, "web/bookings/confirm.html", context)
+
+
 def _when(booking: Any) -> str:
     tz = zone(booking.centre.timezone)
     start, end = booking.start.astimezone(tz), booking.end.astimezone(tz)

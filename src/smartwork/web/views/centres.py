@@ -55,6 +55,8 @@ def centre_finder(request: AuthedRequest) -> HttpResponse:
         bookable_by=member,
         label_status=None if member else LabelStatus.LABELLED,
     ))
+    blocker = booking_selectors.member_booking_blocker(member=request.user, on=on, slot=slot) \
+        if member else None
     for centre in centres:
         centre.free_desks = free_desks(centre=centre, on=on, slot=slot)
     markers = [
@@ -65,7 +67,7 @@ def centre_finder(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form, "centres": centres, "markers": markers, "home": home,
         "on": on, "slot": slot, "slot_label": dict(SLOTS).get(slot, slot),
-        "services": dict(Service.choices), **map_settings(),
+        "services": dict(Service.choices), **map_settings(), "blocker": blocker,
     }
     if is_htmx(request):
         return render(request, "web/centres/finder.html#results", context)
@@ -85,6 +87,11 @@ def centre_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     on = (date_form.cleaned_data["date"] if date_form.is_bound and date_form.is_valid()
           else next_working_day())
     availability = _availability(centre, on)
+    if request.user.network_id:  # a member: no Book button for what would be refused
+        for row in availability["desk_slots"]:
+            blocker = booking_selectors.member_booking_blocker(member=request.user, on=on,
+                                                               slot=row["slot"])
+            row["blocked"] = blocker.message if blocker else ""
     prices = []
     for kind, label in ResourceKind.choices:
         price = network_selectors.centre_price_on(centre=centre, resource_kind=kind, on=today)

@@ -72,6 +72,8 @@ def company_tabs(request: AuthedRequest, company: Organisation) -> list[dict[str
            for name, label in tabs]
     out.append({"url": f"{reverse('web:invoices')}?company={company.pk}", "label": _("Invoices"),
                 "current": False})
+    out.append({"url": reverse("wellbeing:company", args=[company.pk]),
+                "label": _("Well-being"), "current": current == "wellbeing:company"})
     return out
 
 

@@ -9,7 +9,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/errors/404.html", status=404)
+    response = render(request, "web/errors/404.html", status=404)
+    response.product_page = True  # type: ignore[attr-defined]  # web.middleware keeps it
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

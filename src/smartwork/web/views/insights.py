@@ -62,7 +62,7 @@ def network_dashboard(request: AuthedRequest, network: Any) -> dict[str, Any]:
     day_chart = charts.line_chart(
         title=_("Occupancy per day"),
         desc=_("Share of open hours booked and checked in, day by day."),
-        labels=[date_format(_date(s["date"]), "j M") for s in series],
+        labels=[date_format(_date(s["date"]), "j N") for s in series],
         series={_("booked"): [round(100 * s["booked_share"], 1) for s in series],
                 _("checked in"): [round(100 * s["checked_in_share"], 1) for s in series]},
         unit="%") if series else ""

@@ -32,6 +32,14 @@ def sqlite_files() -> list[Path]:
     return [name, name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")]
 
 
+def demo_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the demo at."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def granian_command(*, host: str, port: int, workers: int = 1, threads: int = 2) -> list[str]:
     """granian's command line. `threads`: blocking threads per worker, i.e. requests one
     worker runs at once. Few is faster for this app: its requests hold the GIL between
@@ -103,7 +111,8 @@ class Command(BaseCommand):
             demo_load()
             self.stdout.write(f"Loaded the demo data in {time.monotonic() - started:.1f} s.")
         self.print_logins(password=DEMO_PASSWORD)
-        base = f"http://{options['host']}:{options['port']}"
+        base = os.environ.get("SMARTWORK_BASE_URL") or demo_base_url(options["host"],
+                                                                     options["port"])
         self.stdout.write("")
         self.stdout.write(f"  site      {base}/")
         self.stdout.write(f"  admin     {base}/admin/")
@@ -133,6 +142,9 @@ class Command(BaseCommand):
 
     def serve(self, *, host: str, port: int) -> None:
         env = {**os.environ, "SMARTWORK_DEMO": "1"}
+        # Links in the mails (invitations, password resets, check-in codes) point at the
+        # address served here, unless SMARTWORK_BASE_URL says otherwise.
+        env.setdefault("SMARTWORK_BASE_URL", demo_base_url(host, port))
         # A SIGTERM (a service manager, `timeout`) stops the children like Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)
         worker = subprocess.Popen(worker_command(), env=env)

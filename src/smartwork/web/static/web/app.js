@@ -50,7 +50,8 @@
     if (!isNaN(hlat) && !isNaN(hlon)) {
       window.L.circleMarker([hlat, hlon], { radius: 5, color: "#5b2a86", fillColor: "#8a2be2", fillOpacity: 0.9 })
         .bindTooltip(document.documentElement.lang === "fr" ? "Domicile" :
-                     document.documentElement.lang === "nl" ? "Thuis" : "Home")
+                     document.documentElement.lang === "nl" ? "Thuis" :
+                     document.documentElement.lang === "de" ? "Wohnort" : "Home")
         .addTo(layer);
       points.push([hlat, hlon]);
     }
@@ -105,6 +106,39 @@
       try {
         if (el.hasAttribute("data-pick-lat")) pickerMap(el); else centresMap(el);
       } catch (e) { failed(el); }
+    });
+  });
+})();
+
+/* Phones: each table cell carries its column's name (shown before the cell when the
+   table is stacked, see app.css), and the menu folds behind a button. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function labelTables(root) {
+    (root || document).querySelectorAll("main table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) return;
+      var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && names[col]) cell.setAttribute("data-label", names[col]);
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    labelTables(document);
+    document.body.addEventListener("htmx:afterSettle", function (e) { labelTables(e.target.parentNode || document); });
+    var toggle = document.querySelector("[data-menu-toggle]");
+    if (!toggle) return;
+    toggle.addEventListener("click", function () {
+      var open = toggle.closest("nav").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   });
 })();
