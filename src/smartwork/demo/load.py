@@ -100,7 +100,7 @@ MOBISPOT_SLUG = "mobispot"
 DEMO_DOMAIN = "demo.smartwork.example"
 PRICES_FROM = dt.date(2025, 1, 1)
 APP_LOADERS = (
-    "bookings", "credits", "billing", "wifi", "insights", "economics", "workplans", "wellbeing",
+    "bookings", "credits", "billing", "wifi", "economics", "insights", "workplans", "wellbeing",
 )
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -135,6 +135,8 @@ def _year_of_payg(ctx: dict[str, Any]) -> int:
 
 
 def load(ctx: dict[str, Any]) -> None:
+    # Runs before the insights loader (demo/load.py), whose presence summary then
+    # counts these bookings too: no read has a year of stale days to redo.
     _year_of_payg(ctx)
     network = ctx["networks"]["walloon"]
     operator = ctx["operators"]["walloon"]

@@ -21,10 +21,10 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 class MonthField(forms.Field):
     """YYYY-MM, as a date (the first of the month)."""
 
-    widget = forms.TextInput(attrs={"size": 7, "placeholder": "YYYY-MM"})
-
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", _("YYYY-MM"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 7,
+                                                           "placeholder": _("YYYY-MM")}))
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> dt.date | None:

@@ -74,8 +74,10 @@ def centre_months(*, actor: Any, network: Network, month: Month,
             row.credit_minutes, row.guest_minutes = v.own_minutes, v.guest_minutes
         s = settlements.get(centre_id)
         if s is not None:
+            # Net of VAT, as the invoices and check-books: the settlement's value less the
+            # commission (the payout transfer itself carries the VAT of both invoices).
             row.settled = True
-            row.commission, row.payout = s.commission, s.payout_amount
+            row.commission, row.payout = s.commission, s.gross_value - s.commission
         else:
             row.commission = money_round(row.revenue * network.commission_rate / 100)
             row.payout = row.revenue - row.commission
@@ -91,11 +93,18 @@ class Invoiced:
 
 
 def invoiced(*, actor: Any, network: Network, month: Month) -> tuple[Invoiced, dict[Any, Decimal]]:
-    """The month's issued periodic invoices (net) and credit notes on them, and the net
-    per customer (a company id, or ``"members"`` for invoices to members)."""
+    """The month's issued periodic invoices to customers (net) and the credit notes on
+    them, and the net per customer (a company id, or ``"members"`` for invoices to
+    members)."""
     qs = billing_selectors.invoices_for(user=actor).filter(network_id=network.pk).exclude(
         state="draft")
-    invoices = qs.filter(kind="invoice", period_start=month.start, billing_key__isnull=False)
+    # The operator's commission invoices to the centres (set off in their payouts) are not
+    # revenue from customers: left out.
+    commission_ids = billing_selectors.settlements_for(user=actor).filter(
+        network_id=network.pk, period_start=month.start, commission_invoice__isnull=False,
+    ).values("commission_invoice_id")
+    invoices = qs.filter(kind="invoice", period_start=month.start,
+                         billing_key__isnull=False).exclude(pk__in=commission_ids)
     total = Invoiced()
     per_customer: dict[Any, Decimal] = defaultdict(lambda: ZERO)
     for org_id, net in invoices.values_list("customer_organisation_id", "total_net"):
