@@ -1,6 +1,6 @@
 """schemathesis over the whole API as a member, a company admin and an operator.
 
-Bounded for CI (SMARTWORK_FUZZ_EXAMPLES, default 4 cases per operation and generation
+Bounded for CI (SMARTWORK_FUZZ_EXAMPLES, default 3 cases per operation and generation
 mode, positive and negative); `bench/api_fuzz.py` runs longer. Fails on any 5xx, any
 answer that breaks its documented schema, and any error that is not the API's error
 shape (tests/fuzz/runner.py). Half the cases use the ids of real rows the role may see,
@@ -17,7 +17,7 @@ import pytest
 
 from tests.fuzz import runner
 
-EXAMPLES = int(os.environ.get("SMARTWORK_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("SMARTWORK_FUZZ_EXAMPLES", "3"))
 
 
 @pytest.fixture

@@ -7,17 +7,21 @@ Use on a ninja operation (above or below the route decorator)::
     def booking_create(request, data: BookingIn): ...
 
 - no header: the route runs as usual;
-- first request with a key: a row is committed as *in progress* before the
-  route runs (the unique (user, key) constraint is the lock), then the answer
-  (status and body) is stored with it;
+- first request with a key: the route runs in one transaction with a row for the
+  key (the unique (user, key) constraint is the lock), and its answer (status and
+  body) is stored in that row before the commit: changes, row and answer commit
+  together or not at all;
 - the same key again, same body: the stored answer is replayed, with the header
   `Idempotent-Replayed: true`;
-- the same key while the first is still running: 409 `idempotency_in_progress`;
+- the same key while the first is still running: the retry waits for the first
+  transaction to end (up to the database's lock timeout, then 409
+  `idempotency_in_progress`): committed, its answer is replayed; rolled back (an
+  error, or a server killed mid-request), the retry runs;
 - the same key with another method, path or body: 422 `idempotency_key_reused`.
 
-A 5xx answer is not kept (the row is deleted) so that the client may retry.
-A row left *in progress* by a crashed worker is taken over after
-`STALE_AFTER`. Answers are kept `KEEP_FOR` (purged by a periodic job).
+A 5xx, 401 or 403 answer is not kept (its transaction is rolled back) so that the
+client may retry. `IdempotencyMiddleware` applies this to every POST of the API.
+Answers are kept `KEEP_FOR` (purged by a periodic job).
 Keys are per user; anonymous requests pass through (they are refused anyway).
 """
 
@@ -30,7 +34,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.decorators import decorate_view
@@ -39,7 +43,6 @@ from smartwork.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
-STALE_AFTER = dt.timedelta(minutes=5)
 KEEP_FOR = dt.timedelta(hours=24)
 
 
@@ -77,6 +80,15 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
+def _keep(response: HttpResponse) -> bool:
+    """Whether this answer is the one to replay: not a 5xx (the client may retry), not a
+    401/403 (a refused login or CSRF check: the retry may carry what was missing), not a
+    stream, and not an answer whose transaction broke (PostgreSQL: it will roll back)."""
+    return not (response.status_code >= 500 or response.status_code in (401, 403)
+                or getattr(response, "streaming", False)
+                or transaction.get_connection().needs_rollback)
+
+
 def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -91,51 +103,55 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if user is None:
             return run(request, *args, **kwargs)
         fingerprint = request_fingerprint(request)
-        try:
-            # Its own committed transaction: a concurrent twin must see it at once.
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, key=key, method=request.method or "", path=request.path[:300],
-                    request_hash=fingerprint,
-                )
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-            if existing is None:  # deleted meanwhile (its first try failed): refuse, retry later
+        for _attempt in range(3):
+            try:
+                return _first_run(request, run, args, kwargs, user=user, key=key,
+                                  fingerprint=fingerprint)
+            except IntegrityError:
+                pass  # the key is taken: by a committed first run, read below
+            except OperationalError:
+                # Waited on the first run's transaction beyond the lock timeout.
                 return _error(409, "idempotency_in_progress",
-                              "A request with this key was just retried; try again.")
+                              "A request with this Idempotency-Key is still being processed.")
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is None:
+                continue  # the first run rolled back meanwhile: this one runs
             if existing.request_hash != fingerprint:
                 return _error(422, "idempotency_key_reused",
                               "This Idempotency-Key was used for another request.")
             if existing.state == IdempotencyRecord.State.DONE:
                 return _replay(existing)
-            # Taken over only if still stale under this conditional update (one winner).
-            now = timezone.now()
-            taken = IdempotencyRecord.objects.filter(
-                pk=existing.pk, state=IdempotencyRecord.State.IN_PROGRESS,
-                created_at__lt=now - STALE_AFTER,
-            ).update(created_at=now)
-            if not taken:
-                return _error(409, "idempotency_in_progress",
-                              "A request with this Idempotency-Key is still being processed.")
-            record = existing
-        try:
-            response = run(request, *args, **kwargs)
-        except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            raise
-        # Not kept either: 401/403 (a refused login or CSRF check: the retry may carry
-        # what was missing).
-        if (response.status_code >= 500 or response.status_code in (401, 403)
-                or getattr(response, "streaming", False)):
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            state=IdempotencyRecord.State.DONE, status_code=response.status_code,
-            response_body=response.content.decode("utf-8", errors="replace"),
-        )
-        return response
+            # A committed in-progress row (left by an older version): its run is over.
+            IdempotencyRecord.objects.filter(
+                pk=existing.pk, state=IdempotencyRecord.State.IN_PROGRESS).delete()
+        return _error(409, "idempotency_in_progress",
+                      "A request with this Idempotency-Key was just retried; try again.")
 
     return wrapper
+
+
+def _first_run(request: HttpRequest, run: Callable[..., HttpResponse], args: Any, kwargs: Any,
+               *, user: Any, key: str, fingerprint: str) -> HttpResponse:
+    """Run the request in one transaction with its record: the record, the request's
+    changes and its answer commit together or not at all. A twin sent meanwhile waits on
+    the record's unique key (PostgreSQL) or the write lock (SQLite) until this
+    transaction ends: committed, it replays the answer; rolled back (an error, a crashed
+    server), it runs again. So a retry after a crash never meets its own first attempt."""
+    with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the IntegrityError leaves the outer usable
+            record = IdempotencyRecord.objects.create(
+                user=user, key=key, method=request.method or "", path=request.path[:300],
+                request_hash=fingerprint,
+            )
+        response = run(request, *args, **kwargs)
+        if _keep(response):
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyRecord.State.DONE, status_code=response.status_code,
+                response_body=response.content.decode("utf-8", errors="replace"),
+            )
+        else:
+            transaction.set_rollback(True)
+    return response
 
 
 class IdempotencyMiddleware:

@@ -77,3 +77,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class PeriodicRun(models.Model):
+    """One row per periodic job and period (core/periodic.py): the claim that makes any
+    number of workers run each job once per period. `slot` is the period's number
+    (seconds since the epoch // the job's interval)."""
+
+    name = models.CharField(max_length=150)
+    slot = models.BigIntegerField()
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=100, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.slot}"

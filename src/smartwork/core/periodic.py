@@ -15,9 +15,15 @@ job due, enqueues it (a django Task, `.enqueue()`, run by the task worker) or
 calls it (a plain function, run in the scheduler thread). A job is due when the
 scheduler has not dispatched it for `every_seconds`, and at start-up.
 
-The schedule is kept in the worker's memory: two workers, or a restart, may run
-a job twice in a short time. That is why every periodic job must be idempotent:
-it locks the rows it acts on and re-checks them before acting (STYLE.md, 9).
+Once per period across workers: each worker's memory only says when to look again;
+before dispatching, a worker claims the job's period in the database (`claim`: a
+`PeriodicRun` row per job and period, unique), so N workers, or a restarted one, run
+each job once per period. A django Task is enqueued in the claim's transaction (its
+row is in the task queue, which any worker runs: a worker that dies after the claim
+leaves the job to the others). A plain function runs in the claiming worker; if that
+worker dies before it finishes, another takes the period over after `LEASE`. Jobs
+stay idempotent all the same (they lock the rows they act on and re-check them,
+STYLE.md, 9): a job taken over after its lease may have done part of its work.
 """
 
 from __future__ import annotations
@@ -46,6 +52,60 @@ class PeriodicJob:
             enqueue()
         else:
             self.func()
+
+    def is_task(self) -> bool:
+        return callable(getattr(self.func, "enqueue", None))
+
+    def dispatch_once(self, *, wall: float | None = None, worker: str = "") -> bool:
+        """Claim this job's current period and dispatch it; False when another worker
+        has it already. See the module's docstring."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        from smartwork.core import fastsql
+        from smartwork.core.models import PeriodicRun
+        from smartwork.core.outbox import task_row
+
+        slot = int((time.time() if wall is None else wall) // self.every_seconds)
+        done = PeriodicRun.objects.filter(name=self.name, slot=slot)
+        with transaction.atomic():
+            if not claim(self.name, slot, worker=worker):
+                return False
+            row = task_row(self.func) if self.is_task() else None
+            if row is not None:  # the database queue: the task row in the claim's transaction
+                fastsql.insert(row)
+                done.update(finished_at=timezone.now())
+                return True
+        self.dispatch()  # another task backend (the tests'), or a plain function
+        done.update(finished_at=timezone.now())
+        return True
+
+
+# A plain function's claim is taken over by another worker after this long unfinished.
+LEASE_SECONDS = 600
+
+
+def claim(name: str, slot: int, *, worker: str = "") -> bool:
+    """Take period `slot` of job `name` for this worker: True once per (job, period),
+    or again when the claim is older than LEASE_SECONDS and unfinished (its worker died)."""
+    import datetime as dt
+
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from smartwork.core.models import PeriodicRun
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            PeriodicRun.objects.create(name=name, slot=slot, claimed_at=now,
+                                       claimed_by=worker[:100])
+        return True
+    except IntegrityError:
+        return PeriodicRun.objects.filter(
+            name=name, slot=slot, finished_at__isnull=True,
+            claimed_at__lt=now - dt.timedelta(seconds=LEASE_SECONDS),
+        ).update(claimed_at=now, claimed_by=worker[:100]) == 1
 
 
 _jobs: dict[str, PeriodicJob] = {}

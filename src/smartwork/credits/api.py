@@ -20,6 +20,7 @@ from smartwork.credits.schemas import (
     AdjustmentIn,
     AllotmentIn,
     AllotmentOut,
+    CreditPolicyOut,
     LedgerEntryOut,
     MembershipIn,
     MembershipOut,
@@ -29,7 +30,6 @@ from smartwork.credits.schemas import (
     PlanIn,
     PlanOut,
     PolicyIn,
-    PolicyOut,
     PurchaseIn,
     PurchaseOut,
     RoamingOut,
@@ -215,13 +215,13 @@ def company_ledger_csv(request: HttpRequest, company_id: int,
     return response
 
 
-@router.get("/companies/{company_id}/credit-policy", response=PolicyOut)
+@router.get("/companies/{company_id}/credit-policy", response=CreditPolicyOut)
 def policy_get(request: HttpRequest, company_id: int) -> Any:
     company = selectors.company_for_credit(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
     return _policy_out(services.credit_policy_get_or_default(company=company))
 
 
-@router.put("/companies/{company_id}/credit-policy", response=PolicyOut,
+@router.put("/companies/{company_id}/credit-policy", response=CreditPolicyOut,
             summary="Allowed centres and kinds, pool cap per employee, overage, approval "
                     "beyond the cap")
 def policy_set(request: HttpRequest, company_id: int, data: PolicyIn) -> Any:

@@ -144,7 +144,7 @@ class PolicyIn(Schema):
     ]}}
 
 
-class PolicyOut(Schema):
+class CreditPolicyOut(Schema):
     company_id: int
     allowed_centre_ids: list[int]
     allowed_resource_kinds: list[str]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
+import socket
 import threading
 from argparse import ArgumentParser
 from typing import Any
@@ -42,17 +44,22 @@ def import_task_modules() -> list[str]:
     return imported
 
 
-def run_due_jobs(*, now: float | None = None) -> list[str]:
-    """Dispatch the jobs due now; a failing job is logged and does not stop the others."""
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_due_jobs(*, now: float | None = None, wall: float | None = None) -> list[str]:
+    """Dispatch the jobs due now that no other worker has dispatched for their current
+    period (core/periodic.py); a failing job is logged and does not stop the others."""
     names = []
     for job in periodic.due_jobs(now=now):
         try:
-            job.dispatch()
-            names.append(job.name)
+            if job.dispatch_once(wall=wall, worker=WORKER_ID):
+                names.append(job.name)
         except Exception:
             log.exception("periodic job %s failed to start", job.name)
         finally:
-            close_old_connections()
+            if not connection.in_atomic_block:  # (a test's transaction: keep it)
+                close_old_connections()
     return names
 
 
