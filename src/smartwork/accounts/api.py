@@ -6,13 +6,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from smartwork.accounts import selectors, services
+from smartwork.accounts import payout, selectors, services
 from smartwork.accounts.models import ApiToken, Organisation, User
 from smartwork.accounts.schemas import (
     MeOut,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
+    PayoutChangeIn,
+    PayoutChangeOut,
+    PayoutDecisionIn,
     ProfileIn,
     RoleAssignIn,
     RoleAssignmentOut,
@@ -231,6 +234,19 @@ def invitation_create(request: HttpRequest, company_id: int, data: InvitationIn)
     return Status(201, invitation)
 
 
+@router.post("/companies/{company_id}/invitations/{invitation_id}/resend",
+             response=InvitationOut, summary="Mail an open invitation again")
+def invitation_resend(request: HttpRequest, company_id: int, invitation_id: int) -> object:
+    from smartwork.accounts.models import Invitation
+
+    company = selectors.staff_company(actor=request.user, company_id=company_id)  # type: ignore[arg-type]
+    invitation = Invitation.objects.select_related("company").filter(
+        company=company, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound(_("No such invitation."))
+    return services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+
+
 @router.post("/invitations/accept", response=AcceptedOut, auth=None,
              summary="Accept an invitation: creates or links the account")
 def invitation_accept(request: HttpRequest, data: InvitationAcceptIn) -> dict[str, object]:
@@ -272,3 +288,39 @@ def team_member_remove(request: HttpRequest, company_id: int, team_id: int,
     team = _team_of(company, team_id)
     services.team_member_remove(actor=request.user, team=team, user=_employee_of(company, user_id))  # type: ignore[arg-type]
     return Status(204, None)
+
+
+# --- Payout data of centre operators: proposed by its manager, approved by the operator
+
+
+@router.get("/payout-changes", response=list[PayoutChangeOut],
+            summary="Proposed changes of centre operators' bank accounts")
+@paginate(LimitOffsetPagination)
+def payout_change_list(request: HttpRequest) -> object:
+    return payout.payout_change_list(actor=request.user)  # type: ignore[arg-type]
+
+
+@router.post("/organisations/{organisation_id}/payout-changes",
+             response={201: PayoutChangeOut},
+             summary="Propose a new bank account for a centre operator (its centre manager)")
+def payout_change_propose(request: HttpRequest, organisation_id: int,
+                          data: PayoutChangeIn) -> Any:
+    org = payout.payout_organisation_get(actor=request.user,  # type: ignore[arg-type]
+                                         organisation_id=organisation_id)
+    return Status(201, payout.payout_change_propose(
+        actor=request.user, organisation=org, iban=data.iban, bic=data.bic))  # type: ignore[arg-type]
+
+
+@router.post("/payout-changes/{change_id}/approve", response=PayoutChangeOut,
+             summary="Approve a proposed bank account (the network's operator)")
+def payout_change_approve(request: HttpRequest, change_id: int) -> Any:
+    change = payout.payout_change_get(actor=request.user, change_id=change_id)  # type: ignore[arg-type]
+    return payout.payout_change_approve(actor=request.user, change=change)  # type: ignore[arg-type]
+
+
+@router.post("/payout-changes/{change_id}/reject", response=PayoutChangeOut,
+             summary="Reject a proposed bank account (the network's operator)")
+def payout_change_reject(request: HttpRequest, change_id: int, data: PayoutDecisionIn) -> Any:
+    change = payout.payout_change_get(actor=request.user, change_id=change_id)  # type: ignore[arg-type]
+    return payout.payout_change_reject(actor=request.user, change=change,  # type: ignore[arg-type]
+                                       reason=data.reason)

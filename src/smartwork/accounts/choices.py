@@ -45,3 +45,9 @@ class CommuteMode(models.TextChoices):
 
 
 PEPPOL_SCHEME_BE_ENTERPRISE = "0208"
+
+
+class PayoutChangeState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

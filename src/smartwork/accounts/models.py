@@ -15,6 +15,7 @@ from smartwork.accounts.choices import (
     CompanySize,
     Language,
     OrganisationKind,
+    PayoutChangeState,
     Role,
     Sector,
 )
@@ -311,3 +312,57 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.company}"
+
+
+class PayoutChange(models.Model):
+    """A proposed change of a centre operator's payout data (IBAN, BIC): its own centre
+    manager proposes it, the operator of one of its networks approves or rejects it.
+    Kept as the record of who asked and who decided (append-only but for the decision)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="payout_changes",
+                                     verbose_name=_("organisation"))
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    previous_iban = models.CharField(max_length=34, blank=True)
+    previous_bic = models.CharField(max_length=11, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=PayoutChangeState.choices,
+                             default=PayoutChangeState.PROPOSED)
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open proposal per organisation at a time.
+            models.UniqueConstraint(fields=["organisation"],
+                                    condition=Q(state="proposed"),
+                                    name="payout_change_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} IBAN {self.iban} ({self.state})"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name or one client address (`scope`, `key`), kept in
+    the database so that every server process counts the same (accounts/throttle.py).
+    Rows exist for names that are no account, too: a lock tells nobody which exist."""
+
+    scope = models.CharField(max_length=10)  # "account" or "address"
+    key = models.CharField(max_length=254)
+    failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)  # how often locked: the delay grows
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="login_throttle_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.failures} failures"

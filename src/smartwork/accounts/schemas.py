@@ -228,3 +228,29 @@ class TeamMemberIn(Schema):
 class DeactivatedOut(Schema):
     bookings_cancelled: int
     minutes_returned: int
+
+
+# --- Payout data of centre operators (issue 16) ---------------------------------------
+
+
+class PayoutChangeIn(Schema):
+    iban: str = Field(..., min_length=5, max_length=40)
+    bic: str = Field("", max_length=11)
+
+
+class PayoutDecisionIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class PayoutChangeOut(Schema):
+    id: int
+    organisation_id: int
+    iban: str
+    bic: str
+    previous_iban: str
+    state: str
+    proposed_by_id: int
+    proposed_at: datetime
+    decided_by_id: int | None
+    decided_at: datetime | None
+    reason: str

@@ -17,6 +17,7 @@ from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment, Us
 from smartwork.accounts.validators import clean_enterprise_number, clean_vat_number
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smartwork.core.mail import mail_later
 from smartwork.core.permissions import forget_roles, require, roles_of
 
 TOKEN_PREFIX = "sw_"
@@ -381,13 +382,20 @@ def invitation_token(invitation: Any) -> str:
                          compress=True)
 
 
-def _send_invitation(invitation_id: int, token: str) -> None:
+def invitation_mail_send(*, invitation_id: int) -> None:
+    """Mail an open invitation with a fresh token (run by the outbox, core/mail.py: the
+    token is made here, never stored). An invitation accepted or revoked meanwhile is
+    not mailed."""
     from django.conf import settings
     from django.core.mail import EmailMessage
 
     from smartwork.accounts.models import Invitation
 
-    invitation = Invitation.objects.select_related("company").get(pk=invitation_id)
+    invitation = Invitation.objects.select_related("company").filter(
+        pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True).first()
+    if invitation is None:
+        return
+    token = invitation_token(invitation)
     link = f"{settings.SMARTWORK['BASE_URL']}/invitations/accept?token={token}"
     body = _(
         "%(company)s invites you to book workplaces in its network with smartwork.\n\n"
@@ -396,6 +404,31 @@ def _send_invitation(invitation_id: int, token: str) -> None:
          "until": invitation.expires_at.date().isoformat(), "link": link}
     EmailMessage(subject=_("Invitation from %s") % invitation.company.legal_name, body=body,
                  to=[invitation.email]).send()
+
+
+INVITATION_MAIL = "smartwork.accounts.services.invitation_mail_send"
+
+
+def invitation_resend(*, actor: User, invitation: Any) -> Any:
+    """Mail an open invitation again (lost, or its mails failed); an expired one gets
+    INVITATION_VALID_DAYS more. Accepted or revoked invitations cannot be resent."""
+    from smartwork.accounts.models import Invitation
+
+    require(actor, "company.staff", company=invitation.company)
+    if invitation.as_admin:
+        require(actor, "role.assign", network=invitation.company.network_id)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None or locked.revoked_at is not None:
+            raise Conflict(_("This invitation is no longer open."), code="invitation_closed")
+        if locked.expires_at <= now:
+            locked.expires_at = now + timedelta(days=INVITATION_VALID_DAYS)
+            locked.save(update_fields=["expires_at"])
+        audit_log(actor=actor, action="invitation.resent", obj=locked,
+                  network_id=invitation.company.network_id, data={"email": locked.email})
+        mail_later(INVITATION_MAIL, invitation_id=locked.pk)
+    return locked
 
 
 def _check_can_join(email: str, company: Organisation) -> None:
@@ -446,8 +479,7 @@ def invitation_create(*, actor: User, company: Organisation, email: str, first_n
         token = invitation_token(invitation)
         audit_log(actor=actor, action="invitation.created", obj=invitation,
                   network_id=company.network_id, data={"email": email, "as_admin": as_admin})
-        invitation_id = invitation.pk
-        transaction.on_commit(lambda: _send_invitation(invitation_id, token))
+        mail_later(INVITATION_MAIL, invitation_id=invitation.pk)
     return invitation, token
 
 
@@ -645,7 +677,6 @@ def staff_import(*, actor: User, company: Organisation, content: str) -> dict[st
         )
     teams = {t.name.lower(): t for t in Team.objects.filter(company=company)}
     counts = {"created": 0, "invited": 0, "already_staff": 0}
-    tokens: list[tuple[int, str]] = []
     now = timezone.now()
     with transaction.atomic():
         for row in rows:
@@ -676,13 +707,12 @@ def staff_import(*, actor: User, company: Organisation, content: str) -> dict[st
                 company=company, email=row["email"], first_name=row["first_name"],
                 last_name=row["last_name"], team=team, invited_by=actor,
                 expires_at=now + timedelta(days=INVITATION_VALID_DAYS))
-            tokens.append((invitation.pk, invitation_token(invitation)))
+            # The mail's task row, in this transaction: every committed invitation is
+            # mailed, by the worker, whatever happens to this request after the commit.
+            mail_later(INVITATION_MAIL, invitation_id=invitation.pk)
             counts["invited"] += 1
         audit_log(actor=actor, action="staff.imported", obj=company,
                   network_id=company.network_id, data={**counts, "rows": len(rows)})
-        for invitation_id, token in tokens:
-            transaction.on_commit(
-                lambda i=invitation_id, t=token: _send_invitation(i, t))  # type: ignore[misc]
     return counts
 
 

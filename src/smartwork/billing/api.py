@@ -292,12 +292,24 @@ def settlement_detail(request: HttpRequest, settlement_id: int) -> Settlement:
     return selectors.settlement_get(user=request.user, settlement_id=settlement_id)
 
 
-@router.get("/settlements/{settlement_id}/pdf", summary="The self-billing statement as PDF")
+@router.get("/settlements/{settlement_id}/ubl",
+            summary="The Peppol self-billing invoice (UBL), where the centre has a Peppol id")
+def settlement_ubl_download(request: HttpRequest, settlement_id: int) -> HttpResponse:
+    from smartwork.billing.selfbilling import settlement_ubl
+    from smartwork.billing.validation import ubl_assert_valid
+
+    settlement = selectors.settlement_get(user=request.user, settlement_id=settlement_id)
+    xml = settlement_ubl(settlement)  # 409 einvoice_not_applicable without a Peppol id
+    ubl_assert_valid(xml=xml, rules="self_billing", document=settlement.display_number)
+    return _download(xml, f"{settlement.display_number}.xml", "application/xml")
+
+
+@router.get("/settlements/{settlement_id}/pdf", summary="The self-billing invoice as PDF")
 def settlement_pdf_download(request: HttpRequest, settlement_id: int) -> HttpResponse:
     from smartwork.billing.pdf import settlement_pdf
 
     settlement = selectors.settlement_get(user=request.user, settlement_id=settlement_id)
-    return _download(settlement_pdf(settlement), f"{settlement.reference}.pdf",
+    return _download(settlement_pdf(settlement), f"{settlement.display_number}.pdf",
                      "application/pdf")
 
 

@@ -22,19 +22,23 @@ Terms (h = the network's credit-hour value, r = an alliance's clearing rate):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from smartwork.billing.calc import Period
 from smartwork.billing.choices import InvoiceKind, InvoiceState, LineSource
 from smartwork.billing.clearing import clearing_compute
 from smartwork.billing.models import ClearingStatement, InvoiceLine, PayoutBatch, Settlement
 from smartwork.billing.settlement import USE_REASONS, centre_values, hour_value
+from smartwork.bookings.choices import BookingState
+from smartwork.bookings.models import Booking
 from smartwork.core.money import ZERO, money_round
-from smartwork.credits.choices import AccountKind, LedgerReason
+from smartwork.credits.choices import AccountKind, LedgerReason, PaygBillTo
 from smartwork.credits.models import (
     CreditPurchase,
     LedgerEntry,
@@ -49,6 +53,7 @@ class Books:
     network: Network
     period: Period
     figures: dict[str, Decimal] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -90,16 +95,19 @@ def books_check(*, network: Network, period: Period) -> Books:
     books.expect("invoiced credit purchases", inv_credit, sold_price)
     books.expect("invoiced pay-as-you-go", inv_payg, payg_facts)
     books.expect("invoiced memberships", inv_membership, membership_fees)
-    credited = InvoiceLine.objects.filter(
+    credit_lines = InvoiceLine.objects.filter(
         invoice__kind=InvoiceKind.CREDIT_NOTE, invoice__credited_invoice__network=network,
         invoice__credited_invoice__period_start=period.start,
         invoice__credited_invoice__billing_key__isnull=False,
-    ).exclude(invoice__state=InvoiceState.DRAFT).aggregate(s=Sum("line_net"))["s"] or ZERO
+    ).exclude(invoice__state=InvoiceState.DRAFT)
+    credited = credit_lines.aggregate(s=Sum("line_net"))["s"] or ZERO
+    _check_credited_purchases(books, credit_lines)
+    _check_bookings_paid(books, network=network, period=period, lines=lines)
 
     # --- Settlements, against the facts ----------------------------------------------
     values = centre_values(network=network, period=period)
     settlements = {s.centre_id: s for s in Settlement.objects.filter(
-        network=network, period_start=period.start)}
+        network=network, period_start=period.start).select_related("commission_invoice")}
     settled = commission = ZERO
     for centre_id, value in sorted(values.items()):
         s = settlements.get(centre_id)
@@ -108,14 +116,26 @@ def books_check(*, network: Network, period: Period) -> Books:
                 books.failures.append(f"centre {centre_id}: no settlement for {value.gross}")
             continue
         books.expect(f"settlement {s.reference} value", s.gross_value, value.gross)
-        books.expect(f"settlement {s.reference} payout + commission",
-                     s.payout_amount + s.commission, s.gross_value)
+        # The self-billing invoice with its VAT; the payout is its total less the
+        # commission invoice (with its VAT) set off against it.
+        books.expect(f"settlement {s.reference} total with VAT", s.total_gross,
+                     s.gross_value + s.vat_amount)
+        offset = ZERO
+        if s.commission_invoice is not None:
+            books.expect(f"commission invoice {s.commission_invoice.display_number}",
+                         s.commission_invoice.total_net, s.commission)
+            offset = s.commission_invoice.total_gross
+        elif s.commission:
+            books.failures.append(f"settlement {s.reference}: no commission invoice")
+        books.expect(f"settlement {s.reference} payout", s.payout_amount,
+                     s.total_gross - offset)
         line_sum = s.lines.aggregate(t=Sum("amount"))["t"] or ZERO
         books.expect(f"settlement {s.reference} lines", line_sum, s.gross_value)
     for centre_id, s in settlements.items():
         if centre_id not in values:
             books.failures.append(f"settlement {s.reference}: no usage behind it")
-        settled += s.payout_amount
+        # Net of VAT, as the invoices: what the centres earn less the commission.
+        settled += s.gross_value - s.commission
         commission += s.commission
     for batch in PayoutBatch.objects.filter(network=network, period_start=period.start):
         total = batch.settlements.aggregate(t=Sum("payout_amount"))["t"] or ZERO
@@ -181,15 +201,98 @@ def books_check(*, network: Network, period: Period) -> Books:
               - (guest_value - receivable)
               + (inv_payg - sum((v.payg for v in values.values()), ZERO)))
     clearing = payable - receivable
+    # Credit notes on the period's invoices take part: the revenue is what was invoiced
+    # less what was credited, and the operator bears the credit (the centres are settled
+    # on the use, and a credited purchase's hours leave the liability through the
+    # ledger's revocation entries, counted with the adjustments).
+    margin -= credited
+    net_invoiced = invoiced - credited
     right = settled + commission + liability + clearing + margin
     # SQLite sums Decimals without their scale (1049, not 1049.00): show cents.
     books.figures = {k: money_round(v) for k, v in {
-        "invoiced": invoiced, "credit_notes": credited, "settled_to_centres": settled,
+        "invoiced": invoiced, "credit_notes": credited, "net_invoiced": net_invoiced,
+        "settled_to_centres": settled,
         "commission": commission, "credit_liability_change": liability,
         "clearing_payable_less_receivable": clearing, "operator_margin": margin,
         "right_hand_side": right,
     }.items()}
-    books.expect("invoiced = settled + commission + liability change + clearing + margin",
-                 invoiced, right)
+    books.expect("invoiced - credit notes = settled + commission + liability change "
+                 "+ clearing + margin", net_invoiced, right)
     return books
+
+
+def _check_bookings_paid(books: Books, *, network: Network, period: Period,
+                         lines: QuerySet[InvoiceLine]) -> None:
+    """From the bookings: every completed or no-show booking of the period at the
+    network's centres is paid by credit or membership hours (its ledger entries take
+    minutes, net of refunds) or by a pay-as-you-go charge; and every customer's
+    charges at each centre reach that customer's invoice of the period."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    bookings = Booking.objects.filter(centre__network=network, start__gte=start, start__lt=end,
+                                      state__in=[BookingState.COMPLETED, BookingState.NO_SHOW])
+    by_ledger = set(LedgerEntry.objects.filter(booking__in=bookings).values("booking_id")
+                    .annotate(m=Sum("amount_minutes")).filter(m__lt=0)
+                    .values_list("booking_id", flat=True))
+    by_charge = set(PaygCharge.objects.filter(booking__in=bookings, cancelled_at__isnull=True)
+                    .values_list("booking_id", flat=True))
+    unpaid = list(bookings.exclude(pk__in=by_ledger | by_charge)
+                  .values_list("pk", "state").order_by("pk"))
+    books.counts["bookings_completed_or_no_show"] = bookings.count()
+    books.counts["bookings_unpaid"] = len(unpaid)
+    if unpaid:
+        shown = ", ".join(f"{pk} ({state})" for pk, state in unpaid[:10])
+        books.failures.append(
+            f"{len(unpaid)} completed or no-show bookings paid by nobody (no credit, no "
+            f"membership hours, no pay-as-you-go charge): {shown}"
+            + (" ..." if len(unpaid) > 10 else ""))
+    charged: defaultdict[tuple[str, int, int], int] = defaultdict(int)
+    for row in PaygCharge.objects.filter(
+            centre__network=network, cancelled_at__isnull=True,
+            service_date__gte=period.start, service_date__lte=period.end).values(
+            "bill_to", "company_id", "member_id", "centre_id").annotate(n=Count("id")):
+        who = (("org", row["company_id"]) if row["bill_to"] == PaygBillTo.COMPANY
+               else ("member", row["member_id"]))
+        charged[(who[0], who[1], row["centre_id"])] += row["n"]
+    billed: defaultdict[tuple[str, int, int], int] = defaultdict(int)
+    for org, member, centre, n in lines.filter(
+            source_type__in=[LineSource.BOOKING, LineSource.OVERAGE]).values(
+            "invoice__customer_organisation_id", "invoice__customer_member_id",
+            "centre_id").annotate(n=Sum("source_count")).values_list(
+            "invoice__customer_organisation_id", "invoice__customer_member_id", "centre_id", "n"):
+        who = ("org", org) if org else ("member", member)
+        billed[(who[0], who[1], centre)] += int(n or 0)
+    for key in sorted(set(charged) | set(billed), key=str):
+        if charged.get(key, 0) != billed.get(key, 0):
+            kind, customer, centre = key
+            books.failures.append(
+                f"pay-as-you-go of {'company' if kind == 'org' else 'member'} {customer} at "
+                f"centre {centre}: {charged.get(key, 0)} charges, {billed.get(key, 0)} on "
+                "the period's invoice")
+
+
+def _check_credited_purchases(books: Books, credit_lines: QuerySet[InvoiceLine]) -> None:
+    """A credit note on a time-credit purchase took the same share of its hours back
+    (credits' revocation entries, noted with the credit note's number)."""
+    from decimal import ROUND_HALF_UP
+
+    for ln in credit_lines.filter(credited_line__source_type=LineSource.CREDIT_PURCHASE) \
+            .select_related("invoice", "credited_line"):
+        original = ln.credited_line
+        assert original is not None  # the filter above: a credited purchase line
+        purchase = (CreditPurchase.objects.filter(pk=original.source_id).first()
+                    if original.source_id is not None else None)
+        if purchase is None:
+            continue
+        wanted = int((Decimal(purchase.minutes) * ln.quantity / original.quantity)
+                     .quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        taken = -(LedgerEntry.objects.filter(
+            purchase=purchase, reason=LedgerReason.ADJUSTMENT,
+            note__startswith=f"{ln.invoice.display_number}:").aggregate(
+            m=Sum("amount_minutes"))["m"] or 0)
+        if taken != wanted:
+            books.failures.append(
+                f"credit note {ln.invoice.display_number}: {wanted} min of purchase "
+                f"{purchase.pk} to take back, the ledger took {taken} min")
 

@@ -36,6 +36,9 @@ class VatCategory(models.TextChoices):
     ZERO = "Z", _("Zero rated")
     EXEMPT = "E", _("Exempt")
     REVERSE_CHARGE = "AE", _("Reverse charge")
+    # A supplier that is not VAT-registered (a self-billed centre operator without a VAT
+    # number): no VAT, and no VAT identifiers on the document (EN 16931 BR-O-*).
+    NOT_SUBJECT = "O", _("Not subject to VAT")
 
 
 class RunState(models.TextChoices):
@@ -47,6 +50,8 @@ class RunState(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     MANUAL = "manual", _("Recorded by hand")
     BANK = "bank", _("Bank statement")
+    # A commission invoice to a centre's operator, set off against its payout.
+    OFFSET = "offset", _("Set off against a payout")
 
 
 class MatchedBy(models.TextChoices):

@@ -8,7 +8,8 @@ is the walk-through, and an invoice, once issued, cannot be taken back.
 
 Here: the BIC of every account the demo pays from or into (the networks' operators
 collect on them, the centres' operators are paid on them), since the demo IBANs
-carry none. They are ING Belgium accounts (bank code 310).
+carry none (ING Belgium accounts, bank code 310); and the legal form and register
+mention (RPM and court) those organisations print on their invoices.
 """
 
 from __future__ import annotations
@@ -20,16 +21,52 @@ from smartwork.accounts.services import organisation_update
 DEMO_BIC = "BBRUBEBB"
 
 
+# The enterprise court of a registered office, by postcode (the register mention a
+# Belgian company prints beside its enterprise number): enough for the demo's towns.
+COURTS = [
+    (1000, 1299, "Bruxelles"), (1300, 1499, "Brabant wallon"), (1500, 1999, "Leuven"),
+    (2000, 2999, "Antwerpen"), (3000, 3499, "Leuven"), (3500, 3999, "Antwerpen, afdeling Hasselt"),
+    (4000, 4999, "Liège, division Liège"), (5000, 5999, "Liège, division Namur"),
+    (6000, 6599, "Hainaut, division Charleroi"), (6600, 6999, "Liège, division Arlon"),
+    (7000, 7999, "Hainaut, division Mons"), (8000, 8999, "Gent, afdeling Brugge"),
+    (9000, 9999, "Gent"),
+]
+LEGAL_FORMS = ("SRL", "SA", "SC", "ASBL", "SCRL", "BV", "NV", "VZW")
+
+
+def demo_register(org: Any) -> dict[str, str]:
+    """The legal form (from the demo name: "… SRL (demo)") and the court of its seat."""
+    words = [w.strip("()") for w in org.legal_name.split()]
+    form = next((w for w in words if w in LEGAL_FORMS), "")
+    code = int(org.postcode) if (org.postcode or "").isdigit() else 0
+    court = next((name for low, high, name in COURTS if low <= code <= high), "")
+    return {"legal_form": form, "register_court": court if org.enterprise_number else ""}
+
+
 def load(ctx: dict[str, Any]) -> None:
     superuser = ctx["superuser"]
     networks = list(ctx["networks"].values())
     payees = [n.operator for n in networks] + list(ctx["centre_operators"].values())
     seen: set[int] = set()
     for org in payees:
-        if org.pk in seen or not org.iban or org.bic:
+        if org.pk in seen:
             continue
         seen.add(org.pk)
-        organisation_update(actor=superuser, organisation=org, bic=DEMO_BIC)
+        changes = demo_register(org)
+        if org.iban and not org.bic:
+            changes["bic"] = DEMO_BIC
+        organisation_update(actor=superuser, organisation=org, **changes)
+    # One independent works as a business: invoiced B2B, a Peppol e-invoice to 0208.
+    from smartwork.billing.profiles import billing_profile_set
+
+    first8 = "08150001"  # + the check digits: 97 - (first eight mod 97)
+    number = f"{first8}{97 - int(first8) % 97:02d}"
+    for user in ctx.get("independents", []):
+        if user.email.startswith("marc.consultant@"):
+            billing_profile_set(
+                actor=superuser, member=user, legal_name="Marc Consultant SRL",
+                enterprise_number=number, vat_number=f"BE{number}",
+                street="Grand-Rue 12", postcode="6700", city="Arlon", country="BE")
 
 
 # --- A bank statement for the demo month ----------------------------------------------

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "commission_line": "Network commission {rate} % on the value of use at {centre}, {period} (self-billing invoice {number})",
+        "self_billing_mention": "Self-billing: invoice drawn up by the customer in the name and on behalf of the supplier (art. 53 § 2 of the Belgian VAT Code).",
+        "vat_mention_O": "Not subject to VAT: the supplier has no VAT number",
+        "commission_invoice": "Commission invoice", "set_off": "set off", "supplier": "Supplier",
+        "customer_label": "Customer", "total_sb": "Total incl. VAT", "hours": "h",
         "total_incl": "Total incl. VAT", "credited": "Credit notes", "already_paid": "Already paid",
         "nothing_due": "Paid in full: nothing left to pay.", "total_credited": "Total credited",
         "cn_deducted": "Nothing to pay: this amount is deducted from what is due on invoice {invoice}.",
@@ -41,6 +46,11 @@ LABELS: dict[str, dict[str, str]] = {
         "line_payg": "Pay-as-you-go bookings", "line_membership": "Memberships, attributed by use",
     },
     "fr": {
+        "commission_line": "Commission du réseau {rate} % sur la valeur de l'utilisation à {centre}, {period} (autofacture {number})",
+        "self_billing_mention": "Autofacturation : facture établie par le client au nom et pour le compte du fournisseur (art. 53, § 2 du Code de la TVA).",
+        "vat_mention_O": "Non assujetti à la TVA : le fournisseur n'a pas de numéro de TVA",
+        "commission_invoice": "Facture de commission", "set_off": "compensée", "supplier": "Fournisseur",
+        "customer_label": "Client", "total_sb": "Total TVAC", "hours": "h",
         "total_incl": "Total TVAC", "credited": "Notes de crédit", "already_paid": "Déjà payé",
         "nothing_due": "Payée : plus rien à payer.", "total_credited": "Total crédité",
         "cn_deducted": "Rien à payer : ce montant est déduit de ce qui reste dû sur la facture {invoice}.",
@@ -76,6 +86,11 @@ LABELS: dict[str, dict[str, str]] = {
         "line_membership": "Abonnements, répartis selon l'usage",
     },
     "nl": {
+        "commission_line": "Netwerkcommissie {rate} % op de waarde van het gebruik in {centre}, {period} (selfbillingfactuur {number})",
+        "self_billing_mention": "Selfbilling: factuur opgesteld door de klant in naam en voor rekening van de leverancier (art. 53, § 2 van het Btw-Wetboek).",
+        "vat_mention_O": "Niet btw-plichtig: de leverancier heeft geen btw-nummer",
+        "commission_invoice": "Commissiefactuur", "set_off": "verrekend", "supplier": "Leverancier",
+        "customer_label": "Klant", "total_sb": "Totaal incl. btw", "hours": "u",
         "total_incl": "Totaal incl. btw", "credited": "Creditnota's", "already_paid": "Al betaald",
         "nothing_due": "Betaald: niets meer te betalen.", "total_credited": "Totaal gecrediteerd",
         "cn_deducted": "Niets te betalen: dit bedrag wordt afgetrokken van wat nog openstaat op factuur {invoice}.",
@@ -110,6 +125,23 @@ LABELS: dict[str, dict[str, str]] = {
         "line_membership": "Abonnementen, verdeeld volgens gebruik",
     },
     "de": {
+        "commission_line": "Netzwerkprovision {rate} % auf den Wert der Nutzung in {centre}, {period} (Gutschrift {number})",
+        "self_billing_mention": "Gutschriftsverfahren: vom Kunden im Namen und für Rechnung des Lieferanten erstellte Rechnung (Art. 53 § 2 MwStGB).",
+        "vat_mention_O": "Nicht mehrwertsteuerpflichtig: Der Lieferant hat keine MwSt.-Nummer",
+        "commission_invoice": "Provisionsrechnung", "set_off": "verrechnet", "supplier": "Lieferant",
+        "customer_label": "Kunde", "total_sb": "Summe inkl. MwSt.", "hours": "Std.",
+        "total_incl": "Summe inkl. MwSt.", "credited": "Gutschriften", "already_paid": "Bereits bezahlt",
+        "nothing_due": "Bezahlt: nichts mehr zu zahlen.", "total_credited": "Gutgeschrieben insgesamt",
+        "cn_deducted": "Nichts zu zahlen: Dieser Betrag wird von dem abgezogen, was auf Rechnung {invoice} noch offen ist.",
+        "cn_refunded": "Rechnung {invoice} war bereits bezahlt: {refunded} wird Ihnen auf Ihr Konto erstattet.",
+        "cn_mixed": "{deducted} wird von dem abgezogen, was auf Rechnung {invoice} noch offen ist; {refunded} wird Ihnen auf Ihr Konto erstattet.",
+        "vat_mention_AE": "Steuerschuldnerschaft des Leistungsempfängers: MwSt. vom Vertragspartner geschuldet (Art. 51 § 2 MwStGB)",
+        "vat_mention_E": "Von der MwSt. befreit (Art. 44 MwStGB; Art. 132 Richtlinie 2006/112/EG)",
+        "vat_mention_Z": "Umsatz zum Nullsatz",
+        "legal_register": "RJP", "payment_terms": "Zahlbar spätestens am {date}",
+        "credit_hours": "Zeitguthaben {hours} Std., gültig vom {start} bis {end}",
+        "purchase_order": "Bestellung {reference}", "overage": "(Überschreitung)",
+        "membership_line": "Mitgliedschaft {plan}, vom {start} bis {end}",
         "invoice": "Rechnung", "credit_note": "Gutschrift",
         "self_billing": "Gutschriftsabrechnung (Selfbilling)", "number": "Nummer",
         "issue_date": "Rechnungsdatum", "due_date": "Fälligkeit", "period": "Zeitraum",
@@ -142,11 +174,11 @@ def vat_mention(category: str, language: str) -> str:
 
 
 def number_text(value: object, language: str) -> str:
-    """A quantity or a rate as the customer writes it: 0,5 in French and Dutch."""
+    """A quantity or a rate as the customer writes it: 0,5 in French, Dutch, German."""
     from decimal import Decimal
 
     text = f"{Decimal(str(value)).normalize():f}"
-    return text.replace(".", ",") if language in ("fr", "nl") else text
+    return text.replace(".", ",") if language in ("fr", "nl", "de") else text
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -394,8 +394,32 @@ class PayoutBatch(models.Model):
         return self.message_id
 
 
+class SelfBillingSequence(models.Model):
+    """The last self-billing invoice number of a supplier (a centre's operator) in a
+    year: the operator numbers the invoices it draws up in the supplier's name in a
+    series of their own, gapless, locked like invoice numbers."""
+
+    supplier = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                 related_name="+")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "year"],
+                                    name="self_billing_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}/{self.year}: {self.last_number}"
+
+
 class Settlement(models.Model):
-    """What the operator owes a centre for a period: a self-billing statement."""
+    """What the operator owes a centre for a period: a self-billing invoice, drawn up by
+    the network operator (the customer) in the name of the centre's operator (the
+    supplier), numbered in the supplier's self-billing series, with VAT when the
+    supplier is VAT-registered. The network's commission is a separate invoice of the
+    operator to the centre's operator (`commission_invoice`), set off in the payout."""
 
     network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
     centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT,
@@ -413,6 +437,24 @@ class Settlement(models.Model):
     payout_batch = models.ForeignKey(PayoutBatch, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="settlements")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The self-billing invoice: the supplier, its number in the supplier's series, VAT
+    # on the value of use (gross_value is the taxable amount), and the total with VAT.
+    supplier = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices,
+                                    default=VatCategory.STANDARD)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    vat_amount = models.DecimalField(**AMOUNT)
+    total_gross = models.DecimalField(**AMOUNT)
+    # The operator's invoice for its commission to the centre's operator, set off in
+    # the payout: payout = total_gross - commission_invoice.total_gross.
+    commission_invoice = models.ForeignKey(Invoice, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    # For the operator: e.g. "supplier_vat_missing" (no VAT number: no VAT charged).
+    flags = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-period_start", "centre_id"]
@@ -420,10 +462,19 @@ class Settlement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["centre", "period_start"],
                                     name="settlement_one_per_centre_period"),
+            models.UniqueConstraint(fields=["supplier", "year", "number"],
+                                    name="settlement_unique_self_billing_number"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def display_number(self) -> str:
+        """The self-billing invoice number in the supplier's series."""
+        if self.number is None:
+            return self.reference
+        return f"SB-{self.year}-{self.number:06d}"
 
 
 class SettlementLine(models.Model):

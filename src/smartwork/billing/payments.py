@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -39,6 +38,7 @@ from smartwork.billing.models import BankStatement, Invoice, Payment
 from smartwork.billing.services import _refresh_payment_state
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.core.mail import mail_later
 from smartwork.core.money import money_round
 from smartwork.core.permissions import require
 from smartwork.network.models import Network
@@ -474,13 +474,13 @@ def invoices_remind_overdue(*, today: dt.date | None = None) -> int:
                                         "updated_at"])
             audit_log(actor=None, action="invoice.reminded", obj=invoice,
                       data={"count": invoice.reminder_count})
-            invoice_id = invoice.pk
-            transaction.on_commit(partial(_send_reminder, invoice_id))
+            mail_later("smartwork.billing.payments.reminder_mail_send", invoice_id=invoice.pk)
             reminded += 1
     return reminded
 
 
-def _send_reminder(invoice_id: int) -> None:
+def reminder_mail_send(*, invoice_id: int) -> None:
+    """The overdue reminder of one invoice (run by the outbox, core/mail.py)."""
     from django.conf import settings
 
     invoice = Invoice.objects.get(pk=invoice_id)

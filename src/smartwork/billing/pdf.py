@@ -208,26 +208,55 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 
 def settlement_html(settlement: Settlement) -> str:
+    """The self-billing invoice of a settlement: drawn up by the network operator (the
+    customer) in the name of the centre's operator (the supplier), in the supplier's
+    language, with VAT, the legal mention, and the commission invoice set off."""
+    import re
+
     network = settlement.network
     lang = settlement.centre.operator.language or "fr"
     labels = labels_for(lang)
+
+    def money(amount: Decimal) -> str:
+        return money_text(amount, lang)
+
+    lines = []
+    for ln in settlement.lines.all():
+        text = labels.get(f"line_{ln.kind}", ln.description)
+        count = re.search(r"\((\d+)\)$", ln.description)
+        if count:
+            text = f"{text} ({count.group(1)})"
+        quantity = number_text(ln.quantity, lang)
+        if ln.kind in ("credit", "roaming"):
+            quantity = f"{quantity} {labels['hours']}"
+        lines.append({"description": text, "quantity": quantity,
+                      "unit_value": money(ln.unit_value), "amount": money(ln.amount)})
+    commission_invoice = settlement.commission_invoice
+    rate = f"{number_text(settlement.vat_rate, lang)} %"
+    if settlement.vat_category != VatCategory.STANDARD:
+        rate = f"{rate} ({settlement.vat_category})"
     return render_to_string("billing/settlement.html", {
         "l": labels, "s": settlement,
-        "issuer": {"name": network.operator.legal_name, "street": network.operator.street,
-                   "postcode": network.operator.postcode, "city": network.operator.city,
-                   "vat_number": network.operator.vat_number},
-        "payee": settlement.payee_data,
-        "lines": [{"description": labels.get(f"line_{ln.kind}", ln.description),
-                   "quantity": _number(ln.quantity),
-                   "unit_value": money_text(ln.unit_value, lang),
-                   "amount": money_text(ln.amount, lang)} for ln in settlement.lines.all()],
-        "gross": money_text(settlement.gross_value, lang),
-        "commission_rate": f"{_number(settlement.commission_rate)} %",
-        "commission": money_text(settlement.commission, lang),
-        "payout": money_text(settlement.payout_amount, lang),
+        "supplier": _party(settlement.payee_data, lang),
+        "customer": _party(organisation_party(network.operator), lang),
+        "lines": lines,
+        "gross": money(settlement.gross_value), "vat_rate": rate,
+        "vat": money(settlement.vat_amount), "total": money(settlement.total_gross),
+        "vat_mention": vat_mention(settlement.vat_category, lang),
+        "commission_invoice": commission_invoice.display_number if commission_invoice else "",
+        "commission_gross": money(commission_invoice.total_gross) if commission_invoice else "",
+        "commission_rate": f"{number_text(settlement.commission_rate, lang)} %",
+        "payout": money(settlement.payout_amount),
+        "issue_date": f"{settlement.issue_date:%d/%m/%Y}" if settlement.issue_date else "",
         "period": f"{settlement.period_start:%d/%m/%Y} – {settlement.period_end:%d/%m/%Y}",
         "iban": _iban_text(settlement.payee_data.get("iban", "")),
     })
+
+
+def organisation_party(org: Any) -> dict[str, Any]:
+    from smartwork.billing.services import organisation_snapshot
+
+    return organisation_snapshot(org)
 
 
 def settlement_pdf(settlement: Settlement) -> bytes:

@@ -175,10 +175,16 @@ def _invoice_one(*, network: Network, period: Period, run: InvoiceRun, key: str,
             draft.network, draft.issuer = network, network.operator
             invoice = _issue_locked(draft, actor=actor, issue_date=issue_date)
             if send:
-                from smartwork.billing.tasks import invoice_send
+                # The outbox: the delivery row is written in this transaction (the
+                # periodic job `billing.deliveries_process` finds it if the task is lost),
+                # and the first attempt is queued for after the commit.
+                from smartwork.billing.delivery import invoice_delivery_queue
+                from smartwork.billing.tasks import delivery_attempt_task
+                from smartwork.core.outbox import task_enqueue_after_commit
 
-                invoice_id = invoice.pk
-                transaction.on_commit(lambda: invoice_send.enqueue(invoice_id=invoice_id))
+                delivery = invoice_delivery_queue(invoice_id=invoice.pk)
+                if delivery is not None:
+                    task_enqueue_after_commit(delivery_attempt_task, delivery.pk)
             return invoice.pk
     except IntegrityError:
         # The billing key (or a source key) was taken by a concurrent run meanwhile.

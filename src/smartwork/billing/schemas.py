@@ -194,6 +194,16 @@ class SettlementOut(Schema):
     payout_amount: Decimal
     payout_batch_id: int | None
     lines: list[SettlementLineOut]
+    # The self-billing invoice: its number in the supplier's series, VAT, total.
+    number: str = Field(..., alias="display_number")
+    issue_date: dt.date | None
+    vat_category: str
+    vat_rate: Decimal
+    vat_amount: Decimal
+    total_gross: Decimal
+    commission_invoice_id: int | None
+    # "supplier_vat_missing": the centre's operator has no VAT number (no VAT charged).
+    flags: list[str]
 
 
 class PayoutOut(Schema):

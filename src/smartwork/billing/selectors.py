@@ -13,6 +13,7 @@ from smartwork.billing.choices import InvoiceKind, InvoiceState
 from smartwork.billing.models import (
     ClearingStatement,
     Invoice,
+    InvoiceDelivery,
     InvoiceLine,
     InvoiceRun,
     Payment,
@@ -133,3 +134,13 @@ def invoices_of_sources(*, user: Any, source_type: str, source_ids: list[int]
                                             kind=InvoiceKind.CREDIT_NOTE))
              .select_related("invoice").order_by("invoice_id"))
     return {line.source_id: line.invoice for line in lines if line.source_id is not None}
+
+
+def deliveries_for(*, user: Any) -> QuerySet[InvoiceDelivery]:
+    """Deliveries of the invoices of the operator's networks (operators only)."""
+    return _operator_scope(
+        user, InvoiceDelivery.objects.select_related("invoice"), field="invoice__network_id")
+
+
+def delivery_get(*, user: Any, delivery_id: int) -> InvoiceDelivery:
+    return get_or_404(deliveries_for(user=user), delivery_id, "delivery")

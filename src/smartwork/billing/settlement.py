@@ -26,9 +26,24 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from smartwork.billing import labels
 from smartwork.billing.calc import Period, target2_next_business_day
-from smartwork.billing.choices import SettlementLineKind, SettlementState
-from smartwork.billing.models import PayoutBatch, Settlement, SettlementLine
+from smartwork.billing.choices import (
+    MatchedBy,
+    PaymentMethod,
+    SettlementLineKind,
+    SettlementState,
+    VatCategory,
+)
+from smartwork.billing.labels import labels_for, number_text
+from smartwork.billing.models import (
+    Invoice,
+    Payment,
+    PayoutBatch,
+    SelfBillingSequence,
+    Settlement,
+    SettlementLine,
+)
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput
 from smartwork.core.money import ZERO, money_round
@@ -150,16 +165,49 @@ def split_by_weight(total: Decimal, weights: dict[int, int]) -> dict[int, Decima
 
 
 def _payee(centre: Centre) -> dict[str, Any]:
-    org = centre.operator
-    return {"name": org.legal_name, "street": org.street, "postcode": org.postcode,
-            "city": org.city, "country": org.country, "vat_number": org.vat_number,
-            "enterprise_number": org.enterprise_number, "iban": org.iban, "bic": org.bic}
+    """The supplier as it is on the self-billing invoice (a snapshot, like an invoice's
+    parties), with its bank account for the payout."""
+    from smartwork.billing.services import organisation_snapshot
+
+    return organisation_snapshot(centre.operator)
+
+
+def _next_self_billing_number(*, supplier_id: int, year: int) -> int:
+    """The next number of a supplier's self-billing series, its row locked until the
+    caller commits (as invoice numbers: gapless, a rollback gives the number back)."""
+    seq = SelfBillingSequence.objects.select_for_update().filter(
+        supplier_id=supplier_id, year=year).first()
+    if seq is None:
+        try:
+            with transaction.atomic():
+                SelfBillingSequence.objects.create(supplier_id=supplier_id, year=year)
+        except IntegrityError:
+            pass  # made meanwhile by a concurrent transaction: lock theirs
+        seq = SelfBillingSequence.objects.select_for_update().get(supplier_id=supplier_id,
+                                                                  year=year)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number"])
+    return seq.last_number
+
+
+def _supplier_vat(network: Network, supplier: Any) -> tuple[str, Decimal, list[str]]:
+    """VAT on a centre's supply to the operator: the network's rate when the centre's
+    operator is VAT-registered; otherwise none (category O, not subject) and a flag for
+    the operator, who must check whether the centre should charge VAT."""
+    if supplier.vat_number:
+        return VatCategory.STANDARD, network.default_vat_rate, []
+    return VatCategory.NOT_SUBJECT, Decimal("0.00"), [FLAG_SUPPLIER_VAT_MISSING]
+
+
+FLAG_SUPPLIER_VAT_MISSING = "supplier_vat_missing"
 
 
 def settlements_create(*, actor: Any, network: Network, period: Period,
                        today: dt.date | None = None,
                        check_permission: bool = True) -> list[Settlement]:
-    """One self-billing statement per centre with value in an ended period (idempotent)."""
+    """One self-billing invoice per centre with value in an ended period (idempotent),
+    numbered in its operator's self-billing series, with VAT where the operator is
+    VAT-registered, and the operator's commission invoice to it, set off in the payout."""
     if check_permission:
         require(actor, "network.billing", network=network)
     today = today or timezone.localdate()
@@ -178,23 +226,72 @@ def settlements_create(*, actor: Any, network: Network, period: Period,
             with transaction.atomic():
                 if Settlement.objects.filter(centre=centre, period_start=period.start).exists():
                     continue
+                supplier = centre.operator
+                category, rate, flags = _supplier_vat(network, supplier)
+                vat = money_round(value.gross * rate / 100)
+                number = _next_self_billing_number(supplier_id=supplier.pk, year=today.year)
                 commission = money_round(value.gross * network.commission_rate / 100)
                 settlement = Settlement.objects.create(
                     network=network, centre=centre, period_start=period.start,
                     period_end=period.end,
-                    reference=f"SB-{period.start:%Y%m}-{centre.pk:05d}",
+                    reference=f"SB{supplier.pk}-{today.year}-{number:06d}",
                     gross_value=value.gross, commission_rate=network.commission_rate,
-                    commission=commission, payout_amount=value.gross - commission,
-                    payee_data=_payee(centre),
+                    commission=commission, payout_amount=value.gross + vat,
+                    payee_data=_payee(centre), supplier=supplier, year=today.year,
+                    number=number, issue_date=today, vat_category=category, vat_rate=rate,
+                    vat_amount=vat, total_gross=value.gross + vat, flags=flags,
                 )
                 SettlementLine.objects.bulk_create(_lines(settlement, value, network))
+                if commission > 0:
+                    invoice = _commission_invoice(actor=actor, network=network,
+                                                  settlement=settlement, period=period,
+                                                  today=today)
+                    settlement.commission_invoice = invoice
+                    settlement.payout_amount = settlement.total_gross - invoice.total_gross
+                    settlement.save(update_fields=["commission_invoice", "payout_amount"])
                 audit_log(actor=actor, action="settlement.created", obj=settlement,
                           network_id=network.pk,
-                          data={"gross": str(value.gross), "payout": str(settlement.payout_amount)})
+                          data={"number": settlement.display_number,
+                                "gross": str(settlement.total_gross),
+                                "payout": str(settlement.payout_amount), "flags": flags})
                 created.append(settlement)
         except IntegrityError:
             continue  # made by a concurrent call meanwhile
     return created
+
+
+def _commission_invoice(*, actor: Any, network: Network, settlement: Settlement,
+                        period: Period, today: dt.date) -> Invoice:
+    """The operator's invoice for its commission to the centre's operator (a supply of
+    the operator, with VAT, in its own invoice series), paid by setting it off against
+    the centre's payout (a payment of method `offset`)."""
+    from smartwork.billing.payments import _apply
+    from smartwork.billing.services import LineDraft, invoice_draft_create, invoice_issue
+
+    supplier = settlement.supplier
+    assert supplier is not None  # set just before
+    lang = supplier.language if supplier.language in labels.LABELS else "en"
+    text = labels_for(lang)["commission_line"].format(
+        rate=number_text(settlement.commission_rate, lang), centre=settlement.centre.name,
+        period=period.label, number=settlement.display_number)
+    draft = invoice_draft_create(
+        actor=actor, network=network, customer_organisation=supplier, check_permission=False,
+        lines=[LineDraft(description=text, quantity=Decimal(1),
+                         unit_price=settlement.commission, vat_rate=network.default_vat_rate,
+                         centre_id=settlement.centre_id, centre_name=settlement.centre.name)],
+        period_start=period.start, period_end=period.end,
+        billing_key=f"{network.pk}:{period.label}:commission:{settlement.centre_id}",
+    )
+    invoice = invoice_issue(actor=actor, invoice=draft, issue_date=today, check_permission=False)
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    payment = Payment(network=network, amount=locked.total_gross, currency=locked.currency,
+                      value_date=today, method=PaymentMethod.OFFSET,
+                      counterparty_name=supplier.legal_name[:140],
+                      communication=f"{settlement.display_number}"[:140],
+                      actor=actor if getattr(actor, "pk", None) else None)
+    _apply(payment, locked, MatchedBy.MANUAL)
+    payment.save()
+    return locked
 
 
 def _lines(settlement: Settlement, value: CentreValue, network: Network) -> list[SettlementLine]:
@@ -211,18 +308,19 @@ def _lines(settlement: Settlement, value: CentreValue, network: Network) -> list
             description=_("Credit hours used by guests of allied networks"),
             quantity=Decimal(value.guest_minutes) / MINUTES_PER_HOUR,
             unit_value=network.credit_hour_value, amount=value.guest_value))
+    # Pay-as-you-go revenue and membership shares are sums of different prices: one
+    # line each (quantity 1 at the sum), the count in the text, so that quantity x unit
+    # value is the amount (an average price would not add up: 6 x 16.83 != 101.00).
     if value.payg_count:
         rows.append(SettlementLine(
             settlement=settlement, kind=SettlementLineKind.PAYG,
-            description=_("Pay-as-you-go bookings"), quantity=Decimal(value.payg_count),
-            unit_value=money_round(value.payg / value.payg_count), amount=value.payg))
+            description=f"{_('Pay-as-you-go bookings')} ({value.payg_count})",
+            quantity=Decimal(1), unit_value=value.payg, amount=value.payg))
     if value.membership:
         rows.append(SettlementLine(
             settlement=settlement, kind=SettlementLineKind.MEMBERSHIP,
-            description=_("Memberships, attributed by use"),
-            quantity=Decimal(value.membership_count),
-            unit_value=money_round(value.membership / max(value.membership_count, 1)),
-            amount=value.membership))
+            description=f"{_('Memberships, attributed by use')} ({value.membership_count})",
+            quantity=Decimal(1), unit_value=value.membership, amount=value.membership))
     return rows
 
 

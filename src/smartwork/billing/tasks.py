@@ -1,39 +1,36 @@
-"""Tasks: the invoice mail after commit, and the daily overdue reminders (idempotent)."""
+"""Tasks: the delivery of an invoice after commit, its retries (every minute) and the
+daily overdue reminders (periodic jobs are idempotent)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
 
-from smartwork.billing.labels import labels_for
-from smartwork.billing.models import Invoice
 from smartwork.core import periodic
 
 
 @task()
 def invoice_send(invoice_id: int) -> None:
-    """Mail the PDF and the Peppol UBL of an issued invoice, then mark it sent."""
-    from smartwork.billing.pdf import invoice_pdf
-    from smartwork.billing.services import invoice_mark_sent
-    from smartwork.billing.ubl import invoice_ubl, peppol_receiver
+    """Deliver an issued invoice on its customer's channel: queued, then tried at once
+    (the periodic job retries what fails; billing/delivery.py)."""
+    from smartwork.billing.delivery import delivery_attempt, invoice_delivery_queue
 
-    invoice = Invoice.objects.select_related("credited_invoice").prefetch_related(
-        "lines").get(pk=invoice_id)
-    to = invoice.customer_data.get("email")
-    if not to:
-        return
-    labels = labels_for(invoice.language)
-    message = EmailMessage(
-        subject=f"{labels['subject']} {invoice.display_number}",
-        body=f"{labels['body']} {invoice.display_number}.\n\n{invoice.issuer_data.get('name')}",
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-    )
-    message.attach(f"{invoice.display_number}.pdf", invoice_pdf(invoice), "application/pdf")
-    if peppol_receiver(invoice.customer_data):
-        message.attach(f"{invoice.display_number}.xml", invoice_ubl(invoice), "application/xml")
-    message.send()
-    invoice_mark_sent(invoice_id=invoice.pk)
+    delivery = invoice_delivery_queue(invoice_id=invoice_id)
+    if delivery is not None:
+        delivery_attempt(delivery_id=delivery.pk)
+
+
+@task()
+def delivery_attempt_task(delivery_id: int) -> None:
+    from smartwork.billing.delivery import delivery_attempt
+
+    delivery_attempt(delivery_id=delivery_id)
+
+
+@task()
+def deliveries_process() -> int:
+    from smartwork.billing.delivery import deliveries_process as process
+
+    return process()
 
 
 @task()
@@ -57,7 +54,8 @@ def overdue_reminders() -> int:
     return invoices_remind_overdue()
 
 
-PERIODIC_JOBS = [(overdue_reminders, 24 * 3600, "billing.overdue_reminders")]
+PERIODIC_JOBS = [(overdue_reminders, 24 * 3600, "billing.overdue_reminders"),
+                 (deliveries_process, 60, "billing.deliveries_process")]
 
 for _job, _seconds, _name in PERIODIC_JOBS:
     periodic.register(_job, every_seconds=_seconds, name=_name)

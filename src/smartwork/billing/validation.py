@@ -7,10 +7,13 @@ The rules are the compiled Schematron stylesheets of the OpenPeppol May 2026 rel
 document conforms when the XSD reports nothing and neither stylesheet reports a failed
 assertion with `flag="fatal"`.
 
-The stylesheets are compiled once per process, on first use (about 0.4 s), and again in a
-child process after a fork (SaxonC's runtime does not survive one). One lock serialises
-the runs within a process: a run takes a few milliseconds, and neither SaxonC's Python
-objects nor lxml's schema error log are documented as safe to share between threads.
+The stylesheets are compiled once per process, on first use (about 0.4 s). SaxonC's
+runtime (a GraalVM native image) does not survive a fork: a process that has validated
+must start its children with the "spawn" method; a forked child that tries refuses with
+a clear error instead of crashing in SaxonC. Processes that fork before their first
+validation (servers' and workers' pools) are unaffected. One lock serialises the runs
+within a process: a run takes a few milliseconds, and neither SaxonC's Python objects
+nor lxml's schema error log are documented as safe to share between threads.
 """
 
 from __future__ import annotations
@@ -97,8 +100,12 @@ _engine: _Engine | None = None
 
 def _engine_get() -> _Engine:
     global _engine
-    if _engine is None or _engine.pid != os.getpid():
+    if _engine is None:
         _engine = _Engine()
+    elif _engine.pid != os.getpid():
+        raise RuntimeError(
+            "SaxonC was started in the parent of this forked process and cannot run here: "
+            "start child processes with the 'spawn' method (multiprocessing.get_context).")
     return _engine
 
 

@@ -53,8 +53,10 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _notify(kind: str, booking_id: int) -> None:
     from smartwork.bookings.tasks import booking_mail
+    from smartwork.core.outbox import task_enqueue_after_commit
 
-    transaction.on_commit(lambda: booking_mail.enqueue(kind, booking_id, None))
+    # In the decision's transaction (core/outbox.py): sent once it commits, retried.
+    task_enqueue_after_commit(booking_mail, kind, booking_id, None)
 
 
 def _locked(booking: Booking) -> Booking:

@@ -4,21 +4,34 @@ re-checks its state before acting, so two runs at once do no harm)."""
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
 from smartwork.bookings import approvals, services
 from smartwork.bookings.approval_mails import APPROVAL_MAILS, send_approval_mail
 from smartwork.bookings.emails import send_booking_mail, send_series_mail
-from smartwork.core import periodic
+from smartwork.core import mail, periodic
 
 
 @task()
-def booking_mail(kind: str, booking_id: int | None, series_id: int | None) -> None:
-    if series_id is not None:
-        send_series_mail(series_id=series_id)
-    elif booking_id is not None and kind in APPROVAL_MAILS:
-        send_approval_mail(kind=kind, booking_id=booking_id)
-    elif booking_id is not None:
-        send_booking_mail(kind=kind, booking_id=booking_id)
+def booking_mail(kind: str, booking_id: int | None, series_id: int | None,
+                 attempt: int = 1) -> str:
+    """One booking mail; a mail server out of reach is retried with the back-off of
+    core/mail.py, and the task left FAILED after the last attempt."""
+    try:
+        if series_id is not None:
+            send_series_mail(series_id=series_id)
+        elif booking_id is not None and kind in APPROVAL_MAILS:
+            send_approval_mail(kind=kind, booking_id=booking_id)
+        elif booking_id is not None:
+            send_booking_mail(kind=kind, booking_id=booking_id)
+    except mail.TRANSIENT:
+        if attempt >= mail.MAX_ATTEMPTS:
+            raise
+        wait = mail.backoff(attempt)
+        booking_mail.using(run_after=timezone.now() + wait).enqueue(
+            kind, booking_id, series_id, attempt + 1)
+        return f"retry {attempt + 1} after {wait}"
+    return "sent"
 
 
 @task()

@@ -42,6 +42,17 @@ class BearerToken(APIKeyHeader):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The browser session, with its CSRF check; a request with no signed-in session is
+    simply not authenticated (401 `not_authenticated`), not refused for CSRF (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 class SmartworkAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -59,7 +70,7 @@ api = SmartworkAPI(
         "session or a personal API token (`Authorization: Bearer ...`). Every error has "
         'the shape `{"error": {"code", "message", "fields"}}`.'
     ),
-    auth=[BearerToken(), SessionAuth(csrf=True)],
+    auth=[BearerToken(), SessionCookie(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
     parser=StrictParser(),
@@ -174,14 +185,14 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # both databases refuse alike; this is the last guard (PostgreSQL says so, SQLite
     # may not), logged so that a test or the operator sees which bound is missing.
     log.error("database refused a value: %s", exc)
-    return error_response(request, 422, "out_of_range",
+    return error_response(request, 422, "value_out_of_range",
                           "A value is out of the range this service stores.")
 
 
 @api.exception_handler(OverflowError)
 def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     log.error("number out of range: %s", exc)
-    return error_response(request, 422, "out_of_range", "A number is too large.")
+    return error_response(request, 422, "value_out_of_range", "A number is too large.")
 
 
 @api.exception_handler(Exception)
@@ -193,14 +204,16 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from smartwork.accounts.api import router as accounts_router
     from smartwork.billing.api import router as billing_router
+    from smartwork.billing.api_delivery import router as billing_delivery_router
     from smartwork.bookings.api import router as bookings_router
     from smartwork.core.api import router as core_router
-    from smartwork.economics.api import router as economics_router
     from smartwork.credits.api import router as credits_router
+    from smartwork.economics.api import router as economics_router
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
     from smartwork.wellbeing.api import router as wellbeing_router
     from smartwork.wifi.api import router as wifi_router
+    from smartwork.workplans.api import router as workplans_router
 
     api.add_router("", accounts_router)
     api.add_router("", core_router)
@@ -208,8 +221,11 @@ def _register_routers() -> None:
     api.add_router("", bookings_router)
     api.add_router("", credits_router)
     api.add_router("", billing_router)
+    api.add_router("", billing_delivery_router)
     api.add_router("", wifi_router)
     api.add_router("", insights_router)
+    api.add_router("", workplans_router)
+
     api.add_router("", wellbeing_router)
     api.add_router("", economics_router)
 

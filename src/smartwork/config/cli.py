@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     command, rest = args[0], args[1:]
+    if {"-h", "--help"} & set(rest) and not os.environ.get("SECRET_KEY"):
+        # Help needs the settings loaded but no secret: a throw-away key for this process,
+        # which prints and exits (`smartwork radius --help` on a fresh machine).
+        os.environ["SECRET_KEY"] = "help-only-" + os.urandom(24).hex()
     if command == "demo":
         os.environ["SMARTWORK_DEMO"] = "1"
     from django.core.management import execute_from_command_line

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "smartwork.web.middleware.ProductErrorPagesMiddleware",  # the demo's 404/500 pages
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 # The API's stack for Bearer-token requests without a session cookie (core/wsgi.py).
 API_MIDDLEWARE = [
@@ -94,6 +95,7 @@ API_MIDDLEWARE = [
     "smartwork.core.guard.ApiGuardMiddleware",
     "smartwork.core.wsgi.AnonymousUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "smartwork.core.idempotency.IdempotencyMiddleware",
 ]
 
 # The API's limits (core/guard.py, docs/operations.md "Limits"): a JSON or form body up
@@ -274,4 +276,19 @@ SMARTWORK: dict[str, Any] = {
     # How long a process trusts an API token it has checked (accounts/services.py):
     # a revocation made elsewhere is honoured within this delay. 0: check every request.
     "API_TOKEN_CACHE_SECONDS": float(os.environ.get("SMARTWORK_API_TOKEN_CACHE_SECONDS", "5")),
+    # The operator's Peppol access point (billing/peppol.py, docs/billing.md). No URL:
+    # invoices go by email; a customer set to "peppol" waits, failed, for one.
+    "PEPPOL_AP_URL": os.environ.get("SMARTWORK_PEPPOL_AP_URL", ""),
+    "PEPPOL_AP_TOKEN": os.environ.get("SMARTWORK_PEPPOL_AP_TOKEN", ""),
+    "PEPPOL_AP_ADAPTER": os.environ.get(
+        "SMARTWORK_PEPPOL_AP_ADAPTER", "smartwork.billing.peppol.HttpAccessPoint"),
+    "PEPPOL_AP_TIMEOUT": float(os.environ.get("SMARTWORK_PEPPOL_AP_TIMEOUT", "20")),
+    # Failed logins (accounts/throttle.py): after this many failures an account (or a
+    # client address) is locked, first for LOGIN_LOCK_SECONDS, twice as long each time
+    # again, at most LOGIN_LOCK_MAX_SECONDS. Kept in the database: every process agrees.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+        os.environ.get("SMARTWORK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
+    "LOGIN_LOCK_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_SECONDS", "60")),
+    "LOGIN_LOCK_MAX_SECONDS": int(os.environ.get("SMARTWORK_LOGIN_LOCK_MAX_SECONDS", "3600")),
 }

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("smartworking/", include("smartwork.workplans.urls")),
     path("wellbeing/", include("smartwork.wellbeing.urls")),
     path("economics/", include("smartwork.economics.urls")),
     path("", include("smartwork.web.urls")),

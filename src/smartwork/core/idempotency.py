@@ -81,8 +81,9 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = request.headers.get(HEADER)
-        if not key:
+        if not key or getattr(request, "_idempotency_guarded", False):
             return run(request, *args, **kwargs)
+        request._idempotency_guarded = True  # type: ignore[attr-defined]
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
             return _error(422, "invalid", f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
@@ -122,7 +123,10 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         except BaseException:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
-        if response.status_code >= 500 or getattr(response, "streaming", False):
+        # Not kept either: 401/403 (a refused login or CSRF check: the retry may carry
+        # what was missing).
+        if (response.status_code >= 500 or response.status_code in (401, 403)
+                or getattr(response, "streaming", False)):
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response
         IdempotencyRecord.objects.filter(pk=record.pk).update(
@@ -132,6 +136,31 @@ def _guard(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapper
+
+
+class IdempotencyMiddleware:
+    """`Idempotency-Key` on every POST of the API (both middleware stacks, last): a POST
+    that creates or changes records or money, today's and those added later, honours
+    the key without a decorator. `@idempotent` on a route is then a no-op, kept for the
+    routes' OpenAPI header. A key on a multipart upload larger than
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413): its fingerprint needs the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.guarded = _guard(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method == "POST" and request.path_info.startswith("/api/")
+                and HEADER in request.headers):
+            from django.core.exceptions import RequestDataTooBig
+
+            try:
+                request.body  # noqa: B018 - read now: the fingerprint needs it
+            except RequestDataTooBig:
+                return _error(413, "payload_too_large",
+                              "This body is too large to be sent with an Idempotency-Key.")
+            return self.guarded(request)
+        return self.get_response(request)
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -3,7 +3,7 @@ and one company (Brabant Design) that approves bookings beyond its pool cap, wit
 request waiting on its Approvals page.
 
 Runs after the bookings loader, inside the demo's transaction, through the real
-services (so every balance is explained by ledger entries and audited). Dates
+services (it also pays the bookings loader's past four weeks, `_pay_the_history`) (so every balance is explained by ledger entries and audited). Dates
 come from ctx["today"] only.
 
 Adds to ctx:
@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from smartwork.accounts.services import team_create, team_member_add
 from smartwork.core.errors import DomainError
@@ -33,6 +35,8 @@ TEAMS = {"large": ["Finance", "IT", "Field engineers"], "sme_namur": ["Studio"],
 # The company whose admin approves what goes beyond the pool's monthly cap, and its
 # newest employee, in no team yet (so they book from the pool, capped).
 APPROVALS = "sme_brussels"
+# Bought on the first of last month, sized for the staff's bookings since (the history).
+LAST_MONTH_PURCHASES = {"large": "Grand compte 1000 h", "sme_brussels": "Entreprise 500 h"}
 APPROVAL_CAP_HOURS = 8  # a day a month from the pool; more waits for the admin
 APPROVAL_HOLD_HOURS = 7 * 24
 
@@ -68,6 +72,11 @@ def load(ctx: dict[str, Any]) -> None:
             services.allotment_create(actor=admin, company=company, team=team,
                                       minutes_per_period=40 * 60, period="monthly",
                                       at_period_end="return")
+    # Last month's purchases and memberships, then the bookings of the past four weeks
+    # paid with them, before today's company rules exist (they did not then).
+    _last_month_purchases(ctx, packages)
+    _last_month_memberships(ctx)
+    _pay_the_history(ctx)
     large, admin = ctx["companies"]["large"], ctx["company_admins"]["large"]
     walloon = ctx["centres"]["walloon"]
     # A centre budget, as the network's large accounts do: 100 h in two centres.
@@ -89,8 +98,6 @@ def load(ctx: dict[str, Any]) -> None:
         plan = plans.get(person.network_id)
         if plan is not None:
             services.membership_start(actor=person, member=person, plan=plan, starts_on=today)
-    _last_month_purchases(ctx, packages)
-    _last_month_memberships(ctx)
     _book_with_credit(ctx)
     _book_beyond_the_cap(ctx)
 
@@ -105,12 +112,14 @@ def _last_month_purchases(ctx: dict[str, Any], packages: dict[tuple[str, str], A
     from smartwork.credits.models import CreditAccount, CreditPurchase
 
     end = ctx["today"].replace(day=1) - dt.timedelta(days=1)
-    for n, key in enumerate(("large", "sme_brussels")):
+    for key, package in LAST_MONTH_PURCHASES.items():
         company, admin = ctx["companies"][key], ctx["company_admins"][key]
         network_key = next(k for k, net in ctx["networks"].items() if net.pk == company.network_id)
-        day = end.replace(day=3 + 7 * n)
+        # On the first of last month: the four weeks of bookings the history holds
+        # (`bookings.demo.HISTORY_DAYS`) all fall after it.
+        day = end.replace(day=1)
         purchase = services.credit_purchase_create(
-            actor=admin, company=company, package=packages[(network_key, "Découverte 100 h")],
+            actor=admin, company=company, package=packages[(network_key, package)],
             reference=f"PO-{day:%Y%m}-{company.pk:03d}")
         assert purchase.package is not None  # bought from a package just above
         valid_until = services.add_months(day, purchase.package.validity_months) \
@@ -144,6 +153,47 @@ def _last_month_memberships(ctx: dict[str, Any]) -> None:
         CreditAccount.objects.filter(pk=membership.account_id).update(valid_from=start,
                                                                       valid_until=end)
     services.membership_renew_due(today=ctx["today"])
+
+
+def _pay_the_history(ctx: dict[str, Any]) -> None:
+    """Pay every past booking the bookings loader wrote (completed or no-show), as the
+    booking service would have when it was made: company credit valid that day, else
+    membership hours, else pay-as-you-go (billed to the company when it allows
+    overage). Oldest first, so credit runs out as it would have. A booking the
+    service refuses (the company's credit ran out) was overage billed to the company. So every completed or no-show booking of the demo is paid
+    by credit, a membership or a pay-as-you-go charge that the month's invoice run
+    bills: what `smartwork check-books` checks."""
+    from django.db import transaction
+
+    from smartwork.bookings.choices import BookingState
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.choices import PaygBillTo
+    from smartwork.credits.models import LedgerEntry, PaygCharge
+    from smartwork.credits.payment import booking_pay
+
+    past = (Booking.objects.filter(pk__in=[b.pk for b in ctx.get("bookings", [])],
+                                   state__in=[BookingState.COMPLETED, BookingState.NO_SHOW])
+            .exclude(pk__in=PaygCharge.objects.values("booking_id"))
+            .exclude(pk__in=LedgerEntry.objects.filter(booking__isnull=False)
+                     .values("booking_id"))
+            .select_related("member", "centre__network", "resource").order_by("start", "pk"))
+    for booking in past:
+        try:
+            with transaction.atomic():
+                booking_pay(booking=booking, actor=None)
+        except DomainError:
+            # The company's credit ran out: its staff's bookings then were overage,
+            # billed to the company (as the Namur SME's are).
+            if booking.price_net is None:
+                continue
+            company_id = booking.member.company_id
+            PaygCharge.objects.create(
+                booking=booking, member=booking.member,
+                bill_to=PaygBillTo.COMPANY if company_id else PaygBillTo.MEMBER,
+                company_id=company_id,
+                centre=booking.centre, slot=booking.slot, resource_kind=booking.resource.kind,
+                price_net=booking.price_net, vat_rate=booking.vat_rate or Decimal("0.00"),
+                service_date=timezone.localtime(booking.start).date())
 
 
 def _book_with_credit(ctx: dict[str, Any]) -> None:

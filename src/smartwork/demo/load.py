@@ -99,7 +99,9 @@ WALLOON_SLUG = "walloon-smart-work-centers"
 MOBISPOT_SLUG = "mobispot"
 DEMO_DOMAIN = "demo.smartwork.example"
 PRICES_FROM = dt.date(2025, 1, 1)
-APP_LOADERS = ("bookings", "credits", "billing", "wifi", "insights")
+APP_LOADERS = (
+    "bookings", "credits", "billing", "wifi", "insights", "economics", "workplans", "wellbeing",
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -53,14 +53,16 @@ def _export(name: str, tables: dict[str, Any], ex: ExportQuery) -> HttpResponse:
 def _centre_report(request: HttpRequest, centre_id: int, q: RangeQuery) -> dict[str, Any]:
     user = _user(request)
     centre = selectors.centre_get(actor=user, centre_id=centre_id)
-    months = selectors.month_range(first=q.date_from, last=q.date_to)
+    months = selectors.month_range(first=q.date_from, last=q.date_to,
+                                   since=selectors.first_activity(centre=centre))
     return selectors.centre_economics(actor=user, centre=centre, months=months)
 
 
 def _network_report(request: HttpRequest, network_id: int, q: RangeQuery) -> dict[str, Any]:
     user = _user(request)
     network = selectors.network_get(actor=user, network_id=network_id)
-    months = selectors.month_range(first=q.date_from, last=q.date_to)
+    months = selectors.month_range(first=q.date_from, last=q.date_to,
+                                   since=selectors.first_activity(network=network))
     return selectors.network_economics(actor=user, network=network, months=months)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartwork.economics.choices import CostBasis, CostKind, WhatIfChange
 from smartwork.network.choices import ResourceKind
-from smartwork.web.forms import choice_field
+from smartwork.web.forms import choice_field, date_input
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -79,8 +79,8 @@ class PricingForm(forms.Form):
                                    required=False, max_digits=8, decimal_places=2)
     elasticity = forms.DecimalField(label=_("Assumed price elasticity (optional)"),
                                     required=False, max_digits=5, decimal_places=2,
-                                    help_text=_("An assumption, e.g. -0.5: 10 % dearer, "
-                                                "about 5 % fewer bookings."))
+                                    help_text=_("An assumption, e.g. -0.5: a price ten percent "
+                                                "higher, about five percent fewer bookings."))
 
     def __init__(self, *args: Any, centres: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,3 +121,16 @@ class ClosingForm(forms.Form):
     def __init__(self, *args: Any, centres: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "centre_id").choices = centres
+
+
+class AllianceForm(forms.Form):
+    other_network_id = forms.TypedChoiceField(label=_("Allied network"), coerce=int)
+    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=date_input())
+    clearing_hour_rate = forms.DecimalField(label=_("Clearing rate per credit hour"),
+                                            max_digits=8, decimal_places=2, min_value=0,
+                                            initial=Decimal("5.00"))
+
+    def __init__(self, *args: Any, networks: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "other_network_id").choices = networks

@@ -58,9 +58,23 @@ def months_between(first: Month, last: Month) -> list[Month]:
     return out
 
 
+def first_activity(*, network: Network | None = None,
+                   centre: Centre | None = None) -> dt.date | None:
+    """The day of the first booking (not cancelled) of a network or a centre."""
+    from django.db.models import Min
+
+    from smartwork.bookings.models import Booking
+
+    qs = Booking.objects.exclude(state="cancelled")
+    qs = qs.filter(centre=centre) if centre is not None else qs.filter(centre__network=network)
+    first = qs.aggregate(m=Min("start"))["m"]
+    return timezone.localdate(first) if first else None
+
+
 def month_range(*, first: str | None = None, last: str | None = None,
-                today: dt.date | None = None) -> list[Month]:
-    """The months from `first` to `last` (YYYY-MM); by default the twelve ended months."""
+                today: dt.date | None = None, since: dt.date | None = None) -> list[Month]:
+    """The months from `first` to `last` (YYYY-MM); by default the twelve ended months,
+    or fewer when the data starts later (`since`)."""
     today = today or timezone.localdate()
     last_m = period_parse(last, field="to") if last else sources.month_of(
         today.replace(day=1) - dt.timedelta(days=1))
@@ -71,6 +85,8 @@ def month_range(*, first: str | None = None, last: str | None = None,
         for _i in range(11):
             day = (day - dt.timedelta(days=1)).replace(day=1)
         first_m = sources.month_of(day)
+        if since is not None and first_m.start < since <= last_m.end:
+            first_m = sources.month_of(since)
     if first_m.start > last_m.start:
         why = _("'from' is after 'to'.")
         raise InvalidInput(why, code="bad_range", fields={"from": [why]})
@@ -102,7 +118,7 @@ def active_desks(centre_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _versions(centre_ids: list[int]) -> dict[int, list[tuple[CostItem, list[CostVersion]]]]:
+def versions_of(centre_ids: list[int]) -> dict[int, list[tuple[CostItem, list[CostVersion]]]]:
     items = {i.pk: i for i in CostItem.objects.filter(centre_id__in=centre_ids)}
     by_item: dict[int, list[CostVersion]] = defaultdict(list)
     for v in CostVersion.objects.filter(item_id__in=items).order_by("item_id", "starts_on", "id"):
@@ -145,7 +161,7 @@ def costs_of(*, actor: Any, centre: Centre) -> list[dict[str, Any]]:
     today = sources.month_of(timezone.localdate())
     desks = active_desks([centre.pk])[centre.pk]
     out = []
-    for item, versions in _versions([centre.pk])[centre.pk]:
+    for item, versions in versions_of([centre.pk])[centre.pk]:
         current = version_in_force(versions, today)
         out.append({
             "id": item.pk, "kind": item.kind, "kind_label": CostKind(item.kind).label,
@@ -196,7 +212,7 @@ def _centre_rows(*, actor: Any, network: Network, centres: list[Centre],
                  months: list[Month]) -> tuple[dict[int, list[dict[str, Any]]], dict[int, int]]:
     ids = [c.pk for c in centres]
     desks = active_desks(ids)
-    versions = _versions(ids)
+    versions = versions_of(ids)
     occ = _occupancy(centres, months)
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for month in months:
@@ -277,7 +293,7 @@ def centre_economics(*, actor: Any, centre: Centre, months: list[Month],
     today = today or timezone.localdate()
     rows, desks = _centre_rows(actor=actor, network=centre.network, centres=[centre],
                                months=months)
-    costs_now = _costs_now(_versions([centre.pk]).get(centre.pk, []), desks[centre.pk], today)
+    costs_now = _costs_now(versions_of([centre.pk]).get(centre.pk, []), desks[centre.pk], today)
     mine = rows[centre.pk]
     return {"centre": {"id": centre.pk, "name": centre.name, "network": centre.network.name},
             "from": months[0].label, "to": months[-1].label,
@@ -293,7 +309,7 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
     today = today or timezone.localdate()
     centres = list(Centre.objects.filter(network=network).order_by("name"))
     rows, desks = _centre_rows(actor=actor, network=network, centres=centres, months=months)
-    versions = _versions([c.pk for c in centres])
+    versions = versions_of([c.pk for c in centres])
     per_centre = []
     for c in centres:
         summary = _summary(rows[c.pk], desks[c.pk],
@@ -332,6 +348,7 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
             "clearing_payable": sum((a.payable for a in clearing), ZERO),
         }
         entry["margin"] = entry["payout"] - entry["costs"]
+        entry["clearing_net"] = entry["clearing_receivable"] - entry["clearing_payable"]
         entry["network_margin"] = entry["revenue"] - entry["costs"]
         if with_books:
             entry["books"] = sources.books(network=network, month=month)
@@ -364,7 +381,10 @@ def network_economics(*, actor: Any, network: Network, months: list[Month],
     totals["revenue_per_desk"] = (money_round(totals["revenue"] / totals["desks"])
                                   if totals["desks"] else None)
     if with_books:
-        totals["books_balanced"] = all(m["books"]["balanced"] for m in by_month)
+        invoiced_months = [m for m in by_month if m["invoices"]]
+        totals["invoiced_months"] = len(invoiced_months)
+        totals["balanced_months"] = sum(1 for m in invoiced_months if m["books"]["balanced"])
+        totals["books_balanced"] = all(m["books"]["balanced"] for m in invoiced_months)
     return {"network": {"id": network.pk, "name": network.name,
                         "credit_hour_value": h, "commission_rate": network.commission_rate},
             "from": months[0].label, "to": months[-1].label,

@@ -3,11 +3,13 @@ Thin: parse, call a selector or a service, render (charts drawn on the server)."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartwork.core.errors import DomainError, InvalidInput
+from smartwork.core.errors import DomainError, InvalidInput, NotFound
 from smartwork.core.permissions import roles_of
-from smartwork.economics import selectors, services, whatif
+from smartwork.economics import alliances, selectors, services, whatif
 from smartwork.economics.charts import diverging_bars
 from smartwork.economics.forms import (
+    AllianceForm,
     ClosingForm,
     CostForm,
     CostVersionForm,
@@ -32,17 +35,17 @@ from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page,
 from smartwork.web.views.staff import operator_network
 
 
-def _months(request: AuthedRequest) -> tuple[RangeForm, list[Any]]:
+def _months(request: AuthedRequest, since: Any = None) -> tuple[RangeForm, list[Any]]:
     form = RangeForm(request.GET or None)
     first = last = None
     if form.is_bound and form.is_valid():
         first = form.cleaned_data["date_from"] or None
         last = form.cleaned_data["date_to"] or None
     try:
-        return form, selectors.month_range(first=first, last=last)
+        return form, selectors.month_range(first=first, last=last, since=since)
     except InvalidInput as exc:
         apply_domain_error(form, exc, aliases={"from": "date_from", "to": "date_to"})
-        return form, selectors.month_range()
+        return form, selectors.month_range(since=since)
 
 
 def _downloads(api: str, months: list[Any], tables: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -74,7 +77,7 @@ def economics_home(request: AuthedRequest) -> HttpResponse:
 def network_page(request: AuthedRequest) -> HttpResponse:
     network = operator_network(request)
     require_page(request, "network.economics", network=network)
-    form, months = _months(request)
+    form, months = _months(request, selectors.first_activity(network=network))
     data = selectors.network_economics(actor=request.user, network=network, months=months)
     centres = data["centres"]
     margin_chart = diverging_bars(
@@ -103,7 +106,7 @@ def network_page(request: AuthedRequest) -> HttpResponse:
 @page
 def centre_page(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = selectors.centre_get(actor=request.user, centre_id=centre_id)
-    form, months = _months(request)
+    form, months = _months(request, selectors.first_activity(centre=centre))
     cost_form = CostForm(request.POST or None, prefix="cost")
     if request.method == "POST" and cost_form.is_valid():
         d = cost_form.cleaned_data
@@ -215,3 +218,54 @@ def whatif_page(request: AuthedRequest) -> HttpResponse:
         "network": network, "pricing": pricing, "site": site, "closing": closing,
         "which": which, **result,
     })
+
+
+@login_required
+@page
+def alliances_page(request: AuthedRequest) -> HttpResponse:
+    """The operator's alliances: terms, roaming each way, clearing; propose, accept, end."""
+    from smartwork.network import services as network_services
+    from smartwork.network.models import Alliance, Network
+
+    network = operator_network(request)
+    require_page(request, "alliance.manage", network=network)
+    form = AllianceForm(request.POST if request.POST.get("form") == "propose" else None,
+                        networks=alliances.partner_choices(network=network),
+                        initial={"starts_on": dt.date.today()})
+    if request.method == "POST" and request.POST.get("form") == "status":
+        pk = request.POST.get("alliance", "")
+        alliance = Alliance.objects.filter(
+            Q(network_a=network) | Q(network_b=network),
+            pk=int(pk) if pk.isdigit() else 0).first()
+        status = request.POST.get("status", "")
+        if alliance is None:
+            raise NotFound(_("No such alliance."))
+        try:
+            network_services.alliance_set_status(actor=request.user, alliance=alliance,
+                                                 status=status)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Alliance with %(n)s: %(s)s.") % {
+                "n": (alliance.network_b if alliance.network_a_id == network.pk
+                      else alliance.network_a).name,
+                "s": alliance.get_status_display()})
+        return redirect("economics:alliances")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        other = Network.objects.filter(pk=d["other_network_id"]).first()
+        try:
+            if other is None:
+                raise InvalidInput(_("No such network."),
+                                   fields={"other_network_id": [_("Unknown network.")]})
+            network_services.alliance_create(
+                actor=request.user, network=network, other=other, starts_on=d["starts_on"],
+                ends_on=d["ends_on"], clearing_hour_rate=d["clearing_hour_rate"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Alliance proposed to %(n)s.") % {"n": other.name})
+            return redirect("economics:alliances")
+    data = alliances.alliances_of(actor=request.user, network=network)
+    return render(request, "economics/alliances.html", {
+        "network": network, "form": form, **data})

@@ -25,7 +25,6 @@ Every amount is Decimal, rounded once per total (half up).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -271,23 +270,37 @@ def whatif_pricing(*, actor: Any, network: Network, change: str, months: int = 1
 # --- opening a site ------------------------------------------------------------------
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+def _distances(points: list[tuple[float, float]], places: list[tuple[float, float]]) -> Any:
+    """km from every point to every place (a points x places array), as the placement
+    of insights computes them (great circle)."""
+    import numpy as np
+
+    from smartwork.insights.placement import haversine_matrix
+
+    if not points or not places:
+        return np.zeros((len(points), len(places)))
+    return haversine_matrix(np.array(points, dtype=float), np.array(places, dtype=float))
 
 
-def _payout_per_hour(*, actor: Any, network: Network, today: dt.date) -> Decimal | None:
-    """The network's payout per booked hour over the last 12 months (economics' figures)."""
-    from smartwork.economics import selectors
+def _payout_per_hour(*, network: Network, today: dt.date) -> Decimal | None:
+    """What a centre is paid per booked hour, over the network's last 12 months of
+    bookings (credit at the credit-hour value and pay-as-you-go, less the commission)."""
+    from django.db.models import DurationField, ExpressionWrapper, F
 
-    months = selectors.month_range(today=today)
-    data = selectors.network_economics(actor=actor, network=network, months=months,
-                                       today=today, with_books=False)
-    booked = sum((c["booked_hours"] for c in data["centres"]), ZERO)
-    payout = data["totals"]["payout"]
-    return (payout / booked) if booked else None
+    from smartwork.bookings.models import Booking
+
+    start, end = window(12, today)
+    cells = booking_cells(network=network, start=start, end=end)
+    base = evaluate(cells, Scenario({}, network.credit_hour_value, network.commission_rate))
+    tz = timezone.get_current_timezone()
+    booked = Booking.objects.filter(
+        centre__network_id=network.pk,
+        start__gte=dt.datetime.combine(start, dt.time(0), tzinfo=tz),
+        start__lt=dt.datetime.combine(end, dt.time(0), tzinfo=tz),
+    ).exclude(state="cancelled").aggregate(d=Sum(ExpressionWrapper(
+        F("end") - F("start"), output_field=DurationField())))["d"]
+    hours = Decimal(int(booked.total_seconds())) / Decimal(3600) if booked else ZERO
+    return base["payouts"] / hours if hours else None
 
 
 def whatif_site(*, actor: Any, network: Network, lat: float, lon: float, desks: int,
@@ -314,41 +327,44 @@ def whatif_site(*, actor: Any, network: Network, lat: float, lon: float, desks: 
     centres = [(float(a), float(b)) for a, b in Centre.objects.filter(
         network=network, label_status=LabelStatus.LABELLED).values_list("lat", "lon")
         if a is not None and b is not None]
-    people = User.objects.filter(
+    people = list(User.objects.filter(
         Q(company__network=network) | Q(network=network, company__isnull=True),
         is_active=True, home_lat__isnull=False, home_lon__isnull=False,
-    ).values_list("pk", "home_lat", "home_lon", "company__head_office_lat",
-                  "company__head_office_lon")
-    users, saved_km = [], 0.0
-    for pk, hlat, hlon, olat, olon in people:
-        home = (float(str(hlat)), float(str(hlon)))
-        d_new = _km(home, site)
+    ).values_list("home_lat", "home_lon", "company__head_office_lat",
+                  "company__head_office_lon"))
+    homes = [(float(str(a)), float(str(b))) for a, b, _c, _d in people]
+    to_site = _distances(homes, [site])
+    to_centres = _distances(homes, centres)
+    users, saved_km = 0, 0.0
+    for i, (_a, _b, olat, olon) in enumerate(people):
+        d_new = float(to_site[i, 0])
         if d_new > radius_km:
             continue
-        options = [_km(home, c) for c in centres]
+        options = [float(x) for x in to_centres[i]] if centres else []
         if olat is not None and olon is not None:
-            options.append(_km(home, (float(olat), float(olon))))
+            options.append(float(_distances([homes[i]], [(float(olat), float(olon))])[0, 0]))
         d_now = min(options) if options else None
         if d_now is None or d_new >= d_now:
             continue
-        users.append(pk)
+        users += 1
         saved_km += 2 * (d_now - d_new)  # per visit, there and back
     visits = days * WEEKS_PER_MONTH  # per person and month
     hours_per_day = Decimal(network.desk_full_day_hours)
-    demand_hours = (Decimal(len(users)) * visits * hours_per_day).quantize(Decimal("0.1"))
+    demand_hours = (Decimal(users) * visits * hours_per_day).quantize(Decimal("0.1"))
     capacity = (Decimal(desks) * hours_per_day * Decimal(5) * WEEKS_PER_MONTH).quantize(
         Decimal("0.1"))
-    per_hour = _payout_per_hour(actor=actor, network=network, today=today)
+    per_hour = _payout_per_hour(network=network, today=today)
     expected_occ = min(HUNDRED, HUNDRED * demand_hours / capacity).quantize(Decimal("0.1"))
     result: dict[str, Any] = {
         "site": {"name": name, "lat": lat, "lon": lon, "desks": desks,
                  "monthly_costs": money_round(costs), "radius_km": radius_km},
         "assumptions": {"days_per_week": days, "hours_per_day": hours_per_day,
                         "open_days_per_week": 5, "is_assumption": True},
-        "people": len(users),
+        "people": users,
         "commute_saved_km_per_month": Decimal(str(round(saved_km * float(visits), 1))),
         "demand_hours_per_month": demand_hours, "capacity_hours_per_month": capacity,
         "expected_occupancy": expected_occ,
+        # Credit and pay-as-you-go bookings of the last 12 months, less the commission.
         "payout_per_booked_hour": money_round(per_hour) if per_hour is not None else None,
         "break_even_occupancy": None, "expected_margin_per_month": None,
     }
@@ -385,20 +401,26 @@ def whatif_closing(*, actor: Any, network: Network, centre_id: int, months: int 
         if c.lat is not None and c.lon is not None]
     here = (float(centre.lat or 0), float(centre.lon or 0))
     tz = timezone.get_current_timezone()
-    rows = Booking.objects.filter(
+    rows: Any = Booking.objects.filter(
         centre=centre, start__gte=dt.datetime.combine(start, dt.time(0), tzinfo=tz),
         start__lt=dt.datetime.combine(end, dt.time(0), tzinfo=tz),
     ).exclude(state="cancelled").values(
         "member_id", "member__home_lat", "member__home_lon").annotate(
         minutes=Sum("credit_minutes"), price=Sum("price_net"), n=Count("id")).order_by()
     h = network.credit_hour_value
+    rows = list(rows)
+    origins = [here if r["member__home_lat"] is None
+               else (float(str(r["member__home_lat"])), float(str(r["member__home_lon"])))
+               for r in rows]
+    dist = _distances(origins, [p for _pk, _nm, p in others])
     moves: dict[int | None, dict[str, Any]] = {}
     lost = moved = ZERO
-    for r in rows:
+    for i, r in enumerate(rows):
         value = Decimal(int(r["minutes"] or 0)) * h / SIXTY + (r["price"] or ZERO)
-        origin = (here if r["member__home_lat"] is None
-                  else (float(str(r["member__home_lat"])), float(str(r["member__home_lon"]))))
-        best = min(((_km(origin, p), pk, nm) for pk, nm, p in others), default=None)
+        best = None
+        if others:
+            j = int(dist[i].argmin())
+            best = (float(dist[i, j]), others[j][0], others[j][1])
         key = best[1] if best is not None and best[0] <= radius_km else None
         agg = moves.setdefault(key, {"centre_id": key,
                                      "centre": best[2] if key is not None and best else "",
@@ -418,10 +440,18 @@ def whatif_closing(*, actor: Any, network: Network, centre_id: int, months: int 
         agg["average_km"] = Decimal(str(round(sum(km) / len(km), 1))) if km else None
         destinations.append(agg)
     destinations.sort(key=lambda d: (d["centre_id"] is None, -d["members"]))
+    # The centre's own figures over the window, on the same footing as the pricing
+    # what-if (its bookings: credit at the credit-hour value and pay-as-you-go), and its
+    # costs in force each month of the window.
+    own = evaluate(booking_cells(network=network, start=start, end=end, centre_ids=[centre.pk]),
+                   Scenario({}, h, network.commission_rate))
     months_list = selectors.month_range(first=start.strftime("%Y-%m"),
                                         last=(end - dt.timedelta(days=1)).strftime("%Y-%m"))
-    econ = selectors.centre_economics(actor=actor, centre=centre, months=months_list,
-                                      today=today)["summary"]
+    items = selectors.versions_of([centre.pk]).get(centre.pk, [])
+    desks = selectors.active_desks([centre.pk])[centre.pk]
+    costs = sum((ln.monthly for m in months_list
+                 for ln in selectors.cost_lines(items, m, desks)), ZERO)
+    econ = {"revenue": own["revenue"], "costs": costs, "margin": own["payouts"] - costs}
     lost = money_round(lost)
     audit_log(actor=actor, action="whatif.closing", obj=centre, network_id=network.pk,
               data={"months": months})
@@ -438,6 +468,7 @@ def whatif_closing(*, actor: Any, network: Network, centre_id: int, months: int 
         "revenue_moving": money_round(moved), "revenue_lost": lost,
         "commission_lost": money_round(lost * network.commission_rate / HUNDRED),
         "network_change": econ["costs"] - lost,
+        "payout": own["payouts"],
         "notes": [_("Bookings' value: credit minutes at the credit-hour value plus "
                     "pay-as-you-go; memberships are left out.")],
     }

@@ -10,6 +10,7 @@ from smartwork.web.views import (
     centres,
     commute,
     company,
+    deliveries,
     frontdesk,
     home,
     insights,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     # Account
     path("login/", account.LoginView.as_view(), name="login"),
+    path("login/unlock/<str:token>/", account.login_unlock, name="login_unlock"),
     path("logout/", account.LogoutView.as_view(), name="logout"),
     path("password-reset/", account.password_reset, name="password_reset"),
     path("password-reset/sent/", account.password_reset_done, name="password_reset_done"),
@@ -109,6 +111,10 @@ urlpatterns = [
          name="settlement_pdf"),
     path("network/payouts/<int:batch_id>/xml/", billing.payout_xml, name="payout_xml"),
     path("network/clearing/", billing.clearing, name="clearing"),
+    path("network/deliveries/", deliveries.deliveries, name="deliveries"),
+    path("network/deliveries/<int:delivery_id>/retry/", deliveries.delivery_retry_view,
+         name="delivery_retry"),
+    path("profile/invoicing/", deliveries.billing_profile, name="billing_profile"),
     # Operator
     path("network/", operator.operator_home, name="operator_home"),
     path("network/commute/", commute.network_commute, name="network_commute"),

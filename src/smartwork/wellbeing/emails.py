@@ -36,3 +36,25 @@ def send_survey_invitations(*, survey_id: int) -> int:
     for message in messages:
         message.send()
     return len(messages)
+
+
+def send_campaign_mail(*, campaign_id: int, kind: str) -> int:
+    from smartwork.wellbeing.models import Campaign
+    from smartwork.wellbeing.training import campaign_recipients
+
+    campaign = Campaign.objects.filter(pk=campaign_id).select_related("company").first()
+    if campaign is None:
+        return 0
+    base = settings.SMARTWORK["BASE_URL"].rstrip("/")
+    sent = 0
+    for user in campaign_recipients(campaign=campaign, kind=kind):
+        with translation.override(_language(user)):
+            body = render_to_string("wellbeing/email/campaign.txt", {
+                "user": user, "campaign": campaign, "kind": kind,
+                "url": base + reverse("wellbeing:home"), "due": date_text(campaign.due_on)})
+            subject = (_("Reminder: %(title)s is due on %(due)s")
+                       if kind == "reminder" else _("New on smartwork: %(title)s, due on %(due)s")
+                       ) % {"title": campaign.title, "due": date_text(campaign.due_on)}
+        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+        sent += 1
+    return sent

@@ -14,7 +14,12 @@ def results_tables(data: dict[str, Any]) -> dict[str, Table]:
         for p in points:
             by_survey.append([p["title"], str(p["opens_on"]), key, names.get(key, key),
                               p["respondents"], p["mean"], p.get("share_low"), p["suppressed"]])
+    keys = [i["key"] for i in data["indicators"]]
+    by_policy = [[g["version"], str(g["effective_from"] or ""), g["remote_days"], g["surveys"],
+                  *[g["means"].get(k) for k in keys]] for g in data.get("by_policy", [])]
     return {
+        "by_policy_version": (["policy_version", "effective_from", "remote_days", "surveys",
+                               *keys], by_policy),
         "by_survey": (["survey", "opens_on", "indicator", "indicator_name", "respondents",
                        "mean_0_100", "share_at_or_under_50_pct", "suppressed_under_min_group"],
                       by_survey),

@@ -44,3 +44,69 @@ def answer_form(keys: list[str], language: str | None, data: Any = None) -> form
                 label=item["text"], coerce=int, widget=forms.RadioSelect,
                 choices=[(str(v), label) for v, label in item["choices"]], required=False)
     return form
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    audience = forms.ChoiceField(label=_("For"))
+    teams = forms.MultipleChoiceField(label=_("Teams"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    starts_on = forms.DateField(label=_("Starts on"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    modules = forms.MultipleChoiceField(label=_("Modules"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], modules: list[Any],
+                 **kwargs: Any) -> None:
+        from smartwork.wellbeing.choices import Audience
+
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = Audience.choices  # type: ignore[attr-defined]
+        self.fields["teams"].choices = [(str(pk), name) for pk, name in teams]  # type: ignore[attr-defined]
+        self.fields["modules"].choices = [  # type: ignore[attr-defined]
+            (str(m.pk), f"{m.title} ({m.language.upper()}, {m.get_kind_display()})")
+            for m in modules]
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        ("article", _("Article")), ("video", _("Video")), ("checklist", _("Checklist"))])
+    language = forms.ChoiceField(label=_("Language"), choices=[
+        ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+    topic = forms.ChoiceField(label=_("Topic"))
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    video_url = forms.CharField(label=_("Video link"), required=False)
+    checklist = forms.CharField(label=_("Checklist items (one a line)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    mandatory = forms.BooleanField(label=_("Mandatory"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from smartwork.wellbeing.choices import Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = Topic.choices  # type: ignore[attr-defined]
+
+
+class LegalForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=[
+        ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+    topic = forms.ChoiceField(label=_("Topic"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    source_title = forms.CharField(label=_("Source title"), required=False, max_length=300)
+    source_issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)
+    source_date = forms.DateField(label=_("Source date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    source_url = forms.CharField(label=_("Source link"), required=False, max_length=500)
+    checked_on = forms.DateField(label=_("Checked on"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    review_by = forms.DateField(label=_("Review by"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from smartwork.wellbeing.choices import LegalTopic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = LegalTopic.choices  # type: ignore[attr-defined]

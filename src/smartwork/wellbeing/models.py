@@ -287,3 +287,15 @@ class LegalEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HeadOffice(models.Model):
+    """The desks of a company's head office, for the evaluation's real-estate effect."""
+
+    company = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE,
+                                   related_name="+")
+    desks = models.PositiveIntegerField(_("desks at the head office"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.desks} desks"

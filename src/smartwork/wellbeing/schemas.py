@@ -57,3 +57,84 @@ class ObjectivesIn(Schema):
 class ExportQuery(Schema):
     format: str = Field("xlsx", description="csv or xlsx")
     table: str | None = Field(None, description="One table (required for CSV)")
+
+
+class PeriodIn(CompanyQuery):
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+
+
+class QuizQuestionIn(Schema):
+    question: str
+    choices: list[str]
+    correct: int | None = None
+
+
+class ModuleIn(Schema):
+    network: int | None = None
+    company: int | None = None
+    title: str = Field(..., max_length=150)
+    kind: str
+    language: str
+    topic: str = "other"
+    body: str = ""
+    video_url: str = ""
+    checklist: list[str] = Field(default_factory=list)
+    quiz: list[QuizQuestionIn] = Field(default_factory=list)
+    pass_mark: int = 0
+    mandatory: bool = False
+
+
+class ModuleQuery(Schema):
+    company: int | None = None
+    network: int | None = None
+
+
+class CampaignIn(Schema):
+    company: int
+    title: str = Field(..., max_length=150)
+    audience: str
+    starts_on: dt.date
+    due_on: dt.date
+    modules: list[int] = Field(default_factory=list)
+    teams: list[int] = Field(default_factory=list)
+    newcomers_since: dt.date | None = None
+    remind_days_before: int = 3
+
+
+class CompleteIn(Schema):
+    answers: list[int] = Field(default_factory=list)
+    checked: list[int] = Field(default_factory=list)
+
+
+class LegalIn(Schema):
+    network: int
+    language: str
+    topic: str
+    title: str = Field(..., max_length=200)
+    summary: str = ""
+    source_title: str = ""
+    source_issuer: str = ""
+    source_date: str = ""
+    source_url: str = ""
+    checked_on: str = ""
+    review_by: str = ""
+
+
+class LegalQuery(Schema):
+    language: str | None = None
+    network: int | None = None
+
+
+class EvaluationQuery(CompanyQuery):
+    period: str = Field(..., description="2026-Q1, 2026 or 2026-03")
+
+
+class NetworkEvaluationQuery(Schema):
+    network: int
+    period: str
+
+
+class HeadOfficeIn(Schema):
+    company: int
+    desks: int

@@ -16,6 +16,20 @@ def survey_invitation_mail(survey_id: int) -> int:
 
 
 @task()
+def campaign_mail(campaign_id: int, kind: str) -> int:
+    from smartwork.wellbeing.emails import send_campaign_mail
+
+    return send_campaign_mail(campaign_id=campaign_id, kind=kind)
+
+
+@task()
+def campaign_mails() -> dict[str, int]:
+    from smartwork.wellbeing.training import campaigns_send_mails
+
+    return campaigns_send_mails()
+
+
+@task()
 def open_and_mail_surveys() -> dict[str, int]:
     from smartwork.wellbeing import services
 
@@ -25,3 +39,4 @@ def open_and_mail_surveys() -> dict[str, int]:
 
 
 periodic.register(open_and_mail_surveys, every_seconds=600, name="wellbeing.surveys")
+periodic.register(campaign_mails, every_seconds=900, name="wellbeing.campaigns")

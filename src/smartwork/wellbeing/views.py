@@ -3,6 +3,7 @@ the operator's network view. Thin: parse, call one service or selector, render."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ from smartwork.insights import charts
 from smartwork.network.models import Network
 from smartwork.web.views.company import company_tabs
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
-from smartwork.wellbeing import instruments, selectors, services
+from smartwork.wellbeing import instruments, measured, selectors, services, training
 from smartwork.wellbeing.forms import ScheduleForm, SurveyForm, answer_form
 from smartwork.wellbeing.models import SurveySchedule
 
@@ -53,6 +55,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "wellbeing/home.html", {
         "open_surveys": selectors.my_open_surveys(actor=request.user),
         "mine": mine, "chart": chart,
+        "isolation": measured.my_isolation(actor=request.user),
+        "training": training.my_assignments(actor=request.user),
         "admin_companies": sorted(roles_of(request.user).admin_companies),
         "is_operator": bool(roles_of(request.user).operator_networks),
         "names": {k: instruments.indicator_name(k) for k in instruments.indicator_keys()},
@@ -143,12 +147,19 @@ def company(request: AuthedRequest, company_id: int) -> HttpResponse:
     for i, s in enumerate(data["surveys"]):
         rows.append({"survey": s, "cells": [data["series"][ind["key"]][i]
                                             for ind in data["indicators"]]})
+    today = timezone.localdate()
+    last = today - dt.timedelta(days=today.weekday() + 1)
+    facts = measured.company_measured(actor=request.user, company=org,
+                                      first=last - dt.timedelta(days=27), last=last)
+    policy_rows = [{**g, "values": [g["means"].get(i["key"]) for i in data["indicators"]]}
+                   for g in data["by_policy"]]
     base = urlencode({"company": org.pk})
     return render(request, "wellbeing/company.html", {
         **_company_context(request, org), "may_manage": may_manage,
         "catalogue": selectors.indicator_catalogue(actor=request.user, company=org),
         "schedule_form": schedule_form, "survey_form": survey_form, "data": data,
-        "chart": chart, "rows": rows, "families": dict(_families()),
+        "chart": chart, "rows": rows, "families": dict(_families()), "policy_rows": policy_rows,
+        "facts": facts,
         "downloads": [
             {"url": f"/api/v1/wellbeing/results/export?{base}&format=xlsx",
              "label": _("XLSX (all tables)")},

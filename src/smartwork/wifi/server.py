@@ -47,6 +47,8 @@ TERMINATE_CAUSES = {
 PUBLIC_MESSAGES: dict[str, str] = {
     AuthReason.UNKNOWN_USER: "Wrong username or password.",
     AuthReason.BAD_PASSWORD: "Wrong username or password.",
+    # Only existing usernames are ever locked: saying so would tell which exist.
+    AuthReason.RATE_LIMITED: "Wrong username or password.",
 }
 
 

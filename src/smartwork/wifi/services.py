@@ -518,6 +518,9 @@ def radius_authenticate(
         return decision
     decision.identity_id, decision.member_id = row.identity_id, row.member_id
     if row.locked:
+        # As long as a password check, and the device is told what an unknown username
+        # or a wrong password is told (server.PUBLIC_MESSAGES): no username oracle.
+        crypto.check_password(password or "", "hmac_sha256$0$0")
         decision.reason = AuthReason.RATE_LIMITED
         return decision
     if not password:

@@ -92,6 +92,9 @@ def period_sources(*, network: Any, centre: Any, company: Any, member: Any,
     cancelled = charge(independent, 12, "morning", "15.00", "member", n=1)
     cancelled.cancelled_at = dt.datetime(2026, 10, 10, tzinfo=tz)
     cancelled.save()
+    # Its booking was cancelled too (a completed booking is paid: check-books says so).
+    Booking.objects.filter(pk=cancelled.booking_id).update(
+        state="cancelled", cancelled_at=cancelled.cancelled_at)
     plan = MembershipPlan.objects.create(
         network=network, centre=centre, name="Nomad 20 h", monthly_fee_net=Decimal("99.00"),
         vat_rate=Decimal("21.00"), included_minutes=20 * 60)

@@ -33,6 +33,7 @@ from smartwork.billing.tests.factories import billing_ready
 from smartwork.bookings.services import booking_cancel
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, InvalidInput
+from smartwork.core.money import money_round
 from smartwork.credits import services as credits
 from smartwork.credits.tests.factories import book, buy, employee, workday
 from smartwork.network.choices import AllianceStatus
@@ -101,7 +102,10 @@ def test_a_month_closes_and_balances_to_the_cent(network, operator, centre, mont
     namur = Settlement.objects.get(centre=centre, period_start=use.start)
     lines = {ln.kind: ln.amount for ln in namur.lines.all()}
     assert lines == {"credit": Decimal("24.00"), "payg": Decimal("15.00")}
-    assert namur.commission == Decimal("5.85") and namur.payout_amount == Decimal("33.15")
+    # The centre's operator has no VAT number (no VAT on its self-billing invoice); the
+    # commission (5.85) is the operator's invoice with 21 % VAT (7.08), set off.
+    assert namur.commission == Decimal("5.85") and namur.payout_amount == Decimal("31.92")
+    assert namur.flags == ["supplier_vat_missing"]
     liege = Settlement.objects.get(centre=centre2, period_start=use.start)
     assert {ln.kind: ln.amount for ln in liege.lines.all()} == {
         "credit": Decimal("48.00"), "membership": Decimal("99.00")}
@@ -113,8 +117,8 @@ def test_a_month_closes_and_balances_to_the_cent(network, operator, centre, mont
     # The payout file: valid pain.001.001.09, one transfer per centre, the right total.
     batch = PayoutBatch.objects.get(network=network, period_start=use.start)
     xmlschema.XMLSchema(str(PAIN_XSD)).validate(batch.xml)
-    assert batch.total == Decimal("33.15") + liege.payout_amount and batch.transfer_count == 2
-    assert "BE68539007547034" in batch.xml and "<InstdAmt Ccy=\"EUR\">33.15</InstdAmt>" in batch.xml
+    assert batch.total == Decimal("31.92") + liege.payout_amount and batch.transfer_count == 2
+    assert "BE68539007547034" in batch.xml and "<InstdAmt Ccy=\"EUR\">31.92</InstdAmt>" in batch.xml
     pdf = settlement_pdf(namur)
     assert pdf[:4] == b"%PDF"
     if os.environ.get("SMARTWORK_KEEP_PDF"):
@@ -210,3 +214,89 @@ def test_the_default_execution_date_is_a_target2_business_day(network, operator,
     assert re.search(r"<ReqdExctnDt>\s*<Dt>2026-12-07</Dt>", batch.xml)
     stamp = batch.message_id.split("-")[0]
     assert len(stamp) == 14 and int(stamp[8:10]) < 24
+
+
+def test_check_books_fails_on_an_unbilled_completed_booking(network, operator, centre, month):
+    """A completed booking paid by nobody (no credit, no membership, no charge), and a
+    pay-as-you-go charge that reaches no invoice: both make check-books fail."""
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.models import PaygCharge
+
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    for period in month["periods"]:
+        close(period, network, operator, month["other"], month["other_operator"])
+    assert books_check(network=network, period=use).failures == []
+    paid = Booking.objects.filter(centre=centre, state="completed").first() or \
+        Booking.objects.filter(centre=centre).first()
+    free = Booking.objects.create(
+        member=paid.member, booked_by=paid.member, resource=paid.resource, centre=centre,
+        slot="afternoon", start=paid.start.replace(hour=13) + dt.timedelta(days=7),
+        end=paid.start.replace(hour=17) + dt.timedelta(days=7), state="completed")
+    if free.start.date() > use.end:  # stay in the month
+        free.start -= dt.timedelta(days=14)
+        free.end -= dt.timedelta(days=14)
+        free.save()
+    books = books_check(network=network, period=use)
+    assert any("paid by nobody" in f and str(free.pk) in f for f in books.failures), books.failures
+    assert books.counts["bookings_unpaid"] == 1
+    with pytest.raises(CommandError, match="do not balance"):
+        call_command("check_books", "--period", use.label, "--network", network.slug)
+    # Charged, but after the month was invoiced: the charge reaches no invoice.
+    PaygCharge.objects.create(
+        booking=free, member=free.member, bill_to="member", centre=centre, slot=free.slot,
+        resource_kind=free.resource.kind, price_net=Decimal("15.00"), vat_rate=Decimal("21.00"),
+        service_date=timezone.localtime(free.start).date())
+    books = books_check(network=network, period=use)
+    assert not any("paid by nobody" in f for f in books.failures)
+    assert any(f"member {free.member_id} at centre {centre.pk}: 1 charges, 0 on" in f
+               for f in books.failures), books.failures
+
+
+@pytest.mark.parametrize("vat_registered", [True, False])
+def test_settlements_are_numbered_self_billing_invoices(network, operator, centre, month,
+                                                        vat_registered):
+    """A settlement is a self-billing invoice in its supplier's gapless series, with
+    VAT when the centre's operator is VAT-registered (else none, flagged), a commission
+    invoice of the operator set off in the payout, a PDF, and a Peppol self-billing
+    document that passes the official rules (UBL XSD, EN 16931, PEPPOL-EN16931-UBL-SB)."""
+    from smartwork.billing.pdf import settlement_html
+    from smartwork.billing.selfbilling import settlement_ubl
+    from smartwork.billing.validation import ubl_validate
+
+    supplier = centre.operator
+    supplier.vat_number = f"BE{supplier.enterprise_number}" if vat_registered else ""
+    supplier.peppol_id = supplier.enterprise_number
+    supplier.save()
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    after = use.end + dt.timedelta(days=1)
+    made = settlements_create(actor=operator, network=network, period=use, today=after)
+    namur = next(s for s in made if s.centre_id == centre.pk)
+    assert namur.number == 1 and namur.display_number == f"SB-{after.year}-000001"
+    assert namur.gross_value == Decimal("39.00")
+    if vat_registered:
+        assert (namur.vat_category, namur.vat_amount, namur.total_gross) == (
+            "S", Decimal("8.19"), Decimal("47.19"))
+        assert namur.flags == []
+    else:
+        assert (namur.vat_category, namur.vat_amount, namur.total_gross) == (
+            "O", Decimal("0.00"), Decimal("39.00"))
+        assert namur.flags == ["supplier_vat_missing"]
+    commission = namur.commission_invoice
+    assert commission is not None and commission.total_net == Decimal("5.85")
+    assert commission.total_gross == Decimal("7.08") and commission.state == "paid"
+    assert commission.customer_organisation_id == supplier.pk
+    assert namur.payout_amount == namur.total_gross - Decimal("7.08")
+    # Gapless per supplier: its next settlement takes number 2.
+    assert settlements_create(actor=operator, network=network, period=use, today=after) == []
+    # Every line adds up: quantity x unit value = amount.
+    for ln in namur.lines.all():
+        assert money_round(ln.quantity * ln.unit_value) == ln.amount, ln
+    html = settlement_html(namur)
+    assert namur.display_number in html and commission.display_number in html
+    assert ("Autofacturation" in html) or ("Self-billing" in html) or ("Selfbilling" in html)
+    xml = settlement_ubl(namur)
+    fatal = [str(f) for f in ubl_validate(xml=xml, rules="self_billing") if f.fatal]
+    assert fatal == []
+    assert b"<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>" in xml
+    books = books_check(network=network, period=use)
+    assert not any("settlement" in f or "commission" in f for f in books.failures), books.failures

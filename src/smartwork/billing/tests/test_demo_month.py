@@ -17,6 +17,7 @@ from smartwork.accounts.models import RoleAssignment
 from smartwork.billing.books import books_check
 from smartwork.billing.calc import period_parse
 from smartwork.billing.choices import InvoiceState, LineSource, SettlementState
+from smartwork.billing.clearing import clearings_create
 from smartwork.billing.models import Invoice, PayoutBatch, Settlement
 from smartwork.billing.payments import camt_import
 from smartwork.billing.run import invoice_run
@@ -111,6 +112,12 @@ class TestDemoMonth(TestCase):
             assert [str(f) for f in ubl_fatal(xml=invoice_ubl(invoice))] == [], invoice
         assert all(not i.has_einvoice for i in invoices if i.customer_member_id
                    and not i.customer_data.get("enterprise_number"))
+        # The demo's business independent, if billed this month, is billed B2B.
+        for invoice in invoices:
+            if invoice.customer_member_id and invoice.customer_member.email.startswith(
+                    "marc.consultant@"):
+                assert invoice.has_einvoice
+                assert invoice.customer_data["name"] == "Marc Consultant SRL"
         sources = {ln.source_type for i in invoices for ln in i.lines.all()}
         assert sources == {LineSource.CREDIT_PURCHASE, LineSource.BOOKING, LineSource.OVERAGE,
                            LineSource.MEMBERSHIP}
@@ -140,6 +147,8 @@ class TestDemoMonth(TestCase):
             for s in Settlement.objects.filter(network=network, period_start=p.start,
                                                state=SettlementState.DRAFT):
                 settlement_approve(actor=op, settlement=s)
+            # The staff of one network booked at the other's centres too: cleared.
+            clearings_create(actor=op, network=network, period=p, today=today)
             batch = payout_batch_create(actor=op, network=network, period=p,
                                         execution_date=today + dt.timedelta(days=1))
             schema.validate(batch.xml)
@@ -151,6 +160,9 @@ class TestDemoMonth(TestCase):
             books = books_check(network=network, period=p)
             assert books.failures == [], (network.slug, books.failures)
             assert books.figures["invoiced"] > 0
+            # Reconciled from the bookings: every completed or no-show booking is paid.
+            assert books.counts["bookings_completed_or_no_show"] > 50
+            assert books.counts["bookings_unpaid"] == 0
         assert PayoutBatch.objects.filter(period_start=p.start).count() == len(self.networks)
 
     def test_the_month_from_the_command_line(self):
@@ -181,6 +193,7 @@ class TestDemoMonth(TestCase):
                 assert f"{issued.count()} matched, 0 unmatched" in out
                 assert set(issued.values_list("state", flat=True)) == {InvoiceState.PAID}
                 run("settle", "--period", p, "--network", network.slug, "--approve")
+                run("clearing", "--period", p, "--network", network.slug)
                 pain = f"{folder}/{network.slug}-pain.xml"
                 out = run("payout", "--period", p, "--network", network.slug, "--out", pain)
                 assert "created" in out

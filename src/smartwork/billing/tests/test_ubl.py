@@ -268,3 +268,26 @@ def test_the_ubl_documents_of_the_tests_are_checked_against_the_schemas(
     with pytest.raises(AssertionError, match=r"breaks the rules.*UBL-XSD"):
         ubl_module.invoice_ubl(invoice)
     assert every_ubl_document_passes_the_official_rules.count == 2
+
+
+@pytest.mark.parametrize("category", [VatCategory.STANDARD, VatCategory.ZERO,
+                                      VatCategory.EXEMPT, VatCategory.REVERSE_CHARGE])
+def test_each_vat_category_passes_the_official_rules(network, operator, company, centre,
+                                                     category):
+    """Every VAT category the product can put on a line (S, Z, E, AE) makes an invoice
+    and a credit note that pass the official rules, alone and beside a standard line."""
+    rate = Decimal("21") if category == VatCategory.STANDARD else Decimal("0")
+    invoice = issued_invoice(actor=operator, network=network, customer=company, lines=[
+        line(description=f"Service {category}", quantity=Decimal("2"),
+             unit_price=Decimal("40.00"), vat_rate=rate, vat_category=category,
+             centre_id=centre.pk, centre_name=centre.name),
+        line(description="Coffee", quantity=Decimal("3"), unit_price=Decimal("2.50")),
+    ])
+    xml = invoice_ubl(invoice)
+    assert_valid(xml)
+    categories = {c.text for c in etree.fromstring(xml).findall(
+        "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID", NS)}
+    assert category in categories
+    note = credit_note_issue(actor=operator, invoice=invoice,
+                             lines=[{"line": invoice.lines.first().pk, "quantity": "1"}])
+    assert_valid(invoice_ubl(note))

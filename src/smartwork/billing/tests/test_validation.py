@@ -179,3 +179,25 @@ def test_issue_refuses_an_e_invoice_that_breaks_a_rule(network, operator, compan
     issued = invoice_issue(actor=operator, invoice=draft, issue_date=dt.date(2026, 11, 2))
     assert issued.number == 1
     assert Invoice.objects.get(pk=draft.pk).state == InvoiceState.ISSUED
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_refuses_clearly_instead_of_crashing():
+    """SaxonC does not survive a fork: the child gets a clear error (children must be
+    spawned), not a crash inside the native runtime."""
+    import os
+
+    assert ubl_fatal(xml=_example("base-example.xml")) == []  # the engine runs here
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            ubl_fatal(xml=_example("base-example.xml"))
+        except RuntimeError as exc:
+            code = 7 if "spawn" in str(exc) else 2
+        except BaseException:
+            code = 3
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 7
+    assert ubl_fatal(xml=_example("base-example.xml")) == []  # the parent still works

@@ -165,6 +165,7 @@ def test_granian_serves_the_wsgi_application():
     assert argv[argv.index("--interface") + 1] == "wsgi"
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--blocking-threads") + 1] == "2"
+    assert "--respawn-failed-workers" in argv  # a killed worker does not stop the server
     assert argv[-1] == "smartwork.config.wsgi:application"
 
 

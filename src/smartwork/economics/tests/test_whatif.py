@@ -198,3 +198,10 @@ def test_closing_a_centre_by_hand(network, operator, company):
         D("48.00"), D("15.00"), D("2.25"))
     assert r["costs"] == D("1500.00") and r["network_change"] == D("1485.00")
     assert r["revenue"] == D("63.00")
+
+
+def test_payout_per_booked_hour_for_a_site(operator, network, centre, bookings):
+    """The fixture's 91.80 paid to centres for six half-days of 4 h: 91.80 / 24 = 3.825."""
+    r = whatif.whatif_site(actor=operator, network=network, lat=50.0, lon=5.0, desks=2,
+                           monthly_costs="100", today=bookings)
+    assert r["payout_per_booked_hour"] == D("3.83")

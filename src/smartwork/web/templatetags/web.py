@@ -103,12 +103,15 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         (_("My credit"), _url("web:my_credit")),
         (_("WiFi"), _url("web:my_wifi")),
     ]
+    if request.user.company_id:  # smart working (workplans): the employee's week
+        items.append((_("My week"), _url("workplans:my_week")))
     if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
         items.append((_("Front desk"), _url("web:front_desk")))
     if roles.manager_centres or roles.operator_networks or roles.superuser:
         items.append((_("Centres"), _url("web:staff_centres")))
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
+        items.append((_("Smart working"), _url("workplans:company_home")))
     if request.user.company_id is not None or roles.operator_networks:
         items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
@@ -144,6 +147,6 @@ def network_tabs(context: dict[str, Any]) -> list[dict[str, Any]]:
             ("web:network_commute", _("Commute study")),
             ("web:placement", _("Where to open next")),
             ("web:packages", _("Credit packages")), ("web:plans", _("Membership plans")),
-            ("economics:network", _("Economics"))]
+            ("economics:network", _("Economics")), ("economics:alliances", _("Alliances"))]
     return [{"url": reverse(name), "label": label, "current": current == name}
             for name, label in tabs]

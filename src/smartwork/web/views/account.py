@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -30,9 +32,40 @@ def _with_language(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form behind the failed-login limits (accounts/throttle.py): a
+    locked account name or client address is refused before the password is checked,
+    with the same words whether the account exists or not."""
+
+    def clean(self) -> dict[str, Any]:
+        from smartwork.accounts import throttle
+
+        account = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        try:
+            throttle.login_check(account=account, address=address)
+        except throttle.LoginLocked as exc:
+            raise ValidationError(exc.message, code="login_locked") from exc
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if account:
+                throttle.login_failed(account=account, address=address)
+            raise
+        throttle.login_succeeded(account=account)
+        return cleaned
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The client's address as the server sees it (REMOTE_ADDR; a reverse proxy must
+    set it to the real client, see docs/operations.md)."""
+    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
     redirect_authenticated_user = True
+    form_class = ThrottledAuthenticationForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -102,3 +135,14 @@ def profile(request: AuthedRequest) -> HttpResponse:
         "form": form, "tile_url": settings.SMARTWORK["TILE_URL"],
         "tile_attribution": settings.SMARTWORK["TILE_ATTRIBUTION"],
     })
+
+
+def login_unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the mail sent when an account is locked: lifts the lock."""
+    from smartwork.accounts.throttle import login_unlock as unlock
+
+    if unlock(token=token):
+        messages.success(request, _("Logging in is possible again."))
+    else:
+        messages.error(request, _("This link is not valid (any more)."))
+    return redirect("web:login")

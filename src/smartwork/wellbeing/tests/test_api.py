@@ -105,7 +105,7 @@ class TestAnonymityOverHttp:
             wb = load_workbook(io.BytesIO(xlsx.content))
             cells = [str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row]
             assert not any(t in cells for t in tokens)
-            assert wb.sheetnames == ["by_survey", "by_team"]
+            assert wb.sheetnames == ["by_policy_version", "by_survey", "by_team"]
         csv_r = api(company_admin).get("/wellbeing/results/export", {
             "company": company.pk, "format": "csv", "table": "by_survey"})
         rows = list(csv.reader(io.StringIO(csv_r.content.decode("utf-8-sig"))))

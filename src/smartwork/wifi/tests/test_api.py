@@ -217,3 +217,25 @@ class TestFreeRadiusRest:
         assert r.status_code == 201 and r.json()["token"].startswith("swr_")
         assert_error(api(member).post("/wifi/rest-tokens", {"network_id": network.pk,
                                                            "name": "fr"}), 403)
+
+
+def test_a_locked_wifi_login_is_answered_as_an_unknown_one(api, wifi_operator, network, nas,
+                                                           login):
+    """Only existing usernames are ever locked: the device is told the same words for a
+    locked login as for a username that does not exist."""
+    from smartwork.wifi.services import radius_token_create
+
+    _, token = radius_token_create(actor=wifi_operator, network=network, name="fr")
+
+    def authenticate(username, password):
+        body = {"User-Name": username, "User-Password": password, "NAS-IP-Address": "127.0.0.1"}
+        return api().post("/wifi/radius/authenticate", body, **{"X-Radius-Token": token})
+
+    for _ in range(10):
+        authenticate(login.username, "wrong")
+    locked = authenticate(login.username, login.password)
+    unknown = authenticate("nobody-here", "whatever")
+    assert locked.status_code == unknown.status_code == 401
+    assert locked.json() == unknown.json() == {"reply:Reply-Message":
+                                               "Wrong username or password."}
+    assert AuthAttempt.objects.filter(reason="rate_limited").exists()

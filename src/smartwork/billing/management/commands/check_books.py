@@ -13,13 +13,14 @@ from smartwork.network.models import Network
 
 LABELS = [
     ("invoiced", "Invoiced (net)"),
+    ("credit_notes", "  - credit notes on the period's invoices"),
+    ("net_invoiced", "  = invoiced less credit notes"),
     ("settled_to_centres", "  = settled to centres"),
     ("commission", "  + commission"),
     ("credit_liability_change", "  + change in unused credit liability"),
     ("clearing_payable_less_receivable", "  + clearing (payable - receivable)"),
-    ("operator_margin", "  + operator margin"),
+    ("operator_margin", "  + operator margin (after credit notes)"),
     ("right_hand_side", "  = total"),
-    ("credit_notes", "Credit notes on the period's invoices"),
 ]
 
 
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{network.name}, {period.label}")
             for key, label in LABELS:
                 self.stdout.write(f"{label:<45}{books.figures[key]:>14}")
+            self.stdout.write(
+                f"{'Completed or no-show bookings':<45}"
+                f"{books.counts.get('bookings_completed_or_no_show', 0):>14}"
+                f"  (unpaid: {books.counts.get('bookings_unpaid', 0)})")
             if books.balanced:
                 self.stdout.write(self.style.SUCCESS("  balanced to the cent"))
             else:

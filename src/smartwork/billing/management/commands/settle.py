@@ -52,9 +52,15 @@ class Command(BaseCommand):
             new = {s.pk for s in created}
             for s in settlements.order_by("centre__name", "pk"):
                 self.stdout.write(
-                    f"  {s.reference:<18} {s.centre.name[:34]:<34} gross {s.gross_value:>10}"
-                    f"  commission {s.commission:>9}  payout {s.payout_amount:>10}  {s.state}"
+                    f"  {s.display_number:<16} {s.centre.name[:34]:<34} net {s.gross_value:>10}"
+                    f"  VAT {s.vat_amount:>8}  commission {s.commission:>9}"
+                    f"  payout {s.payout_amount:>10}  {s.state}"
                     + ("  (new)" if s.pk in new else ""))
+                if "supplier_vat_missing" in s.flags:
+                    self.stdout.write(self.style.WARNING(
+                        f"    FLAG {s.centre.name}: its operator {s.payee_data.get('name', '')}"
+                        " has no VAT number: no VAT on its self-billing invoice; check whether"
+                        " it is VAT-registered."))
             self.stdout.write(self.style.SUCCESS(
                 f"  {len(created)} statements created, {settlements.count() - len(created)} "
                 f"already there" + (f", {approved} approved" if opts["approve"] else "") + "."))

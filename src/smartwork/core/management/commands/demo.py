@@ -44,10 +44,13 @@ def granian_command(*, host: str, port: int, workers: int = 1, threads: int = 2)
     """granian's command line. `threads`: blocking threads per worker, i.e. requests one
     worker runs at once. Few is faster for this app: its requests hold the GIL between
     short database round trips, and every thread keeps its own database connection
-    (measured: 2 threads 356 bookings/s, granian's default 315; docs/benchmarks.md)."""
+    (measured: 2 threads 356 bookings/s, granian's default 315; docs/benchmarks.md).
+    A worker that dies (killed, out of memory) is started again after a second, instead
+    of granian shutting the whole server down."""
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,
         "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
+        "--respawn-failed-workers", "--respawn-interval", "1",
         "smartwork.config.wsgi:application",
     ]
 

@@ -178,9 +178,25 @@ def check_django_system() -> list[CheckResult]:
     return results
 
 
+def check_mail_outbox() -> CheckResult | None:
+    """Mails that failed for good (core/mail.py): WARN, with where to look."""
+    from smartwork.core.mail import mail_outbox_counts
+
+    try:
+        counts = mail_outbox_counts()
+    except Exception:
+        return None  # no database or no task table yet: reported by the checks above
+    detail = f"{counts['failed']} failed for good, {counts['waiting']} waiting"
+    if counts["failed"]:
+        return CheckResult(WARN, "mail outbox", detail + ": GET /api/v1/mail/outbox, or the "
+                                                         "admin's task results")
+    return CheckResult(OK, "mail outbox", detail)
+
+
 CHECKS: list[Callable[[], CheckResult | list[CheckResult] | None]] = [
     check_debug, check_secret_key, check_allowed_hosts, check_database, check_migrations,
     check_btree_gist, check_weasyprint, check_email, check_static_files, check_django_system,
+    check_mail_outbox,
 ]
 
 
