@@ -272,11 +272,15 @@ def _recompute(ranges: dict[int, list[tuple[int, int]]], *, now: dt.datetime,
         acc = summarise(raw_intervals(member_ids=chunk, window=window, now=now), offsets)
         keep = [(k, v) for k, v in sorted(acc.items())
                 if any(a <= k[2] <= b for a, b in ranges[k[0]])]
-        cond = Q()
-        for m in chunk:
-            for a, b in ranges[m]:
-                cond |= Q(member_id=m, day__gte=_date(a), day__lte=_date(b))
-        PresenceDay.objects.filter(cond).delete()
+        conds = [Q(member_id=m, day__gte=_date(a), day__lte=_date(b))
+                 for m in chunk for a, b in ranges[m]]
+        # At most 200 ranges per statement: a longer OR chain passes SQLite's limit on
+        # an expression's depth (1000) once members have many separate day ranges.
+        for i in range(0, len(conds), 200):
+            cond = Q()
+            for c in conds[i:i + 200]:
+                cond |= c
+            PresenceDay.objects.filter(cond).delete()
         _insert(keep)
         written += len(keep)
     return written
