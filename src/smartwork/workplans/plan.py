@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,8 +357,10 @@ def teams_visible(*, actor: User) -> list[Team]:
 
     admin_of = roles_of(actor).admin_companies
     mine = set(TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True))
-    return list(Team.objects.filter(pk__in=mine | led_team_ids(actor))
-                .union(Team.objects.filter(company_id__in=admin_of)).order_by("name"))
+    # One filter, not a UNION of two ordered querysets (SQLite refuses ORDER BY inside
+    # a compound statement; Team has a default ordering).
+    return list(Team.objects.filter(Q(pk__in=mine | led_team_ids(actor))
+                                    | Q(company_id__in=admin_of)).order_by("name"))
 
 
 # --- Writes ----------------------------------------------------------------------------
