@@ -50,7 +50,7 @@ def default_enabled() -> set[str]:
 def lang(language: str | None = None) -> str:
     """The data files' language for the active one: en, fr or nl (others read English)."""
     code = (language or get_language() or "en")[:2]
-    return code if code in ("en", "fr", "nl") else "en"
+    return code if code in ("en", "fr", "nl", "de") else "en"
 
 
 def text(value: dict[str, str], language: str | None = None) -> str:

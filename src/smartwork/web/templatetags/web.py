@@ -122,6 +122,10 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     if (request.user.network_id is not None
             and credit_selectors.membership_refusal(actor=request.user) is None):
         items.append((_("Membership"), _url("web:my_membership")))
+    # Issue #20: an independent member's own invoices (pay-as-you-go, membership fees).
+    if (request.user.company_id is None and request.user.network_id is not None
+            and not (roles.admin_companies or roles.operator_networks or roles.superuser)):
+        items.append((_("Invoices"), _url("web:invoices")))
     if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))
         items.append((_("Economics"), _url("economics:home")))

@@ -130,10 +130,11 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _PHRASE = re.compile(r"[A-Za-z][A-Za-z' -]*[A-Za-z]")
 # Words that are English msgids but also ordinary words of the page's language (or
 # names) with another translation here; never flagged alone.
+# "Place" starts many Belgian addresses (Place de l'Essai), which are data.
 SAME_IN: dict[str, set[str]] = {
-    "fr": {"Plan", "Message", "Accepted", "Interim-Update", "Type"},
-    "nl": {"Interim-Update", "Start", "Stop"},
-    "de": {"Interim-Update", "Start", "Stop", "Team", "Plan", "Name"},
+    "fr": {"Plan", "Message", "Accepted", "Interim-Update", "Type", "Place"},
+    "nl": {"Interim-Update", "Start", "Stop", "Place"},
+    "de": {"Interim-Update", "Start", "Stop", "Team", "Plan", "Name", "Place"},
 }
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -21,4 +23,36 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/home.html", {
         "roles": summary, "role_set": roles,
         "has_home": request.user.home_lat is not None,
+        **_at_a_glance(request.user, roles),
     })
+
+
+def _at_a_glance(user: Any, roles: Any) -> dict[str, Any]:
+    """What the home page says before any click: the member's next booking and the credit
+    left for them; a company admin's requests waiting for approval."""
+    from django.utils import timezone
+
+    from smartwork.accounts.models import Organisation
+    from smartwork.bookings import selectors as booking_selectors
+    from smartwork.bookings.choices import BookingState
+    from smartwork.credits import selectors as credit_selectors
+
+    now = timezone.now()
+    upcoming = booking_selectors.booking_list(
+        actor=user, filters=booking_selectors.BookingFilters(
+            member=user.pk, date_from=timezone.localdate()))
+    live = (BookingState.CONFIRMED, BookingState.PENDING_APPROVAL, BookingState.CHECKED_IN)
+    next_booking = next((b for b in upcoming.select_related("resource", "centre")[:20]
+                         if b.end > now and b.state in live), None)
+    credit_left = None
+    if user.network_id is not None:
+        credit = credit_selectors.member_credit(actor=user)
+        credit_left = (sum(a["balance_minutes"] for a in credit["allotments"])
+                       + (credit["membership"]["balance_minutes"] if credit["membership"]
+                          else 0))
+    waiting = []
+    for company in Organisation.objects.filter(pk__in=roles.admin_companies).order_by("pk"):
+        count = booking_selectors.pending_approvals(actor=user, company=company).count()
+        if count:
+            waiting.append({"company": company, "count": count})
+    return {"next_booking": next_booking, "credit_left": credit_left, "waiting": waiting}

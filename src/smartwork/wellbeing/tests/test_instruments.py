@@ -56,10 +56,11 @@ class TestOwnQuestions:
         assert instruments.score("it_security", sec) == 60
 
     def test_every_text_in_three_languages(self):
+        # and German (issue 20): every text in en, fr, nl and de
         for spec in instruments.instruments().values():
             for item in spec["items"]:
-                assert set(item["text"]) == {"en", "fr", "nl"}
-            assert set(spec["name"]) == {"en", "fr", "nl"}
+                assert set(item["text"]) == {"en", "fr", "nl", "de"}
+            assert set(spec["name"]) == {"en", "fr", "nl", "de"}
 
 
 class TestValidation:
