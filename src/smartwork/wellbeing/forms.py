@@ -5,9 +5,23 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.wellbeing import instruments
+
+
+class LanguageSelect(forms.Select):
+    """A language chosen by its own name ("Nederlands"), each option marked with its
+    `lang` so that screen readers read it in that language."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["lang"] = option["value"]
+        return option
+
+
+CONTENT_LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 
 
 class ScheduleForm(forms.Form):
@@ -65,7 +79,8 @@ class CampaignForm(forms.Form):
         self.fields["audience"].choices = Audience.choices  # type: ignore[attr-defined]
         self.fields["teams"].choices = [(str(pk), name) for pk, name in teams]  # type: ignore[attr-defined]
         self.fields["modules"].choices = [  # type: ignore[attr-defined]
-            (str(m.pk), f"{m.title} ({m.language.upper()}, {m.get_kind_display()})")
+            (str(m.pk), format_html('<span lang="{}">{}</span> ({}, {})', m.language, m.title,
+                                    m.language.upper(), m.get_kind_display()))
             for m in modules]
 
 
@@ -73,8 +88,8 @@ class ModuleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=[
         ("article", _("Article")), ("video", _("Video")), ("checklist", _("Checklist"))])
-    language = forms.ChoiceField(label=_("Language"), choices=[
-        ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+    language = forms.ChoiceField(label=_("Language"), choices=CONTENT_LANGUAGES,
+                                 widget=LanguageSelect)
     topic = forms.ChoiceField(label=_("Topic"))
     body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     video_url = forms.CharField(label=_("Video link"), required=False)
@@ -90,8 +105,8 @@ class ModuleForm(forms.Form):
 
 
 class LegalForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=[
-        ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+    language = forms.ChoiceField(label=_("Language"), choices=CONTENT_LANGUAGES,
+                                 widget=LanguageSelect)
     topic = forms.ChoiceField(label=_("Topic"))
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -130,11 +130,13 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _PHRASE = re.compile(r"[A-Za-z][A-Za-z' -]*[A-Za-z]")
 # Words that are English msgids but also ordinary words of the page's language (or
 # names) with another translation here; never flagged alone.
-# "Place" starts many Belgian addresses (Place de l'Essai), which are data.
+# "Place" starts many Belgian addresses (Place de l'Essai), which are data; "Latitude"
+# is also a laptop's name in the equipment lists (Dell Latitude 5440).
 SAME_IN: dict[str, set[str]] = {
-    "fr": {"Plan", "Message", "Accepted", "Interim-Update", "Type", "Place"},
-    "nl": {"Interim-Update", "Start", "Stop", "Place"},
-    "de": {"Interim-Update", "Start", "Stop", "Team", "Plan", "Name", "Place"},
+    "fr": {"Plan", "Message", "Accepted", "Interim-Update", "Type", "Place", "Version"},
+    "nl": {"Interim-Update", "Start", "Stop", "Place", "Latitude"},
+    "de": {"Interim-Update", "Start", "Stop", "Team", "Plan", "Name", "Place", "Latitude",
+           "Module"},
 }
 
 
@@ -196,7 +198,8 @@ def english_phrases(language: str) -> list[str]:
 class _Text(HTMLParser):
     """The words a reader sees or hears: text, title, alt, placeholder, aria-label,
     button values; not scripts, styles, code, nor the language switcher (which names
-    each language in itself)."""
+    each language in itself), nor an element whose `lang` attribute declares its own
+    language (a training module chosen in English, a language named in itself)."""
 
     SKIP = {"script", "style", "code", "pre", "textarea"}
     ATTRS = ("title", "alt", "placeholder", "aria-label")
@@ -208,10 +211,13 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in self.SKIP or (tag == "form" and "lang" in (values.get("class") or "").split()):
-            self.skipping.append(tag)
-            return
         if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.append(tag)  # the same element nested: wait for its end
+            return
+        if tag in self.SKIP or (tag == "form" and "lang" in (values.get("class") or "").split()) \
+                or (tag != "html" and values.get("lang")):
+            self.skipping.append(tag)
             return
         for name in self.ATTRS:
             if values.get(name):
