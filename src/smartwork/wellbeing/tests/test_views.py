@@ -48,8 +48,7 @@ class TestMemberPages:
     @pytest.mark.parametrize(("language", "words"), [
         ("fr", ["Au cours des deux dernières semaines", "Tout le temps", "Envoyer mes réponses"]),
         ("nl", ["In de afgelopen twee weken", "De hele tijd", "Mijn antwoorden versturen"]),
-        # German: the pages are translated; the questions fall back to English.
-        ("de", ["Over the last two weeks", "All of the time", "Meine Antworten senden"]),
+        ("de", ["In den letzten zwei Wochen", "Die ganze Zeit", "Meine Antworten senden"]),
     ])
     def test_in_french_and_dutch(self, member, today_survey, language, words):
         member.language = language
