@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from smartwork.core.errors import InvalidInput, NotAuthenticated
+from smartwork.core.errors import NotAuthenticated
 from smartwork.economics import exports, selectors, services, whatif
 from smartwork.economics.schemas import (
     ClosingIn,
@@ -20,6 +20,7 @@ from smartwork.economics.schemas import (
     RangeQuery,
     SiteIn,
 )
+from smartwork.insights import exports as insight_exports
 
 router = Router(tags=["economics"])
 
@@ -31,23 +32,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 def _export(name: str, tables: dict[str, Any], ex: ExportQuery) -> HttpResponse:
-    fmt = ex.format.lower()
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInput(_("Format is csv or xlsx."), fields={"format": [_("Use csv or xlsx.")]})
-    chosen = exports.pick(tables, ex.table)
-    if fmt == "csv":
-        if ex.table is None:
-            raise InvalidInput(_("CSV holds one table: give 'table'."),
-                               fields={"table": [_("One of: %(t)s.") % {"t": ", ".join(tables)}]})
-        body, ctype = exports.to_csv(chosen[ex.table]), "text/csv; charset=utf-8"
-        filename = f"{name}-{ex.table}.csv"
-    else:
-        body = exports.to_xlsx(chosen)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = f"{name}.xlsx"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return insight_exports.export_response(name=name, tables=tables, fmt=ex.format, table=ex.table)
 
 
 def _centre_report(request: HttpRequest, centre_id: int, q: RangeQuery) -> dict[str, Any]:

@@ -33,23 +33,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 def _export(name: str, tables: dict[str, Any], ex: ExportQuery) -> HttpResponse:
-    fmt = ex.format.lower()
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInput(_("Format is csv or xlsx."), fields={"format": [_("Use csv or xlsx.")]})
-    chosen = exports.pick(tables, ex.table)
-    if fmt == "csv":
-        if ex.table is None:
-            raise InvalidInput(_("CSV holds one table: give 'table'."),
-                               fields={"table": [_("One of: %(t)s.") % {"t": ", ".join(tables)}]})
-        body, ctype = exports.to_csv(chosen[ex.table]), "text/csv; charset=utf-8"
-        filename = f"{name}-{ex.table}.csv"
-    else:
-        body = exports.to_xlsx(chosen)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = f"{name}.xlsx"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.export_response(name=name, tables=tables, fmt=ex.format, table=ex.table)
 
 
 # --- attendance -------------------------------------------------------------------

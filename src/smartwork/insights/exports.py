@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -109,3 +110,26 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list | dict | tuple | set):
         return str(value)
     return value
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_response(*, name: str, tables: dict[str, Table], fmt: str,
+                    table: str | None) -> HttpResponse:
+    """One table as CSV, or the chosen tables as one XLSX workbook, as a download (the
+    exports of insights, economics and wellbeing)."""
+    fmt = fmt.lower()
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(_("Format is csv or xlsx."), fields={"format": [_("Use csv or xlsx.")]})
+    chosen = pick(tables, table)
+    if fmt == "csv":
+        if table is None:
+            raise InvalidInput(_("CSV holds one table: give 'table'."),
+                               fields={"table": [_("One of: %(t)s.") % {"t": ", ".join(tables)}]})
+        body, ctype, filename = to_csv(chosen[table]), "text/csv; charset=utf-8", f"{name}-{table}.csv"
+    else:
+        body, ctype, filename = to_xlsx(chosen), XLSX_TYPE, f"{name}.xlsx"
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from smartwork.accounts.models import Team, User
-from smartwork.core.errors import InvalidInput, NotAuthenticated, NotFound
+from smartwork.core.errors import NotAuthenticated, NotFound
 from smartwork.insights import exports as insight_exports
 from smartwork.network.models import Network
 from smartwork.wellbeing import (
@@ -58,23 +58,7 @@ def _user(request: HttpRequest) -> User:
 
 def export_response(name: str, tables: dict[str, Any], fmt: str,
                     table: str | None) -> HttpResponse:
-    fmt = fmt.lower()
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInput(_("Format is csv or xlsx."), fields={"format": [_("Use csv or xlsx.")]})
-    chosen = insight_exports.pick(tables, table)
-    if fmt == "csv":
-        if table is None:
-            raise InvalidInput(_("CSV holds one table: give 'table'."),
-                               fields={"table": [_("One of: %(t)s.") % {"t": ", ".join(tables)}]})
-        body, ctype = insight_exports.to_csv(chosen[table]), "text/csv; charset=utf-8"
-        filename = f"{name}-{table}.csv"
-    else:
-        body = insight_exports.to_xlsx(chosen)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = f"{name}.xlsx"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return insight_exports.export_response(name=name, tables=tables, fmt=fmt, table=table)
 
 
 def _survey_out(s: Any) -> dict[str, Any]:
