@@ -105,18 +105,38 @@ def alliance_create(
     return alliance
 
 
+# The way an alliance may move: the other network accepts a proposal; either side ends it.
+ALLIANCE_MOVES = {
+    AllianceStatus.PROPOSED: {AllianceStatus.ACTIVE, AllianceStatus.ENDED},
+    AllianceStatus.ACTIVE: {AllianceStatus.ENDED},
+    AllianceStatus.ENDED: set(),
+}
+
+
 def alliance_set_status(*, actor: User, alliance: Alliance, status: str) -> Alliance:
-    # Either side's operator may accept or end it.
+    # Either side's operator may act on it.
     if not (_is_operator_of(actor, alliance.network_a_id)
             or _is_operator_of(actor, alliance.network_b_id)):
         require(actor, "alliance.manage", network=alliance.network_a_id)
     if status not in AllianceStatus.values:
         raise InvalidInput(_("Unknown status."), fields={"status": [_("Unknown status.")]})
-    old = alliance.status
-    alliance.status = status
-    alliance.save(update_fields=["status", "updated_at"])
-    audit_log(actor=actor, action="alliance.status_changed", obj=alliance,
-              data={"from": old, "to": status}, network_id=alliance.network_a_id)
+    with transaction.atomic():
+        # Locked and re-read: two operators acting at once see one outcome.
+        alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+        old = alliance.status
+        if status not in ALLIANCE_MOVES[AllianceStatus(old)]:
+            raise Conflict(_("An alliance that is %(old)s cannot become %(new)s.") % {
+                "old": AllianceStatus(old).label, "new": AllianceStatus(status).label},
+                code="alliance_status", fields={"status": [_("Not allowed from here.")]})
+        if (status == AllianceStatus.ACTIVE and not actor.is_superuser
+                and not _is_operator_of(actor, alliance.network_b_id)):
+            raise Conflict(_("The invited network accepts the proposal, not the one that made it."),
+                           code="alliance_own_proposal",
+                           fields={"status": [_("Wait for the other network.")]})
+        alliance.status = status
+        alliance.save(update_fields=["status", "updated_at"])
+        audit_log(actor=actor, action="alliance.status_changed", obj=alliance,
+                  data={"from": old, "to": status}, network_id=alliance.network_a_id)
     return alliance
 
 
