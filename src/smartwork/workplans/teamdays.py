@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from smartwork.core import fastsql
 from smartwork.core.audit import audit_entry
 from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.core.l10n import date_text
+from smartwork.core.mail import mail_later
 from smartwork.network.choices import SLOT_KINDS, ResourceKind
 from smartwork.network.models import Centre, Resource
 from smartwork.workplans.choices import TeamEventKind
@@ -123,7 +123,12 @@ def team_day_book(*, actor: User, team: Team, day: dt.date, centre: Centre, kind
             "conflicts": sum(1 for r in results if r["status"] == "conflict")})
         entry.network_id = None
         fastsql.insert(entry)
-        transaction.on_commit(lambda: team_day_mails.enqueue(event.pk))
+        # Through the outbox, one mail per reader: written with the team day, retried alone.
+        for row in results:
+            if row["status"] != "conflict":
+                mail_later("smartwork.workplans.teamdays.team_day_invitation_send",
+                           event_id=event.pk, user_id=row["user_id"])
+        mail_later("smartwork.workplans.teamdays.team_day_confirmation_send", event_id=event.pk)
     return event
 
 
@@ -153,28 +158,28 @@ def team_day_ics(event: TeamEvent, member: User) -> bytes:
     return cal.to_ical()
 
 
-def send_team_day_mails(*, event_id: int) -> int:
-    """The organiser's one confirmation and each member's invitation, in their language."""
+def team_day_invitation_send(*, event_id: int, user_id: int) -> None:
+    """A member's invitation to a team day, in their language, with its .ics."""
     event = TeamEvent.objects.select_related("team", "centre", "created_by").get(pk=event_id)
-    sent = 0
-    users = {u.pk: u for u in User.objects.filter(
-        pk__in=[r["user_id"] for r in event.results])}
-    for row in event.results:
-        member = users.get(row["user_id"])
-        if member is None or row["status"] == "conflict" or not member.email:
-            continue
-        with translation.override(member.language or settings.LANGUAGE_CODE):
-            subject = _("Team day: %(team)s, %(centre)s, %(date)s") % {
-                "team": event.team.name, "centre": event.centre.name,
-                "date": date_text(event.day)}
-            body = _("%(who)s has booked the team day of %(team)s at %(centre)s on %(date)s. "
-                     "The invitation is attached.") % {
-                "who": event.created_by, "team": event.team.name, "centre": event.centre.name,
-                "date": date_text(event.day)}
-            message = EmailMessage(subject, body, to=[member.email])
-            message.attach("team-day.ics", team_day_ics(event, member), "text/calendar")
-        message.send()
-        sent += 1
+    member = User.objects.filter(pk=user_id).first()
+    if member is None or not member.email:
+        return
+    with translation.override(member.language or settings.LANGUAGE_CODE):
+        subject = _("Team day: %(team)s, %(centre)s, %(date)s") % {
+            "team": event.team.name, "centre": event.centre.name,
+            "date": date_text(event.day)}
+        body = _("%(who)s has booked the team day of %(team)s at %(centre)s on %(date)s. "
+                 "The invitation is attached.") % {
+            "who": event.created_by, "team": event.team.name, "centre": event.centre.name,
+            "date": date_text(event.day)}
+        message = EmailMessage(subject, body, to=[member.email])
+        message.attach("team-day.ics", team_day_ics(event, member), "text/calendar")
+    message.send()
+
+
+def team_day_confirmation_send(*, event_id: int) -> None:
+    """The organiser's one confirmation: who is booked, who is not and why."""
+    event = TeamEvent.objects.select_related("team", "created_by").get(pk=event_id)
     organiser = event.created_by
     with translation.override(organiser.language or settings.LANGUAGE_CODE):
         lines = [f"- {r['name']}: " + (r.get("message") or _("booked")) for r in event.results]
@@ -183,12 +188,6 @@ def send_team_day_mails(*, event_id: int) -> int:
                                                          "date": date_text(event.day)},
             "\n".join(lines), to=[organiser.email])
     message.send()
-    return sent + 1
-
-
-@task()
-def team_day_mails(event_id: int) -> int:
-    return send_team_day_mails(event_id=event_id)
 
 
 def team_events(*, actor: User, team: Team) -> list[TeamEvent]:
