@@ -157,3 +157,29 @@ def outsider(db):
     """A member of another network, with no role anywhere here."""
     other = testing.make_network(name="Other network")
     return testing.make_user(network=other)
+
+
+@pytest.fixture
+def clean_registry():
+    """An empty registry of periodic jobs for the test; the registered ones are put back
+    after it."""
+    from smartwork.core import periodic
+
+    saved = dict(periodic._jobs)
+    periodic._jobs.clear()
+    yield
+    periodic._jobs.clear()
+    periodic._jobs.update(saved)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider process (sso/tests/provider.py), one for the
+    session: the sso tests and the browser's single sign-on journeys use it."""
+    from smartwork.sso.tests.provider import OidcProvider
+
+    provider = OidcProvider()
+    try:
+        yield provider
+    finally:
+        provider.stop()

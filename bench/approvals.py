@@ -30,9 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchenv import PG_URL, bench_env, drop_database, fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 BENCH_DB = "sw_appr_bench"
 
 
@@ -182,23 +183,16 @@ def main() -> None:
         for db in ("postgres", "sqlite"):
             if args.only and db != args.only:
                 continue
-            env = dict(os.environ, SECRET_KEY="bench-" + "x" * 50, DEBUG="0",
-                       SMARTWORK_DEMO="0", LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT / "src"),
-                       SMARTWORK_DATA_DIR=str(workdir / db))
+            env = bench_env(SMARTWORK_DATA_DIR=str(workdir / db))
             if db == "postgres":
-                import psycopg
-
-                with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
-                    c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-                    c.execute(f"CREATE DATABASE {BENCH_DB}")
+                fresh_database(PG_URL.format(name=BENCH_DB))
                 env["DATABASE_URL"] = PG_URL.format(name=BENCH_DB)
             else:
                 env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
             print(f"{db}: n={args.n}, load average {os.getloadavg()[0]:.1f}")
             subprocess.run([PY, __file__, "--run", "--n", str(args.n)], env=env, check=True)
             if db == "postgres":
-                with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
-                    c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                drop_database(PG_URL.format(name=BENCH_DB))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"cores: {os.cpu_count()}  python {sys.version.split()[0]}  "

@@ -36,9 +36,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchenv import PG_URL, bench_env, drop_database, fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 BENCH_DB = os.environ.get("BENCH_DB", "sw_perf_bench_bookings")
 CONNECTIONS = 8
 RACE_SLOTS = 30
@@ -88,9 +89,11 @@ def setup(out: Path) -> None:
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     demo_load()
-    # The biggest labelled Walloon centre, grown to 50 desks for scenario 2.
+    # The newest labelled full Walloon centre open to every member (not a company-hosted
+    # space, which an independent member may not see: 404), grown to 50 desks.
     centre = (Centre.objects.filter(network__slug="walloon-smart-work-centers",
-                                    label_status="labelled")
+                                    label_status="labelled", host_company__isnull=True,
+                                    label_tier="full")
               .order_by("-id").first())
     desks = Resource.objects.filter(centre=centre, kind=ResourceKind.DESK).count()
     Resource.objects.bulk_create([
@@ -111,7 +114,8 @@ def setup(out: Path) -> None:
     today = timezone.localdate()
     jobs: list[dict[str, Any]] = []
     bench_jobs: list[dict[str, Any]] = []
-    for c in Centre.objects.filter(network=centre.network, label_status="labelled"):
+    for c in Centre.objects.filter(network=centre.network, label_status="labelled",
+                                   host_company__isnull=True):
         for row in free_desk_slots(c, today):
             (bench_jobs if c.pk == centre.pk else jobs).append(row)
     # Spread over centres and desks, as real traffic is (consecutive jobs on one desk
@@ -383,8 +387,12 @@ def line(name: str, r: dict[str, Any]) -> str:
     cpu = f"  server CPU {r['cpu_ms']:.2f} ms/req" if "cpu_ms" in r else ""
     if "pg_ms" in r:
         cpu += f"  PostgreSQL CPU {r['pg_ms']:.2f} ms/req"
+    # A figure of error answers measures nothing: say so on the line itself.
+    failed = [code for code in r["statuses"] if isinstance(code, int) and code >= 400
+              and code not in (409,)]
+    warn = f"  NOT VALID: {failed} answers" if failed else ""
     return (f"{name:<46} {r['n']:>6} req  {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  "
-            f"p99 {r['p99']:>6.1f} ms  {r['statuses']}{cpu}")
+            f"p99 {r['p99']:>6.1f} ms  {r['statuses']}{cpu}{warn}")
 
 
 # --- Orchestration ----------------------------------------------------------------
@@ -432,15 +440,9 @@ def wait_ready(port: int, timeout: float = 60) -> None:
 
 def run_for(db: str, duration: float, workdir: Path, threads: int | None = None,
             client: str = "wrk") -> None:
-    env = dict(os.environ, SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
-               ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
-               PYTHONPATH=str(ROOT / "src"), SMARTWORK_DATA_DIR=str(workdir / db))
+    env = bench_env(ALLOWED_HOSTS="127.0.0.1,localhost", SMARTWORK_DATA_DIR=str(workdir / db))
     if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {BENCH_DB}")
+        fresh_database(PG_URL.format(name=BENCH_DB))
         env["DATABASE_URL"] = PG_URL.format(name=BENCH_DB)
     else:
         env.pop("DATABASE_URL", None)
@@ -531,10 +533,7 @@ def run_for(db: str, duration: float, workdir: Path, threads: int | None = None,
         first = text.index("Traceback")
         print("   first error in the server log:\n" + text[first:first + 3000])
     if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        drop_database(PG_URL.format(name=BENCH_DB))
 
 
 def main() -> None:

@@ -17,9 +17,10 @@ import cProfile
 import os
 import pstats
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from benchenv import in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,21 +38,8 @@ def main() -> None:
                         help="with --credits: the employees' company has a smart-working "
                              "policy (workplans), every check run, none refusing")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="sw-perf-profile-"))
-    os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
-                      ALLOWED_HOSTS="testserver,127.0.0.1", SECURE_SSL_REDIRECT="0",
-                      LOG_LEVEL="WARNING", SMARTWORK_DATA_DIR=str(workdir),
-                      DJANGO_SETTINGS_MODULE="smartwork.config.settings")
-    if args.database_url:
-        import psycopg
-
-        base, name = args.database_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    workdir = in_process(database_url=args.database_url, prefix="sw-perf-profile-",
+                         allowed_hosts="testserver,127.0.0.1")
     sys.path.insert(0, str(ROOT / "bench"))
     import json
 

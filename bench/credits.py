@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchenv import bench_env, drop_database, fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 BENCH_DB = os.environ.get("BENCH_DB", "sw_perf_bench_credits")
@@ -71,8 +73,12 @@ def setup(out: Path) -> None:
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     demo_load()
+    # Not a company-hosted space (the bench company's employees may not see it: 404), and
+    # a full centre (a mini one costs less credit: the race's room for 5 would hold 6).
     centre = (Centre.objects.filter(network__slug="walloon-smart-work-centers",
-                                    label_status="labelled").order_by("-id").first())
+                                    label_status="labelled", host_company__isnull=True,
+                                    label_tier="full")
+              .order_by("-id").first())
     network = centre.network
     desks = Resource.objects.filter(centre=centre, kind=ResourceKind.DESK).count()
     Resource.objects.bulk_create([
@@ -100,7 +106,8 @@ def setup(out: Path) -> None:
                            payg_member=testing.make_user(network=network), today=today)
     jobs: list[dict[str, Any]] = []
     race_jobs: list[dict[str, Any]] = []
-    for c in Centre.objects.filter(network=network, label_status="labelled"):
+    for c in Centre.objects.filter(network=network, label_status="labelled",
+                                   host_company__isnull=True):
         for row in bb.free_desk_slots(c, today):
             (race_jobs if c.pk == centre.pk else jobs).append(row)
     # The credit race: 20 distinct desks of the big centre, one morning.
@@ -179,15 +186,9 @@ async def credit_race(port: int, tokens: list[str], jobs: list[dict[str, Any]]) 
 
 
 def run_for(db: str, duration: float, workdir: Path) -> None:
-    env = dict(os.environ, SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
-               ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
-               PYTHONPATH=str(ROOT / "src"), SMARTWORK_DATA_DIR=str(workdir / db))
+    env = bench_env(ALLOWED_HOSTS="127.0.0.1,localhost", SMARTWORK_DATA_DIR=str(workdir / db))
     if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(bb.PG_URL.format(name="postgres"), autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {BENCH_DB}")
+        fresh_database(bb.PG_URL.format(name=BENCH_DB))
         env["DATABASE_URL"] = bb.PG_URL.format(name=BENCH_DB)
     else:
         env.pop("DATABASE_URL", None)
@@ -252,10 +253,7 @@ def run_for(db: str, duration: float, workdir: Path) -> None:
     locked = log_path.read_text(errors="replace").count("database is locked")
     print(f"   'database is locked' in the server log: {locked}")
     if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(bb.PG_URL.format(name="postgres"), autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        drop_database(bb.PG_URL.format(name=BENCH_DB))
 
 
 def main() -> None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from benchenv import in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,20 +28,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="sw-rule-"))
-    os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
-                      LOG_LEVEL="WARNING", SMARTWORK_DATA_DIR=str(workdir),
-                      DJANGO_SETTINGS_MODULE="smartwork.config.settings")
-    if args.database_url:
-        import psycopg
-
-        base, name = args.database_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    in_process(database_url=args.database_url, prefix="sw-rule-")
     import django
 
     django.setup()

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from benchenv import in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,17 +35,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--n", type=int, default=30)
     args = parser.parse_args()
-    os.environ.update(SECRET_KEY="bench-" + "x" * 50, DEBUG="0", SMARTWORK_DEMO="0",
-                      ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
-                      SMARTWORK_DATA_DIR=tempfile.mkdtemp(prefix="sw-week-"),
-                      DJANGO_SETTINGS_MODULE="smartwork.config.settings",
-                      DATABASE_URL=args.database_url)
-    import psycopg
-
-    base, name = args.database_url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        c.execute(f"CREATE DATABASE {name}")
+    in_process(database_url=args.database_url, prefix="sw-week-")
     import django
 
     django.setup()

@@ -7,6 +7,7 @@ no map tiles and no CDN, and a test must never reach the internet.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -86,12 +87,19 @@ class Site:
         self.page.get_by_label(re.compile("Email|E-mail", re.I)).fill(user.email)
         self.page.get_by_label(re.compile("Password|Mot de passe|Wachtwoord", re.I)).fill(
             password)
-        self.page.locator("main form button[type=submit]").click()
+        self.page.locator("main form button[type=submit]").first.click()
         self.page.wait_for_url(lambda url: "/login/" not in url)
 
     def switch_language(self, code: str) -> None:
         self.page.locator(f"form.lang button[value={code}]").click()
         self.page.wait_for_selector(f"html[lang={code}]")
+
+    def width(self) -> int:
+        """The page's width once its stylesheets are in: measured earlier (just after a
+        click's navigation) the layout may have Pico's rules without the app's own, where
+        the menu runs on one line some 1,200 px wide, a width no one ever sees."""
+        self.page.wait_for_load_state("load")
+        return int(self.page.evaluate("document.documentElement.scrollWidth"))
 
     def shot(self, name: str, full_page: bool = True) -> None:
         """Keep a screenshot for the docs when SMARTWORK_SCREENSHOTS=1."""
@@ -101,15 +109,19 @@ class Site:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-def _new_site(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Site]:
+@contextlib.contextmanager
+def local_page(browser: Any, viewport: dict[str, int], allowed: tuple[str, ...], *,
+               csp_only_on: str | None = None) -> Iterator[Any]:
+    """A page in a fresh context that may reach the `allowed` origins and nothing else.
+    A JavaScript error, or a Content-Security-Policy violation (on any page, or only on
+    those whose address holds `csp_only_on`), fails the test when the page is closed."""
     context = browser.new_context(viewport=viewport, locale="en-GB")
     context.set_default_timeout(20_000)
     # The first pages of a session compile templates and load catalogues on a busy machine.
     context.set_default_navigation_timeout(60_000)
-    origin = live_server.url
 
     def only_local(route: Any) -> None:
-        if route.request.url.startswith(origin):
+        if route.request.url.startswith(allowed):
             route.continue_()
         else:
             route.abort()
@@ -121,12 +133,18 @@ def _new_site(browser: Any, live_server: Any, viewport: dict[str, int]) -> Itera
     # A Content-Security-Policy violation (an inline script, an on* attribute, a
     # resource from elsewhere) fails the test: Chromium reports each in the console.
     page.on("console", lambda msg: errors.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+            if "Content Security Policy" in msg.text
+            and (csp_only_on is None or csp_only_on in page.url) else None)
     try:
-        yield Site(page, origin)
+        yield page
     finally:
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def _new_site(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Site]:
+    with local_page(browser, viewport, (live_server.url,)) as page:
+        yield Site(page, live_server.url)
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ def test_new_pages_fit_a_phone(phone_site, network, centre, manager, operator):
         phone_site.login(user)
         phone_site.go(path)
         expect(page.locator("main h1")).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = phone_site.width()
         assert width <= 390, f"{path} is {width} px wide on a phone"
         if path == "/network/packages/":
             phone_site.shot("packages-phone")

@@ -54,7 +54,7 @@ def test_operator_inspects_and_labels_a_centre(site, network, operator, lang):
 
     page.locator("#label-form").get_by_role("combobox").select_option("labelled")
     page.locator("#label-form").get_by_role("button", name=t["change"]).click()
-    expect(page.locator("h1 .badge")).to_have_text(t["labelled"])
+    expect(page.locator("h1 .badge").first).to_have_text(t["labelled"])
     centre.refresh_from_db()
     assert centre.label_status == LabelStatus.LABELLED
     assert centre.label_events.count() == 1
@@ -77,7 +77,7 @@ def test_member_finds_a_centre_near_home(site, network, member, centre, lang):
     results = page.locator("#results")
     expect(results.locator("h2")).to_have_text(t["centres_2"])
     # Nearest first: home is in Namur.
-    expect(results.locator("article h3").first).to_have_text("Namur Centre")
+    expect(results.locator("article h3 a").first).to_have_text("Namur Centre")
     expect(results.locator("article").first).to_contain_text(t["km"])
     site.shot(f"member-finder-{lang}")
 
@@ -93,7 +93,7 @@ def test_member_finds_a_centre_near_home(site, network, member, centre, lang):
 
     page.locator("input[name=service][value=parking]").uncheck()
     page.locator("#results").get_by_role("link", name="Namur Centre").click()
-    expect(page.locator("h1")).to_have_text("Namur Centre")
+    expect(page.locator("h1")).to_contain_text("Namur Centre")
     expect(page.locator("main")).to_contain_text(t["price"])
     expect(page.locator("main")).to_contain_text(t["monday"])
     site.shot(f"member-centre-{lang}")
@@ -104,16 +104,15 @@ def test_profile_home_is_kept_and_errors_are_inline(site, member):
     site.login(member, via_form=True)
     site.go("/profile/")
     page.locator("#id_first_name").fill("Ann")
-    page.locator("#id_home_lon").fill("")
+    page.locator("#id_home").fill("Nowhereville")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#id_home_lat_error, #id_home_lon_error, .errorlist").first).to_be_visible()
+    expect(page.locator("#id_home_error, .errorlist").first).to_be_visible()
     expect(page.locator("#id_first_name")).to_have_value("Ann")
-    page.locator("#id_home_lat").fill("50.4109")
-    page.locator("#id_home_lon").fill("4.4447")
+    page.locator("#id_home").fill("6000 Charleroi")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".msg.success")).to_be_visible()
     member.refresh_from_db()
-    assert member.first_name == "Ann" and str(member.home_lon) == "4.444700"
+    assert member.first_name == "Ann" and str(member.home_lon) == "4.444500"
 
 
 def test_phone_layout_finder(phone_site, member, centre):
@@ -121,7 +120,7 @@ def test_phone_layout_finder(phone_site, member, centre):
     phone_site.go("/centres/")
     expect(phone_site.page.locator("#results article")).to_have_count(1)
     # No sideways scrolling on a phone.
-    width = phone_site.page.evaluate("document.documentElement.scrollWidth")
+    width = phone_site.width()
     assert width <= 390
     phone_site.shot("member-finder-phone")
 

@@ -28,14 +28,6 @@ def run_together(calls: list[Any]) -> list[Any]:
     return testing.run_together(calls, timeout=120)
 
 
-@pytest.fixture
-def setting():
-    network = testing.make_network()
-    centre = testing.make_centre(network=network, desks=8, rooms=1)
-    company = testing.make_organisation(network=network)
-    return network, centre, company
-
-
 def test_one_member_asking_for_six_desks_at_once_gets_one(setting):
     _network, centre, company = setting
     member = testing.make_user(company=company, network=company.network)

@@ -93,8 +93,6 @@ def test_concurrent_settlements_number_each_supplier_gapless(billing_network):
     twice, none skipped; one commission invoice each, in the operator's series."""
     from smartwork.billing.models import SelfBillingSequence, Settlement
     from smartwork.billing.settlement import settlements_create
-    from smartwork.bookings.models import Booking
-    from smartwork.credits.models import PaygCharge
 
     network, operator = billing_network
     supplier = testing.make_organisation(kind=OrganisationKind.CENTRE_OPERATOR,
@@ -104,16 +102,7 @@ def test_concurrent_settlements_number_each_supplier_gapless(billing_network):
     member = testing.make_user(network=network)
     for n in range(6):
         centre = testing.make_centre(network=network, operator=supplier)
-        desk = centre.resources.filter(kind="desk").first()
-        start = dt.datetime(2026, 10, 5 + n, 8, tzinfo=dt.UTC)
-        booking = Booking.objects.create(
-            member=member, booked_by=member, resource=desk, centre=centre, slot="morning",
-            start=start, end=start + dt.timedelta(hours=4), state="completed",
-            payment_method="payg", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"))
-        PaygCharge.objects.create(
-            booking=booking, member=member, bill_to="member", centre=centre, slot="morning",
-            resource_kind="desk", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"),
-            service_date=start.date())
+        _payg_morning(member, centre, dt.date(2026, 10, 5 + n))
     period = period_parse("2026-10")
     results = run_together([
         lambda: settlements_create(actor=operator, network=network, period=period,
@@ -127,3 +116,70 @@ def test_concurrent_settlements_number_each_supplier_gapless(billing_network):
     assert SelfBillingSequence.objects.get(supplier=supplier, year=2026).last_number == 6
     commission_numbers = sorted(Invoice.objects.values_list("number", flat=True))
     assert commission_numbers == list(range(1, 7))
+
+
+def test_a_late_fact_is_corrected_once_by_settlement_runs_at_once(billing_network):
+    """A pay-as-you-go booking recorded after its month's statement, then the settlement
+    runs of the next two months at once, twice each: one statement carries the correction
+    (the centre's row is locked, the other run reads the line the first committed), the
+    month is settled once in total, and the numbers stay gapless."""
+    from smartwork.billing.models import SelfBillingSequence, Settlement, SettlementLine
+    from smartwork.billing.settlement import settled_for, settlements_create
+
+    network, operator = billing_network
+    member = testing.make_user(network=network)
+    centres = [testing.make_centre(network=network) for _ in range(3)]
+
+    def charge(centre, day):
+        _payg_morning(member, centre, dt.date(2026, 10, day))
+
+    for centre in centres:
+        charge(centre, 5)
+    october = period_parse("2026-10")
+    made = settlements_create(actor=operator, network=network, period=october,
+                              today=dt.date(2026, 11, 2))
+    assert len(made) == 3
+    for centre in centres:
+        charge(centre, 6)  # recorded after October's statement
+    november, december = period_parse("2026-11"), period_parse("2026-12")
+    results = run_together([
+        lambda: settlements_create(actor=operator, network=network, period=november,
+                                   today=dt.date(2027, 1, 4)),
+        lambda: settlements_create(actor=operator, network=network, period=december,
+                                   today=dt.date(2027, 1, 4)),
+        lambda: settlements_create(actor=operator, network=network, period=november,
+                                   today=dt.date(2027, 1, 4)),
+        lambda: settlements_create(actor=operator, network=network, period=december,
+                                   today=dt.date(2027, 1, 4)),
+    ])
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(len(r) for r in results) == 3
+    for statement in made:
+        corrections = SettlementLine.objects.filter(corrects=statement)
+        assert [ln.amount for ln in corrections] == [Decimal("15.00")], statement
+        assert settled_for(statement) == Decimal("30.00")
+    # Three statements of October (2026), three of corrections alone (2027), one per
+    # centre, each its operator's number 1 of 2027 (gapless: no number taken twice).
+    assert Settlement.objects.count() == 6
+    for centre in centres:
+        assert list(Settlement.objects.filter(centre=centre, year=2027).values_list(
+            "number", flat=True)) == [1]
+        assert SelfBillingSequence.objects.get(supplier=centre.operator,
+                                               year=2027).last_number == 1
+
+
+def _payg_morning(member, centre, day):
+    """A completed pay-as-you-go morning at one of the centre's desks, and its charge."""
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.models import PaygCharge
+
+    desk = centre.resources.filter(kind="desk").first()
+    start = dt.datetime(day.year, day.month, day.day, 8, tzinfo=dt.UTC)
+    booking = Booking.objects.create(
+        member=member, booked_by=member, resource=desk, centre=centre, slot="morning",
+        start=start, end=start + dt.timedelta(hours=4), state="completed",
+        payment_method="payg", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"))
+    PaygCharge.objects.create(
+        booking=booking, member=member, bill_to="member", centre=centre, slot="morning",
+        resource_kind="desk", price_net=Decimal("15.00"), vat_rate=Decimal("21.00"),
+        service_date=day)

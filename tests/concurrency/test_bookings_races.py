@@ -43,14 +43,6 @@ def post(client: Client, payload: dict[str, Any], **headers: str) -> Callable[[]
     return call
 
 
-@pytest.fixture
-def setting():
-    network = testing.make_network()
-    centre = testing.make_centre(network=network, desks=8, rooms=1)
-    company = testing.make_organisation(network=network)
-    return network, centre, company
-
-
 def members(company: Any, n: int) -> list[Any]:
     return [testing.make_user(company=company, network=company.network) for _ in range(n)]
 

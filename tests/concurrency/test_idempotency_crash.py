@@ -117,3 +117,45 @@ def test_a_retry_after_a_crash_mid_request_runs_again(api, operator, company):
     again = client.post(url, body, **{"Idempotency-Key": "crash"})
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert LedgerEntry.objects.filter(account=pool, reason="adjustment").count() == 1
+
+
+def test_a_booking_that_died_after_writing_runs_again_on_retry(api, member, centre, company,
+                                                               monkeypatch):
+    """The first attempt writes the key's row and the booking (and takes the credit),
+    then dies before answering: everything rolls back with it. The retry with the same
+    key books, never `member_already_booked` about its own first attempt; a further
+    retry replays that answer."""
+    from smartwork.bookings import services as booking_services
+    from smartwork.bookings.models import Booking
+    from smartwork.credits.tests.factories import workday
+
+    pool = buy(company, hours=10)
+    real = booking_services._pay_as_planned
+    calls = []
+
+    def dies_once(**kwargs):
+        done = real(**kwargs)
+        calls.append(kwargs["booking"].pk)
+        if len(calls) == 1:
+            assert Booking.objects.filter(pk=kwargs["booking"].pk).exists()
+            raise RuntimeError("server killed mid-request")
+        return done
+
+    monkeypatch.setattr(booking_services, "_pay_as_planned", dies_once)
+    client = api(member, auth="token")
+    resource = centre.resources.filter(kind="desk").first()
+    body = {"resource_id": resource.pk, "date": workday(4).isoformat(), "slot": "morning"}
+    first = client.post("/bookings", body, **{"Idempotency-Key": "book-crash"})
+    assert first.status_code == 500  # the API's last-resort answer; its transaction rolled back
+    assert not Booking.objects.exists()
+    assert not IdempotencyRecord.objects.filter(key="book-crash").exists()
+    assert not LedgerEntry.objects.filter(reason="booking").exists()
+
+    retry = client.post("/bookings", body, **{"Idempotency-Key": "book-crash"})
+    assert retry.status_code == 201, retry.content
+    assert "Idempotent-Replayed" not in retry
+    again = client.post("/bookings", body, **{"Idempotency-Key": "book-crash"})
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == retry.json()
+    assert list(Booking.objects.values_list("pk", flat=True)) == [retry.json()["id"]]
+    assert LedgerEntry.objects.filter(account=pool, reason="booking").count() == 1

@@ -22,15 +22,6 @@ from smartwork.core.models import PeriodicRun
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def clean_registry():
-    saved = dict(periodic._jobs)
-    periodic._jobs.clear()
-    yield
-    periodic._jobs.clear()
-    periodic._jobs.update(saved)
-
-
 def test_two_workers_dispatch_each_job_once_per_period(clean_registry, monkeypatch):
     runs: Counter[str] = Counter()
     lock = threading.Lock()

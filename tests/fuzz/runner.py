@@ -187,4 +187,16 @@ def make_world() -> dict[str, Any]:
     ids = {"network_id": network.pk, "centre_id": centre.pk, "company_id": company.pk,
            "organisation_id": company.pk, "resource_id": resource.pk, "user_id": member.pk,
            "booking_id": booking.pk, "account_id": pool.pk}
+    ids["floor_plan_id"] = _floor_plan(centre, operator, resource).pk
     return {"operator": operator, "company_admin": admin, "member": member, "ids": ids}
+
+
+def _floor_plan(centre: Any, actor: Any, resource: Any) -> Any:
+    """A plan of the centre's ground floor with `resource` placed on it."""
+    from smartwork.bookings import floorplans
+
+    plan = floorplans.floorplan_upload(
+        actor=actor, centre=centre, name="Ground", level=0,
+        data=b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"/>')
+    floorplans.floorplan_place(actor=actor, plan=plan, positions={resource.pk: (10, 20)})
+    return plan

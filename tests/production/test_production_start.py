@@ -14,18 +14,17 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-BIN = Path(sys.executable).parent / "smartwork"
+from tests.production.processes import BIN, production_env, wait_or_kill
+
 PASSWORD = "prod-start-pass-1"
 
 SETUP = """
@@ -112,13 +111,8 @@ def _children(pid: int) -> list[int]:
 
 @pytest.fixture
 def prod_env(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SMARTWORK_", "DJANGO_", "PYTEST")) and k != "DEBUG"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "smartwork.config.settings", "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-        "SMARTWORK_DATA_DIR": str(tmp_path),
-    })
+    env = production_env(tmp_path)
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
     url = os.environ.get("DATABASE_URL", "")
     dbname = None
     if url.startswith("postgres"):
@@ -177,11 +171,7 @@ def test_production_start_serves_every_page_kind_and_survives_a_killed_worker(pr
         _kill_one_worker(server, anon)
     finally:
         os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        wait_or_kill(server, timeout=30)
 
 
 def _ok(browser: Browser, path: str, *, ctype: str = "text/html") -> bytes:
@@ -199,7 +189,9 @@ def _pages(port: int, anon: Browser, *, centre_id: str, slug: str, company_id: s
     _ok(anon, "/password-reset/")
     _ok(anon, "/api/v1/openapi.json", ctype="application/json")
     _ok(anon, "/api/v1/docs")
-    _ok(anon, "/admin/login/")
+    # The admin logs in through the site's login and its second step (twofactor).
+    status, headers, _ = anon.get("/admin/login/")
+    assert status == 302 and headers["location"].startswith("/login/"), (status, headers)
     status, headers, _ = anon.get("/no-such-page/")
     assert status == 404 and headers["content-type"].startswith("text/html")
     status, headers, _ = anon.get("/api/v1/no-such-thing")

@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from smartwork.accounts import payout, selectors, services
 from smartwork.accounts.models import ApiToken, Organisation, User
 from smartwork.accounts.schemas import (
+    HomeIn,
     MeOut,
     OrganisationIn,
     OrganisationOut,
@@ -47,6 +48,14 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.patch("/me", response=MeOut, summary="Update my profile (home location, language)")
 def me_update(request: HttpRequest, data: ProfileIn) -> dict[str, object]:
     user = services.profile_update(user=request.user, **data.dict(exclude_unset=True))  # type: ignore[arg-type]
+    return _me(user)
+
+
+@router.put("/me/home", response=MeOut,
+            summary="Set my home from an address or a postcode and town (Belgian gazetteer); "
+                    "422 home_not_found with error.data.suggestions when ambiguous or unknown")
+def me_home(request: HttpRequest, data: HomeIn) -> dict[str, object]:
+    user = services.profile_home_set(user=request.user, text=data.address)  # type: ignore[arg-type]
     return _me(user)
 
 

@@ -263,3 +263,8 @@ class PayoutChangeOut(Schema):
     decided_by_id: int | None
     decided_at: datetime | None
     reason: str
+
+
+class HomeIn(Schema):
+    address: str = Field("", max_length=200, description="An address or a postcode and town "
+                         "(\"5000 Namur\", \"Rue de Fer 25, 5000 Namur\"); empty: no home")

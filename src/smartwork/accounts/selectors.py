@@ -69,6 +69,19 @@ def user_roles_summary(*, user: User) -> list[dict[str, object]]:
 # --- Staff (issue 5) -------------------------------------------------------------------
 
 
+def companies_for_admin_pages(*, actor: User) -> list[Organisation]:
+    """The companies whose pages the actor opens from the company chooser: every active
+    customer company for the superuser, else those the actor administers."""
+    from smartwork.accounts.choices import OrganisationKind
+    from smartwork.core.permissions import roles_of
+
+    roles = roles_of(actor)
+    qs = Organisation.objects.filter(kind=OrganisationKind.COMPANY)
+    qs = (qs.filter(is_active=True) if roles.superuser
+          else qs.filter(pk__in=roles.admin_companies))
+    return list(qs.order_by("legal_name", "pk"))
+
+
 def staff_company(*, actor: User, company_id: int) -> Organisation:
     """The company whose staff the actor manages (its admin, its network's operator)."""
     from smartwork.core.permissions import require

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import (
     PEPPOL_SCHEME_BE_ENTERPRISE,
+    Language,
     OrganisationKind,
     Role,
     TokenScope,
@@ -415,6 +416,26 @@ def profile_update(*, user: User, **data: Any) -> User:
     return user
 
 
+def profile_home_set(*, user: User, text: str) -> User:
+    """Set one's home from an address or a postcode and town typed in, matched against
+    the Belgian gazetteer (accounts/gazetteer.py): the coordinates come from it, never
+    typed. Empty text forgets the home. Ambiguous or unknown text: 422 `home_not_found`
+    on `home`, with suggestions in `error.data.suggestions`."""
+    from smartwork.accounts.gazetteer import home_match
+
+    text = (text or "").strip()
+    if not text:
+        user.home_town, user.home_lat, user.home_lon = "", None, None
+    else:
+        place = home_match(text=text[:200])
+        user.home_town = place.label[:100]
+        user.home_lat, user.home_lon = place.lat, place.lon
+    user.save(update_fields=["home_town", "home_lat", "home_lon"])
+    audit_log(actor=user, action="user.home_set", obj=user,
+              data={"home_town": user.home_town})
+    return user
+
+
 # --- Staff: invitations, CSV import, teams, leavers (issue 5) -------------------------
 
 INVITATION_SALT = "smartwork.accounts.invitation"
@@ -541,9 +562,11 @@ def invitation_create(*, actor: User, company: Organisation, email: str, first_n
 
 
 def invitation_accept(*, token: str, password: str | None = None, first_name: str = "",
-                      last_name: str = "") -> User:
+                      last_name: str = "", language: str = "") -> User:
     """Accept an invitation: link the existing account with that email, or create one
-    (then a password is required). The signed token proves the email was received."""
+    (then a password is required). The signed token proves the email was received.
+    `language`, the one the invitee reads the page in, becomes the language of an account
+    they set up now (a saved choice of an account already in use is kept)."""
     from django.contrib.auth.password_validation import validate_password
     from django.core import signing
 
@@ -584,14 +607,17 @@ def invitation_accept(*, token: str, password: str | None = None, first_name: st
                 validate_password(password, probe)
             except ValidationError as exc:
                 raise InvalidInput(exc.messages[0], fields={"password": list(exc.messages)}) from exc
+        language = language if language in dict(Language.choices) else ""
         if user is None:
             user = User.objects.create_user(
                 invitation.email, password, first_name=(first_name or invitation.first_name)[:100],
                 last_name=(last_name or invitation.last_name)[:100], company=company,
-                network=company.network,
+                network=company.network, **({"language": language} if language else {}),
             )
             action = "created"
         else:
+            if language and not user.has_usable_password():
+                user.language = language  # never logged in: no choice of theirs yet
             user.company = company
             user.network = user.network or company.network
             user.is_active = True
@@ -817,11 +843,7 @@ def team_member_remove(*, actor: User, team: Any, user: User) -> None:
 def staff_deactivate(*, actor: User, company: Organisation, user: User) -> dict[str, int]:
     """A leaver: their future bookings are cancelled, their personal allotments end and
     what is left returns to the company pool, and their account is deactivated."""
-    from smartwork.bookings.choices import BookingState
-    from smartwork.bookings.models import Booking
-    from smartwork.bookings.services import booking_cancel
     from smartwork.core.permissions import allowed
-    from smartwork.credits.services import credit_member_left
 
     _staff_company(company)
     require(actor, "company.staff", company=company)
@@ -830,10 +852,22 @@ def staff_deactivate(*, actor: User, company: Organisation, user: User) -> dict[
                            fields={"user_id": [_("Not an employee of this company.")]})
     if not user.is_active:
         raise Conflict(_("This person has left already."), code="already_deactivated")
-    from smartwork.accounts.models import TeamMembership
-
     # Cancelled as the company admin when it is one, else on the leaver's behalf.
     canceller = actor if allowed(actor, "company.book_for_staff", company=company) else user
+    return staff_leave(actor=actor, company=company, user=user, canceller=canceller)
+
+
+def staff_leave(*, actor: User | None, company: Organisation, user: User,
+                canceller: User) -> dict[str, int]:
+    """The leaver flow itself, once the caller is allowed: by the company admin
+    (`staff_deactivate`) or because the company's identity provider says the person has
+    left (`sso`, actor None: the provider decided)."""
+    from smartwork.accounts.models import TeamMembership
+    from smartwork.bookings.choices import BookingState
+    from smartwork.bookings.models import Booking
+    from smartwork.bookings.services import booking_cancel
+    from smartwork.credits.services import credit_member_left
+
     # One transaction: a leaver is either fully gone or still fully there.
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)

@@ -67,6 +67,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 class SettlementLineInline(admin.TabularInline):
     model = SettlementLine
+    fk_name = "settlement"
     extra = 0
     can_delete = False
 
@@ -115,4 +116,6 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(ClearingStatement)
 class ClearingStatementAdmin(ReadOnlyAdmin):
-    list_display = ["alliance", "period_start", "a_owes_b", "b_owes_a", "net_amount", "debtor"]
+    list_display = ["alliance", "period_start", "period_end", "settlement_period",
+                    "a_in_b_minutes", "a_in_b_late_minutes", "b_in_a_minutes",
+                    "b_in_a_late_minutes", "a_owes_b", "b_owes_a", "net_amount", "debtor"]

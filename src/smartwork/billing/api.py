@@ -23,6 +23,8 @@ from smartwork.billing.schemas import (
     BooksOut,
     ClearingOut,
     CreditNoteIn,
+    GuestWalkInIn,
+    GuestWalkInOut,
     InvoiceDetailOut,
     InvoiceIn,
     InvoiceOut,
@@ -39,7 +41,6 @@ from smartwork.billing.schemas import (
 )
 from smartwork.billing.settlement import payout_batch_create, settlement_approve, settlements_create
 from smartwork.core.errors import InvalidInput
-from smartwork.core.permissions import require
 from smartwork.network.models import Centre, Network
 
 router = Router(tags=["billing"])
@@ -106,10 +107,12 @@ def invoice_ubl_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @router.post("/invoices", response={201: InvoiceDetailOut}, summary="A draft invoice (operator)")
 def invoice_create(request: HttpRequest, data: InvoiceIn) -> Any:
-    network = Network.objects.filter(pk=data.network_id).first()
-    if network is None:
+    if not Network.objects.filter(pk=data.network_id).exists():
         raise InvalidInput(_("No such network."), fields={"network_id": _("Unknown network.")})
-    require(request.user, "network.billing", network=network)
+    # Someone with no part in the network gets 404 (its existence is not disclosed),
+    # as on every other billing route of a network; a role of that network without
+    # billing gets 403.
+    network = selectors.network_for_billing(user=request.user, network_id=data.network_id)
     org = member = None
     if data.customer_organisation_id is not None:
         org = Organisation.objects.filter(pk=data.customer_organisation_id).first()
@@ -186,6 +189,48 @@ def payment_create(request: HttpRequest, invoice_id: int, data: PaymentIn) -> An
     return Status(201, payment)
 
 
+# --- Walk-in guests at the front desk -------------------------------------------------
+
+
+@router.post("/centres/{centre_id}/walk-ins", response={201: GuestWalkInOut},
+             summary="Register a walk-in guest, book a desk today and check them in; paid at "
+                     "the desk (receipt issued and paid) or by their company")
+def guest_walk_in(request: HttpRequest, centre_id: int, data: GuestWalkInIn) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils.translation import get_language
+
+    from smartwork.billing.walkins import guest_walk_in_create
+    from smartwork.core.errors import NotFound
+
+    centre = Centre.objects.select_related("network").filter(pk=centre_id).first()
+    if centre is None:
+        raise NotFound(_("No such centre."))
+    try:
+        validate_email(data.email)
+    except ValidationError as exc:
+        raise InvalidInput(_("Enter a valid email address."),
+                           fields={"email": _("Enter a valid email address.")}) from exc
+    company = None
+    if data.company_id is not None:
+        company = Organisation.objects.filter(pk=data.company_id).first()
+        if company is None:
+            raise InvalidInput(_("This company does not pay for guests here."),
+                               code="company_no_guests",
+                               fields={"company_id": _("This company does not pay for guests.")})
+    walk_in = guest_walk_in_create(
+        actor=request.user, centre=centre, email=data.email,  # type: ignore[arg-type]
+        first_name=data.first_name, last_name=data.last_name, slot=data.slot,
+        paid_by=data.paid_by, company=company, language=get_language() or "")
+    receipt = walk_in.receipt
+    return Status(201, {
+        "guest_id": walk_in.guest.pk, "booking_id": walk_in.booking.pk,
+        "resource": walk_in.booking.resource.name, "paid_by": data.paid_by,
+        "receipt_id": receipt.pk if receipt else None,
+        "receipt_number": receipt.display_number if receipt else None,
+        "amount_paid": walk_in.payment.amount if walk_in.payment else None})
+
+
 # --- Runs -------------------------------------------------------------------------------
 
 
@@ -213,6 +258,7 @@ class PaymentQuery(Schema):
 @router.get("/payments", response=list[PaymentOut], summary="Payments (operator)")
 @paginate(LimitOffsetPagination)
 def payment_list(request: HttpRequest, filters: Query[PaymentQuery]) -> Any:
+    selectors.billing_list_allowed(user=request.user)
     qs = selectors.payments_for(user=request.user)
     if filters.unmatched:
         qs = qs.filter(invoice__isnull=True)
@@ -277,7 +323,8 @@ class SettlementQuery(Schema):
             summary="Settlements (a centre sees its own)")
 @paginate(LimitOffsetPagination)
 def settlement_list(request: HttpRequest, filters: Query[SettlementQuery]) -> Any:
-    qs = selectors.settlements_for(user=request.user).prefetch_related("lines")
+    selectors.billing_list_allowed(user=request.user, managers=True)
+    qs = selectors.settlements_for(user=request.user).prefetch_related("lines__corrects")
     if filters.period:
         qs = qs.filter(period_start=period_parse(filters.period).start)
     if filters.centre:
@@ -285,6 +332,20 @@ def settlement_list(request: HttpRequest, filters: Query[SettlementQuery]) -> An
     if filters.state:
         qs = qs.filter(state=filters.state)
     return qs
+
+
+# Before /settlements/{settlement_id}: its path would take "approve" for an id.
+class SettlementsApproveIn(Schema):
+    ids: list[int]
+
+
+@router.post("/settlements/approve", response=list[SettlementOut],
+             summary="Approve several settlements together: all or none (409 "
+                     "settlements_not_approved with data.problems)")
+def settlements_approve_view(request: HttpRequest, data: SettlementsApproveIn) -> Any:
+    from smartwork.billing.settlement import settlements_approve
+
+    return settlements_approve(actor=request.user, settlement_ids=data.ids)
 
 
 @router.get("/settlements/{settlement_id}", response=SettlementOut)
@@ -356,6 +417,7 @@ def clearing_create(request: HttpRequest, network_id: int, data: PeriodIn) -> An
 @router.get("/clearings", response=list[ClearingOut], summary="Clearing statements")
 @paginate(LimitOffsetPagination)
 def clearing_list(request: HttpRequest) -> Any:
+    selectors.billing_list_allowed(user=request.user)
     return selectors.clearings_for(user=request.user)
 
 

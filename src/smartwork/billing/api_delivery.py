@@ -84,6 +84,7 @@ class BillingProfileOut(Schema):
             summary="Deliveries of invoices (operator); ?state=failed lists the failures")
 @paginate(LimitOffsetPagination)
 def delivery_list(request: HttpRequest, filters: Query[DeliveryQuery]) -> Any:
+    selectors.billing_list_allowed(user=request.user)
     qs = selectors.deliveries_for(user=request.user)
     if filters.state:
         qs = qs.filter(state=filters.state)

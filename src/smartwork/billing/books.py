@@ -26,15 +26,40 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from smartwork.billing.calc import Period
-from smartwork.billing.choices import InvoiceKind, InvoiceState, LineSource
-from smartwork.billing.clearing import clearing_compute
-from smartwork.billing.models import ClearingStatement, InvoiceLine, PayoutBatch, Settlement
-from smartwork.billing.settlement import USE_REASONS, centre_values, hour_value
+from smartwork.billing.choices import (
+    InvoiceKind,
+    InvoiceState,
+    LineSource,
+    PaymentMethod,
+    SettlementLineKind,
+)
+from smartwork.billing.clearing import (
+    TakenRow,
+    clearing_compute,
+    clearing_next_period,
+    clearing_of_rows,
+    roaming_to_clear,
+)
+from smartwork.billing.models import (
+    ClearingStatement,
+    InvoiceLine,
+    Payment,
+    PayoutBatch,
+    Settlement,
+)
+from smartwork.billing.settlement import (
+    USE_REASONS,
+    centre_values,
+    commission_for,
+    hour_value,
+    settled_for,
+)
 from smartwork.bookings.choices import BookingState
 from smartwork.bookings.models import Booking
 from smartwork.core.money import ZERO, money_round
@@ -44,6 +69,7 @@ from smartwork.credits.models import (
     LedgerEntry,
     MembershipPeriod,
     PaygCharge,
+    RoamingUsage,
 )
 from smartwork.network.models import Alliance, Network
 
@@ -107,15 +133,21 @@ def books_check(*, network: Network, period: Period) -> Books:
     # --- Settlements, against the facts ----------------------------------------------
     values = centre_values(network=network, period=period)
     settlements = {s.centre_id: s for s in Settlement.objects.filter(
-        network=network, period_start=period.start).select_related("commission_invoice")}
+        network=network, period_start=period.start).select_related("commission_invoice",
+                                                                   "centre")}
     settled = commission = ZERO
+    # What the statements carry for the period: each one's own lines, and the corrections
+    # of it in later statements (facts recorded after it was issued). A statement's
+    # corrections of earlier periods belong to those periods' books.
+    carried = {centre_id: settled_for(s) for centre_id, s in settlements.items()}
     for centre_id, value in sorted(values.items()):
         s = settlements.get(centre_id)
         if s is None:
             if value.gross:
                 books.failures.append(f"centre {centre_id}: no settlement for {value.gross}")
             continue
-        books.expect(f"settlement {s.reference} value", s.gross_value, value.gross)
+        books.expect(f"settlement {s.reference} value (with later corrections)",
+                     carried[centre_id], value.gross)
         # The self-billing invoice with its VAT; the payout is its total less the
         # commission invoice (with its VAT) set off against it.
         books.expect(f"settlement {s.reference} total with VAT", s.total_gross,
@@ -127,16 +159,26 @@ def books_check(*, network: Network, period: Period) -> Books:
             offset = s.commission_invoice.total_gross
         elif s.commission:
             books.failures.append(f"settlement {s.reference}: no commission invoice")
+        # A company-hosted space's payout less what paid its host's own invoices.
         books.expect(f"settlement {s.reference} payout", s.payout_amount,
-                     s.total_gross - offset)
+                     s.total_gross - offset - s.invoice_offset)
+        if s.invoice_offset:
+            paid = Payment.objects.filter(
+                method=PaymentMethod.OFFSET, communication=s.display_number,
+                invoice__customer_organisation_id=s.centre.host_company_id,
+            ).exclude(invoice_id=s.commission_invoice_id or 0).aggregate(t=Sum("amount"))["t"]
+            books.expect(f"settlement {s.reference} set off against the host's invoices",
+                         paid or ZERO, s.invoice_offset)
         line_sum = s.lines.aggregate(t=Sum("amount"))["t"] or ZERO
         books.expect(f"settlement {s.reference} lines", line_sum, s.gross_value)
     for centre_id, s in settlements.items():
-        if centre_id not in values:
+        corrections_only = not s.lines.exclude(kind=SettlementLineKind.CORRECTION).exists()
+        if centre_id not in values and not corrections_only:
             books.failures.append(f"settlement {s.reference}: no usage behind it")
         # Net of VAT, as the invoices: what the centres earn less the commission.
-        settled += s.gross_value - s.commission
-        commission += s.commission
+        period_commission = commission_for(s)
+        settled += carried[centre_id] - period_commission
+        commission += period_commission
     for batch in PayoutBatch.objects.filter(network=network, period_start=period.start):
         total = batch.settlements.aggregate(t=Sum("payout_amount"))["t"] or ZERO
         books.expect(f"payout batch {batch.message_id}", batch.total, total)
@@ -180,13 +222,7 @@ def books_check(*, network: Network, period: Period) -> Books:
         roaming_abroad_minutes[other] += data["a_in_b_minutes" if we_are_a else "b_in_a_minutes"]
         payable += owe
         receivable += owed
-        statement = ClearingStatement.objects.filter(alliance=alliance,
-                                                     period_start=period.start).first()
-        if statement is None:
-            if owe or owed:
-                books.failures.append(f"alliance {alliance.pk}: no clearing statement")
-        else:
-            books.expect(f"clearing {alliance.pk} net", statement.net_amount, data["net_amount"])
+        _check_clearing_statements(books, alliance=alliance, period=period)
     for other, minutes in abroad.items():
         if minutes != roaming_abroad_minutes.get(other, 0):
             books.failures.append(f"roaming to network {other}: ledger {minutes} min, "
@@ -219,6 +255,89 @@ def books_check(*, network: Network, period: Period) -> Books:
     books.expect("invoiced - credit notes = settled + commission + liability change "
                  "+ clearing + margin", net_invoiced, right)
     return books
+
+
+def _check_clearing_statements(books: Books, *, alliance: Alliance, period: Period) -> None:
+    """The alliance's statements follow one another day after day (no overlap: a day
+    cleared twice; no gap with roaming in it: days never cleared); every roaming row
+    dated in the month, up to the last statement's end, was taken by a statement, once
+    (the unique ClearedRoaming.usage), unless it was recorded after the last statement
+    (it waits for the next); the one ending with the month clears exactly the rows it
+    took; and one is there when the alliance's terms make it due and there is something
+    to clear."""
+    one_day = dt.timedelta(days=1)
+    statements = list(ClearingStatement.objects.filter(alliance=alliance).order_by(
+        "period_start", "pk"))
+    for before, after in pairwise(statements):
+        if after.period_start <= before.period_end:
+            first, last = after.period_start, min(before.period_end, after.period_end)
+            if first <= period.end and last >= period.start:
+                books.failures.append(
+                    f"alliance {alliance.pk}: clearing statements overlap from {first} to "
+                    f"{last} (cleared twice)")
+        elif after.period_start > before.period_end + one_day:
+            first, last = before.period_end + one_day, after.period_start - one_day
+            # Before contiguous statements, a month without roaming had none: a gap
+            # without roaming loses nothing.
+            if first <= period.end and last >= period.start and RoamingUsage.objects.filter(
+                    alliance=alliance, service_date__gte=first, service_date__lte=last).exists():
+                books.failures.append(
+                    f"alliance {alliance.pk}: no clearing statement from {first} to {last} "
+                    f"(roaming never cleared)")
+    if statements:
+        _check_roaming_taken_once(books, alliance=alliance, period=period,
+                                  last=max(statements, key=lambda s: s.period_end))
+    ending = [s for s in statements if s.period_end == period.end]
+    for statement in ending:
+        taken = [TakenRow(*row) for row in RoamingUsage.objects.filter(
+            cleared__statement=statement).values_list(
+            "pk", "home_network_id", "minutes", "service_date")]
+        data = clearing_of_rows(alliance=alliance, rows=taken, rate=statement.rate,
+                                period=Period(statement.period_start, statement.period_end))
+        for key in ("a_in_b_minutes", "b_in_a_minutes", "a_in_b_late_minutes",
+                    "b_in_a_late_minutes"):
+            if getattr(statement, key) != data[key]:
+                books.failures.append(
+                    f"alliance {alliance.pk}: clearing {statement.period_start} to "
+                    f"{statement.period_end} {key.replace('_', ' ')}: "
+                    f"{getattr(statement, key)}, its roaming rows {data[key]}")
+        books.expect(f"clearing {alliance.pk} net", statement.net_amount, data["net_amount"])
+    if ending or any(s.period_start <= period.end < s.period_end for s in statements):
+        return
+    due = clearing_next_period(alliance=alliance, month=period)
+    if due is not None:
+        data = clearing_of_rows(alliance=alliance, period=due, rate=alliance.clearing_hour_rate,
+                                rows=roaming_to_clear(alliance=alliance, upto=due.end))
+        if data["a_owes_b"] or data["b_owes_a"]:
+            books.failures.append(f"alliance {alliance.pk}: no clearing statement")
+
+
+def _check_roaming_taken_once(books: Books, *, alliance: Alliance, period: Period,
+                              last: ClearingStatement) -> None:
+    """Every roaming row dated in the month up to the last statement's end was taken by
+    one statement whose period ends on or after its date; a row not taken is missing only
+    if it was there when the last statement was drawn up (not above its ledger mark)."""
+    upto = min(period.end, last.period_end)
+    if upto < period.start:
+        return
+    rows = RoamingUsage.objects.filter(alliance=alliance, service_date__gte=period.start,
+                                       service_date__lte=upto)
+    wrong = rows.filter(cleared__isnull=False).exclude(
+        cleared__statement__alliance=alliance,
+        cleared__statement__period_end__gte=F("service_date")).count()
+    if wrong:
+        books.failures.append(f"alliance {alliance.pk}: {wrong} roaming rows of "
+                              f"{period.label} cleared by a statement ending before their "
+                              "date or of another alliance")
+    if last.usage_upto_id is None:
+        return  # drawn up before statements recorded the ledger's mark: none is missing
+    missing = list(rows.filter(cleared__isnull=True, pk__lte=last.usage_upto_id)
+                   .order_by("pk").values_list("pk", flat=True))
+    if missing:
+        books.failures.append(
+            f"alliance {alliance.pk}: {len(missing)} roaming rows of {period.label} never "
+            f"cleared (recorded before the statement ending {last.period_end}): "
+            + ", ".join(str(pk) for pk in missing[:10]) + (" ..." if len(missing) > 10 else ""))
 
 
 def _check_bookings_paid(books: Books, *, network: Network, period: Period,

@@ -52,6 +52,8 @@ class PaymentMethod(models.TextChoices):
     BANK = "bank", _("Bank statement")
     # A commission invoice to a centre's operator, set off against its payout.
     OFFSET = "offset", _("Set off against a payout")
+    # Cash or card at a centre's front desk (a walk-in guest's receipt).
+    DESK = "desk", _("Paid at the front desk")
 
 
 class MatchedBy(models.TextChoices):
@@ -83,6 +85,9 @@ class SettlementLineKind(models.TextChoices):
     PAYG = "payg", _("Pay-as-you-go revenue")
     MEMBERSHIP = "membership", _("Memberships, attributed by use")
     ROAMING = "roaming", _("Guests from allied networks")
+    # What an earlier statement of the centre carried less than (or more than) the facts
+    # now say: facts recorded after it was issued (a refund, a late booking).
+    CORRECTION = "correction", _("Correction of an earlier period")
 
 
 # UN/ECE Recommendation 20 unit codes used on lines.

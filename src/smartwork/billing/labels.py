@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "line_credit": "Credit hours used by the network's members",
         "line_roaming": "Credit hours used by guests of allied networks",
         "line_payg": "Pay-as-you-go bookings", "line_membership": "Memberships, attributed by use",
+        "line_correction": "Correction for {period}: facts recorded after its statement {number}",
     },
     "fr": {
         "commission_line": "Commission du réseau {rate} % sur la valeur de l'utilisation à {centre}, {period} (autofacture {number})",
@@ -84,6 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
         "line_roaming": "Heures de crédit utilisées par des membres de réseaux alliés",
         "line_payg": "Réservations payées à l'usage",
         "line_membership": "Abonnements, répartis selon l'usage",
+        "line_correction": "Correction pour {period} : faits enregistrés après son autofacture {number}",
     },
     "nl": {
         "commission_line": "Netwerkcommissie {rate} % op de waarde van het gebruik in {centre}, {period} (selfbillingfactuur {number})",
@@ -123,6 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "line_roaming": "Kredieturen gebruikt door leden van verbonden netwerken",
         "line_payg": "Reservaties betaald per gebruik",
         "line_membership": "Abonnementen, verdeeld volgens gebruik",
+        "line_correction": "Correctie voor {period}: feiten geregistreerd na de selfbillingfactuur {number}",
     },
     "de": {
         "commission_line": "Netzwerkprovision {rate} % auf den Wert der Nutzung in {centre}, {period} (Gutschrift {number})",
@@ -163,6 +166,7 @@ LABELS: dict[str, dict[str, str]] = {
         "line_roaming": "Von Gästen verbundener Netzwerke genutzte Guthabenstunden",
         "line_payg": "Buchungen mit Zahlung nach Nutzung",
         "line_membership": "Mitgliedschaften, nach Nutzung verteilt",
+        "line_correction": "Korrektur für {period}: nach der Gutschrift {number} erfasste Vorgänge",
     },
 }
 
@@ -179,6 +183,17 @@ def number_text(value: object, language: str) -> str:
 
     text = f"{Decimal(str(value)).normalize():f}"
     return text.replace(".", ",") if language in ("fr", "nl", "de") else text
+
+
+def settlement_line_name(line: object, labels: dict[str, str]) -> str:
+    """A settlement line's words on the statement: a correction names the month it
+    corrects and that month's statement; the others, their kind."""
+    kind = getattr(line, "kind", "")
+    corrects = getattr(line, "corrects", None)
+    if kind == "correction" and corrects is not None:
+        return labels["line_correction"].format(period=f"{corrects.period_start:%m/%Y}",
+                                                number=corrects.display_number)
+    return labels.get(f"line_{kind}", getattr(line, "description", ""))
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -2,8 +2,8 @@
 
 Sources (owned by the credits app, read as they are):
 - CreditPurchase bought in the period -> the company (one line each, network-wide);
-- PaygCharge of the period not cancelled -> the member, or the company (overage),
-  aggregated per centre, resource kind, slot and price (one line per group);
+- PaygCharge of the period not cancelled nor paid at the front desk -> the member, or
+  the company (overage, or a guest it allows), aggregated per centre, resource kind, slot and price (one line per group);
 - MembershipPeriod starting in the period -> the member (one line each).
 Credit-paid bookings bill nothing here: the credit was billed when bought.
 """
@@ -94,6 +94,8 @@ def payg_querysets(*, network: Network, period: Period) -> list[QuerySet]:
     base = PaygCharge.objects.filter(
         centre__network_id=network.pk, service_date__gte=period.start,
         service_date__lte=period.end, cancelled_at__isnull=True,
+        # Paid at the front desk: its receipt billed it (billing/walkins.py).
+        paid_at__isnull=True,
     )
     item = ("centre_id", "slot", "resource_kind", "price_net", "vat_rate")
     return [

@@ -32,6 +32,7 @@ from smartwork.billing.choices import (
 )
 from smartwork.core.errors import Conflict
 from smartwork.core.models import TimeStampedModel
+from smartwork.network.choices import SettlementPeriod
 
 AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00")}
 
@@ -453,6 +454,11 @@ class Settlement(models.Model):
     # the payout: payout = total_gross - commission_invoice.total_gross.
     commission_invoice = models.ForeignKey(Invoice, null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="+")
+    # A company-hosted space (issue #21): what was set off against its host's own open
+    # invoices (payments of method `offset` naming this settlement), taken from the payout:
+    # payout = total_gross - commission_invoice.total_gross - invoice_offset.
+    invoice_offset = models.DecimalField(max_digits=14, decimal_places=2,
+                                         default=Decimal("0.00"))
     # For the operator: e.g. "supplier_vat_missing" (no VAT number: no VAT charged).
     flags = models.JSONField(default=list, blank=True)
 
@@ -484,9 +490,24 @@ class SettlementLine(models.Model):
     quantity = models.DecimalField(max_digits=12, decimal_places=3)
     unit_value = models.DecimalField(max_digits=12, decimal_places=2)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # A correction line: the earlier statement of the same centre whose period it
+    # corrects (facts recorded after that statement was issued). Its commission is taken
+    # at that statement's rate (billing.settlement.correction_commission).
+    corrects = models.ForeignKey(Settlement, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
 
     class Meta:
         ordering = ["settlement", "id"]
+        constraints = [
+            # One correction of a period per statement; a line corrects iff it is one.
+            models.UniqueConstraint(fields=["settlement", "corrects"],
+                                    condition=Q(corrects__isnull=False),
+                                    name="settlement_line_one_correction_per_period"),
+            models.CheckConstraint(
+                condition=(Q(kind="correction", corrects__isnull=False)
+                           | (~Q(kind="correction") & Q(corrects__isnull=True))),
+                name="settlement_line_correction_names_its_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.amount}"
@@ -500,9 +521,15 @@ class ClearingStatement(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     rate = models.DecimalField(max_digits=8, decimal_places=2)
-    # Minutes used by members of network A in centres of network B, and back.
-    a_in_b_minutes = models.PositiveIntegerField(default=0)
-    b_in_a_minutes = models.PositiveIntegerField(default=0)
+    # Minutes used by members of network A in centres of network B, and back: the
+    # roaming rows the statement took (ClearedRoaming), signed, as a late refund alone
+    # can make them negative.
+    a_in_b_minutes = models.IntegerField(default=0)
+    b_in_a_minutes = models.IntegerField(default=0)
+    # Of which late: rows dated before the statement's period, recorded after the
+    # statement of their own period was drawn up (a late booking, a refund).
+    a_in_b_late_minutes = models.IntegerField(default=0)
+    b_in_a_late_minutes = models.IntegerField(default=0)
     a_owes_b = models.DecimalField(**AMOUNT)
     b_owes_a = models.DecimalField(**AMOUNT)
     debtor = models.ForeignKey("network.Network", null=True, blank=True,
@@ -511,6 +538,15 @@ class ClearingStatement(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     net_amount = models.DecimalField(**AMOUNT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The alliance's settlement period when the statement was drawn up: the statement
+    # ends where a period of that kind ends, and starts the day after the previous one.
+    settlement_period = models.CharField(max_length=10, choices=SettlementPeriod.choices,
+                                         default=SettlementPeriod.MONTHLY)
+    # The largest id of the alliance's roaming rows when the statement was drawn up (in
+    # its locked transaction): a row dated up to period_end and not above this mark was
+    # there to be taken; one above it was recorded after. Null: drawn up before the
+    # statements recorded what they took (migration 0013).
+    usage_upto_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start"]
@@ -518,10 +554,35 @@ class ClearingStatement(models.Model):
             models.UniqueConstraint(fields=["alliance", "period_start"],
                                     name="clearing_one_per_alliance_period"),
             models.CheckConstraint(condition=Q(net_amount__gte=0), name="clearing_net_positive"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="clearing_period_ordered"),
         ]
 
     def __str__(self) -> str:
-        return f"clearing {self.alliance_id} {self.period_start:%Y-%m}"
+        return f"clearing {self.alliance_id} {self.period_start} – {self.period_end}"
+
+    @property
+    def period_note(self) -> str:
+        """Empty for a whole month or quarter; else why the statement is shorter or
+        longer (a change of the settlement period, or days not cleared before)."""
+        from smartwork.billing.clearing import clearing_period_note
+
+        return clearing_period_note(self)
+
+
+class ClearedRoaming(models.Model):
+    """A roaming row (credits' append-only RoamingUsage) taken by a clearing statement:
+    each row is cleared once (the unique usage), by the first statement drawn up after
+    it was recorded whose period ends on or after its service date. A row recorded after
+    the statement of its own period (a late booking, a refund) goes with the next one."""
+
+    statement = models.ForeignKey(ClearingStatement, on_delete=models.PROTECT,
+                                  related_name="cleared_roaming")
+    usage = models.OneToOneField("credits.RoamingUsage", on_delete=models.PROTECT,
+                                 related_name="cleared")
+
+    def __str__(self) -> str:
+        return f"roaming {self.usage_id} in clearing {self.statement_id}"
 
 
 class BillingProfile(TimeStampedModel):

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from smartwork.accounts.validators import format_enterprise_number
 from smartwork.billing.calc import communication_format, totals_compute
 from smartwork.billing.choices import InvoiceKind, VatCategory
-from smartwork.billing.labels import labels_for, number_text, vat_mention
+from smartwork.billing.labels import labels_for, number_text, settlement_line_name, vat_mention
 from smartwork.billing.models import Invoice, Settlement
 
 # WeasyPrint logs each layout step at INFO: noise in a run of a thousand invoices.
@@ -221,8 +221,8 @@ def settlement_html(settlement: Settlement) -> str:
         return money_text(amount, lang)
 
     lines = []
-    for ln in settlement.lines.all():
-        text = labels.get(f"line_{ln.kind}", ln.description)
+    for ln in settlement.lines.select_related("corrects"):
+        text = settlement_line_name(ln, labels)
         count = re.search(r"\((\d+)\)$", ln.description)
         if count:
             text = f"{text} ({count.group(1)})"

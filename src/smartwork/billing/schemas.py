@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -177,6 +178,19 @@ class SettlementLineOut(Schema):
     quantity: Decimal
     unit_value: Decimal
     amount: Decimal
+    # A correction (kind "correction"): the earlier statement whose period it corrects
+    # (facts recorded after that statement was issued), its number and period start.
+    corrects_id: int | None = None
+    corrects_number: str | None = None
+    corrects_period_start: dt.date | None = None
+
+    @staticmethod
+    def resolve_corrects_number(obj: Any) -> str | None:
+        return obj.corrects.display_number if obj.corrects_id else None
+
+    @staticmethod
+    def resolve_corrects_period_start(obj: Any) -> dt.date | None:
+        return obj.corrects.period_start if obj.corrects_id else None
 
 
 class SettlementOut(Schema):
@@ -202,7 +216,9 @@ class SettlementOut(Schema):
     vat_amount: Decimal
     total_gross: Decimal
     commission_invoice_id: int | None
-    # "supplier_vat_missing": the centre's operator has no VAT number (no VAT charged).
+    # "supplier_vat_missing": the centre's operator has no VAT number (no VAT charged);
+    # "correction_waits": a correction of an earlier period is not on this statement (it
+    # would have made it negative, or its supplier or VAT differs): check-books shows it.
     flags: list[str]
 
 
@@ -223,9 +239,15 @@ class ClearingOut(Schema):
     network_b_id: int = Field(..., alias="alliance.network_b_id")
     period_start: dt.date
     period_end: dt.date
+    settlement_period: str
+    period_note: str  # why the period is not a whole month or quarter, if it is not
     rate: Decimal
-    a_in_b_minutes: int
+    a_in_b_minutes: int  # signed: a refund of an earlier period counts negative
     b_in_a_minutes: int
+    # Of which late: rows dated before the period, recorded after the statement of their
+    # own period was drawn up (a late booking, a refund), cleared with this one.
+    a_in_b_late_minutes: int
+    b_in_a_late_minutes: int
     a_owes_b: Decimal
     b_owes_a: Decimal
     debtor_id: int | None
@@ -239,3 +261,24 @@ class BooksOut(Schema):
     balanced: bool
     figures: dict[str, Decimal]
     failures: list[str]
+
+
+class GuestWalkInIn(Schema):
+    """A walk-in guest who is not a member yet (billing/walkins.py)."""
+
+    email: str = Field(..., max_length=254)
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    slot: str = "full_day"
+    paid_by: str = Field("desk", description="`desk` (paid now, with a receipt) or `company`")
+    company_id: int | None = None
+
+
+class GuestWalkInOut(Schema):
+    guest_id: int
+    booking_id: int
+    resource: str
+    paid_by: str
+    receipt_id: int | None = None
+    receipt_number: str | None = None
+    amount_paid: Decimal | None = None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import Organisation
-from smartwork.billing.choices import InvoiceKind, InvoiceState
+from smartwork.billing.choices import InvoiceKind, InvoiceState, SettlementLineKind
 from smartwork.billing.models import (
     ClearingStatement,
     Invoice,
@@ -82,6 +82,13 @@ def settlements_for(*, user: Any) -> QuerySet[Settlement]:
                      | Q(centre_id__in=roles.manager_centres))
 
 
+def settlements_listed(*, user: Any) -> QuerySet[Settlement]:
+    """The settlements page's list, newest period first, each with `corrected`: the sum of
+    its correction lines (facts of earlier statements recorded after them), or None."""
+    return settlements_for(user=user).order_by("-period_start", "centre__name").annotate(
+        corrected=Sum("lines__amount", filter=Q(lines__kind=SettlementLineKind.CORRECTION)))
+
+
 def settlement_get(*, user: Any, settlement_id: int) -> Settlement:
     settlement = settlements_for(user=user).filter(pk=settlement_id).first()
     if settlement is None:
@@ -115,6 +122,18 @@ def clearings_for(*, user: Any) -> QuerySet[ClearingStatement]:
         return qs
     return qs.filter(Q(alliance__network_a_id__in=roles.operator_networks)
                      | Q(alliance__network_b_id__in=roles.operator_networks))
+
+
+def billing_list_allowed(*, user: Any, managers: bool = False) -> None:
+    """A list of the network's money (payments, deliveries, clearings; settlements also
+    for centre managers) is for those who have a scope for it: anyone else gets 403, not
+    an empty list (docs/architecture.md, "Permissions and tenancy")."""
+    from smartwork.core.errors import Forbidden
+
+    roles = _roles(user)
+    if roles.superuser or roles.operator_networks or (managers and roles.manager_centres):
+        return
+    raise Forbidden(_("Your role does not allow this here."), code="forbidden")
 
 
 def get_or_404(qs: QuerySet, pk: int, what: str) -> Any:

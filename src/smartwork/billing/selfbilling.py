@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from smartwork.billing.choices import VatCategory
-from smartwork.billing.labels import labels_for
+from smartwork.billing.labels import labels_for, settlement_line_name
 from smartwork.billing.models import Settlement
 from smartwork.billing.services import organisation_snapshot
 from smartwork.billing.ubl import (
@@ -107,7 +107,7 @@ def settlement_ubl(settlement: Settlement) -> bytes:
     b.money(monetary, "TaxInclusiveAmount", settlement.total_gross)
     b.money(monetary, "PayableAmount", settlement.total_gross)
     labels = labels_for(lang)
-    for position, ln in enumerate(settlement.lines.all(), start=1):
+    for position, ln in enumerate(settlement.lines.select_related("corrects"), start=1):
         line = b.cac(root, "InvoiceLine")
         b.cbc(line, "ID", position)
         hours = ln.kind in ("credit", "roaming")
@@ -115,7 +115,7 @@ def settlement_ubl(settlement: Settlement) -> bytes:
         b.cbc(line, "InvoicedQuantity", _qty(quantity), unitCode="HUR" if hours else "C62")
         b.money(line, "LineExtensionAmount", ln.amount)
         item = b.cac(line, "Item")
-        b.cbc(item, "Name", labels.get(f"line_{ln.kind}", ln.description)[:200])
+        b.cbc(item, "Name", settlement_line_name(ln, labels)[:200])
         category(item, "ClassifiedTaxCategory")
         price = b.cac(line, "Price")
         b.money(price, "PriceAmount", ln.unit_value)

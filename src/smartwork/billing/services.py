@@ -416,9 +416,16 @@ def _revoke_credited_purchases(*, note: Invoice, wanted: list[tuple[InvoiceLine,
     from what is unused (credits' ledger, append-only); refused when they were used."""
     from decimal import ROUND_HALF_UP
 
-    from smartwork.credits.models import CreditPurchase
+    from smartwork.credits.locks import credit_accounts_lock
+    from smartwork.credits.models import CreditAccount, CreditPurchase
     from smartwork.credits.services import credit_purchase_revoke
 
+    # Several purchases' accounts: locked at once, in one order (credits/locks.py).
+    purchase_ids = [line.source_id for line, _qty in wanted
+                    if line.source_type == LineSource.CREDIT_PURCHASE and line.source_id]
+    if len(purchase_ids) > 1:
+        credit_accounts_lock(CreditAccount.objects.filter(purchase_id__in=purchase_ids)
+                             .values_list("pk", flat=True))
     for line, qty in wanted:
         if line.source_type != LineSource.CREDIT_PURCHASE or line.source_id is None:
             continue

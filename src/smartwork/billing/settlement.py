@@ -202,12 +202,106 @@ def _supplier_vat(network: Network, supplier: Any) -> tuple[str, Decimal, list[s
 FLAG_SUPPLIER_VAT_MISSING = "supplier_vat_missing"
 
 
+CORRECTION_LOOKBACK_MONTHS = 12
+FLAG_CORRECTION_WAITS = "correction_waits"
+
+
+def correction_commission(amount: Decimal, rate: Decimal) -> Decimal:
+    """The commission on a correction line: at the rate of the statement it corrects,
+    rounded once, as that statement's own commission was (negative when it takes back)."""
+    return money_round(amount * rate / 100)
+
+
+@dataclass
+class Correction:
+    corrects: Settlement
+    amount: Decimal
+
+
+def settled_for(statement: Settlement) -> Decimal:
+    """What the centre's statements carry so far for the period of `statement`: its own
+    lines of the period (not the corrections of earlier periods it carries) and the
+    corrections of it issued in later statements."""
+    own = statement.lines.exclude(kind=SettlementLineKind.CORRECTION).aggregate(
+        t=Sum("amount"))["t"] or ZERO
+    later = SettlementLine.objects.filter(corrects=statement).aggregate(
+        t=Sum("amount"))["t"] or ZERO
+    return money_round(own + later)
+
+
+def commission_for(statement: Settlement) -> Decimal:
+    """The commission taken so far for the period of `statement`: its own commission less
+    that of the corrections of earlier periods it carries, plus that of the corrections
+    of it carried by later statements (each at the rate of the statement corrected)."""
+    carried = sum((correction_commission(ln.amount, ln.corrects.commission_rate)
+                   for ln in statement.lines.filter(kind=SettlementLineKind.CORRECTION)
+                   .select_related("corrects") if ln.corrects is not None), ZERO)
+    later = sum((correction_commission(ln.amount, statement.commission_rate)
+                 for ln in SettlementLine.objects.filter(corrects=statement)), ZERO)
+    return statement.commission - carried + later
+
+
+def _earlier_statements(*, network: Network, period: Period) -> dict[int, list[Settlement]]:
+    """Each centre's statements of the periods before `period`, as far back as the
+    corrections look (CORRECTION_LOOKBACK_MONTHS), oldest first."""
+    since = dt.date(period.start.year - CORRECTION_LOOKBACK_MONTHS // 12,
+                    period.start.month, 1)
+    by_centre: dict[int, list[Settlement]] = defaultdict(list)
+    for s in Settlement.objects.filter(network=network, period_start__lt=period.start,
+                                       period_start__gte=since).order_by("period_start", "pk"):
+        by_centre[s.centre_id].append(s)
+    return dict(by_centre)
+
+
+def _facts_then(*, network: Network,
+                statements: dict[int, list[Settlement]]) -> dict[tuple[int, dt.date], Decimal]:
+    """(centre, period start) -> the value the facts now give that earlier period,
+    computed once per period from the facts (never from when they were recorded: a fact
+    committed late, in whatever order, is counted all the same)."""
+    periods = {(s.period_start, s.period_end) for rows in statements.values() for s in rows}
+    facts: dict[tuple[int, dt.date], Decimal] = {}
+    for start, end in sorted(periods):
+        for centre_id, value in centre_values(network=network, period=Period(start, end)).items():
+            facts[(centre_id, start)] = value.gross
+    return facts
+
+
+def _corrections(*, statements: list[Settlement], facts: dict[tuple[int, dt.date], Decimal],
+                 supplier_id: int, vat: tuple[str, Decimal]) -> tuple[list[Correction], bool]:
+    """The corrections a new statement of the centre carries: for each earlier statement,
+    the facts of its period now less what was settled for it so far (read under the
+    centre's lock). One whose supplier or VAT differs from the new statement's cannot be
+    a line of it: it waits (the second value says whether any waits)."""
+    found: list[Correction] = []
+    waits = False
+    for statement in statements:
+        difference = (facts.get((statement.centre_id, statement.period_start), ZERO)
+                      - settled_for(statement))
+        if not difference:
+            continue
+        if (statement.supplier_id not in (None, supplier_id)
+                or (statement.vat_category, statement.vat_rate) != vat):
+            waits = True
+            continue
+        found.append(Correction(corrects=statement, amount=difference))
+    return found, waits
+
+
 def settlements_create(*, actor: Any, network: Network, period: Period,
                        today: dt.date | None = None,
                        check_permission: bool = True) -> list[Settlement]:
     """One self-billing invoice per centre with value in an ended period (idempotent),
     numbered in its operator's self-billing series, with VAT where the operator is
-    VAT-registered, and the operator's commission invoice to it, set off in the payout."""
+    VAT-registered, and the operator's commission invoice to it, set off in the payout.
+
+    A statement also corrects the centre's earlier ones: for each period of the last
+    CORRECTION_LOOKBACK_MONTHS with a statement, what the facts now say less what was
+    settled for it so far becomes a correction line (facts recorded after that statement
+    was issued: a refund, a cancelled charge, a late booking), its commission at the
+    earlier statement's rate. A centre with corrections alone gets a statement too.
+    Issued statements never change. A statement is never negative: corrections that
+    would make it so (or its commission) wait, except those adding to it, and it is
+    flagged `correction_waits`."""
     if check_permission:
         require(actor, "network.billing", network=network)
     today = today or timezone.localdate()
@@ -215,33 +309,51 @@ def settlements_create(*, actor: Any, network: Network, period: Period,
         raise InvalidInput(_("The period %(period)s has not ended yet.") % {"period": period.label},
                            code="period_open", fields={"period": _("Not ended yet.")})
     values = centre_values(network=network, period=period)
-    centres = {c.pk: c for c in Centre.objects.filter(pk__in=values).select_related("operator")}
+    earlier = _earlier_statements(network=network, period=period)
+    facts = _facts_then(network=network, statements=earlier)
+    ids = {c for c, v in values.items() if v.gross != 0} | set(earlier)
+    centres = {c.pk: c for c in Centre.objects.filter(pk__in=ids).select_related("operator")}
     created = []
-    for centre_id in sorted(values):
-        value = values[centre_id]
-        if value.gross == 0:
-            continue
+    for centre_id in sorted(ids):
+        value = values.get(centre_id) or CentreValue(centre_id=centre_id)
         centre = centres[centre_id]
         try:
             with transaction.atomic():
+                # The centre's row, locked: two runs (of this period or of two later
+                # ones) issue each correction once, as the later one reads the lines
+                # the first committed.
+                Centre.objects.select_for_update().filter(pk=centre_id).first()
                 if Settlement.objects.filter(centre=centre, period_start=period.start).exists():
                     continue
                 supplier = centre.operator
                 category, rate, flags = _supplier_vat(network, supplier)
-                vat = money_round(value.gross * rate / 100)
+                corrections, waits = _corrections(
+                    statements=earlier.get(centre_id, []), facts=facts,
+                    supplier_id=supplier.pk, vat=(category, rate))
+                gross, commission = _totals(value, corrections, network.commission_rate)
+                if gross < 0 or commission < 0:
+                    corrections = [c for c in corrections if c.amount > 0]
+                    waits = True
+                    gross, commission = _totals(value, corrections, network.commission_rate)
+                if value.gross == 0 and not corrections:
+                    continue
+                if waits:
+                    flags = [*flags, FLAG_CORRECTION_WAITS]
+                vat = money_round(gross * rate / 100)
                 number = _next_self_billing_number(supplier_id=supplier.pk, year=today.year)
-                commission = money_round(value.gross * network.commission_rate / 100)
                 settlement = Settlement.objects.create(
                     network=network, centre=centre, period_start=period.start,
                     period_end=period.end,
                     reference=f"SB{supplier.pk}-{today.year}-{number:06d}",
-                    gross_value=value.gross, commission_rate=network.commission_rate,
-                    commission=commission, payout_amount=value.gross + vat,
+                    gross_value=gross, commission_rate=network.commission_rate,
+                    commission=commission, payout_amount=gross + vat,
                     payee_data=_payee(centre), supplier=supplier, year=today.year,
                     number=number, issue_date=today, vat_category=category, vat_rate=rate,
-                    vat_amount=vat, total_gross=value.gross + vat, flags=flags,
+                    vat_amount=vat, total_gross=gross + vat, flags=flags,
                 )
-                SettlementLine.objects.bulk_create(_lines(settlement, value, network))
+                SettlementLine.objects.bulk_create(
+                    _lines(settlement, value, network)
+                    + [_correction_line(settlement, c) for c in corrections])
                 if commission > 0:
                     invoice = _commission_invoice(actor=actor, network=network,
                                                   settlement=settlement, period=period,
@@ -249,15 +361,45 @@ def settlements_create(*, actor: Any, network: Network, period: Period,
                     settlement.commission_invoice = invoice
                     settlement.payout_amount = settlement.total_gross - invoice.total_gross
                     settlement.save(update_fields=["commission_invoice", "payout_amount"])
+                if centre.host_company_id is not None and settlement.payout_amount > 0:
+                    _offset_host_invoices(actor=actor, network=network, settlement=settlement,
+                                          today=today)
                 audit_log(actor=actor, action="settlement.created", obj=settlement,
                           network_id=network.pk,
                           data={"number": settlement.display_number,
                                 "gross": str(settlement.total_gross),
-                                "payout": str(settlement.payout_amount), "flags": flags})
+                                "payout": str(settlement.payout_amount), "flags": flags,
+                                "corrections": [
+                                    {"period": f"{c.corrects.period_start:%Y-%m}",
+                                     "number": c.corrects.display_number,
+                                     "amount": str(c.amount)} for c in corrections]})
                 created.append(settlement)
         except IntegrityError:
             continue  # made by a concurrent call meanwhile
     return created
+
+
+def _totals(value: CentreValue, corrections: list[Correction],
+            rate: Decimal) -> tuple[Decimal, Decimal]:
+    """A statement's value (the period's, with the corrections it carries) and its
+    commission: the period's at today's rate, each correction's at its own."""
+    gross = value.gross + sum((c.amount for c in corrections), ZERO)
+    commission = money_round(value.gross * rate / 100) + sum(
+        (correction_commission(c.amount, c.corrects.commission_rate) for c in corrections), ZERO)
+    return gross, commission
+
+
+def _correction_line(settlement: Settlement, correction: Correction) -> SettlementLine:
+    """Quantity 1 or -1 at a positive price (an invoice's item price is never negative,
+    Peppol BR-27), so that quantity x unit value is the (signed) amount."""
+    earlier = correction.corrects
+    return SettlementLine(
+        settlement=settlement, kind=SettlementLineKind.CORRECTION, corrects=earlier,
+        description=_("Correction for %(period)s: facts recorded after its statement "
+                      "%(number)s") % {"period": f"{earlier.period_start:%Y-%m}",
+                                       "number": earlier.display_number},
+        quantity=Decimal(1) if correction.amount > 0 else Decimal(-1),
+        unit_value=abs(correction.amount), amount=correction.amount)
 
 
 def _commission_invoice(*, actor: Any, network: Network, settlement: Settlement,
@@ -292,6 +434,47 @@ def _commission_invoice(*, actor: Any, network: Network, settlement: Settlement,
     _apply(payment, locked, MatchedBy.MANUAL)
     payment.save()
     return locked
+
+
+def _offset_host_invoices(*, actor: Any, network: Network, settlement: Settlement,
+                          today: dt.date) -> Decimal:
+    """A company-hosted space's payout first pays what its host still owes the network:
+    the host's open invoices, oldest first, each paid (in part) by a payment of method
+    `offset` naming the settlement, as the commission invoice is. The invoices themselves
+    do not change (only their payment progress); the rest is paid out by SEPA."""
+    from smartwork.billing.choices import OPEN_STATES, InvoiceKind
+    from smartwork.billing.payments import _apply
+
+    left = settlement.payout_amount
+    offset = ZERO
+    invoices = Invoice.objects.select_for_update().filter(
+        network=network, customer_organisation_id=settlement.centre.host_company_id,
+        kind=InvoiceKind.INVOICE, state__in=OPEN_STATES,
+    ).order_by("issue_date", "pk")
+    for invoice in invoices:
+        due = invoice.amount_due
+        if left <= 0:
+            break
+        if due <= 0:
+            continue
+        amount = min(due, left)
+        payment = Payment(network=network, amount=amount, currency=invoice.currency,
+                          value_date=today, method=PaymentMethod.OFFSET,
+                          counterparty_name=(settlement.supplier.legal_name
+                                             if settlement.supplier else "")[:140],
+                          communication=f"{settlement.display_number}"[:140],
+                          actor=actor if getattr(actor, "pk", None) else None)
+        _apply(payment, invoice, MatchedBy.MANUAL)
+        payment.save()
+        left -= amount
+        offset += amount
+        audit_log(actor=actor, action="settlement.offset", obj=invoice, network_id=network.pk,
+                  data={"settlement": settlement.display_number, "amount": str(amount)})
+    if offset:
+        settlement.invoice_offset = offset
+        settlement.payout_amount = settlement.payout_amount - offset
+        settlement.save(update_fields=["invoice_offset", "payout_amount"])
+    return offset
 
 
 def _lines(settlement: Settlement, value: CentreValue, network: Network) -> list[SettlementLine]:
@@ -338,6 +521,55 @@ def settlement_approve(*, actor: Any, settlement: Settlement,
         audit_log(actor=actor, action="settlement.approved", obj=locked,
                   network_id=locked.network_id)
     return locked
+
+
+MAX_APPROVE_AT_ONCE = 500
+
+
+def settlements_approve(*, actor: Any, settlement_ids: Any) -> list[Settlement]:
+    """Approve several settlements together, all or nothing: the rows are locked in id
+    order, each is checked (one the actor may approve, still a draft), and either every
+    one is approved (each with its own audit entry) or none is, with a report naming
+    each one that stopped it (409 `settlements_not_approved`, `data.problems`)."""
+    ids = sorted({int(i) for i in settlement_ids or []})
+    if not ids:
+        raise InvalidInput(_("Choose at least one settlement."), code="nothing_chosen",
+                           fields={"ids": [_("Choose at least one settlement.")]})
+    if len(ids) > MAX_APPROVE_AT_ONCE:
+        raise InvalidInput(_("At most %(n)d settlements at once.") % {"n": MAX_APPROVE_AT_ONCE},
+                           fields={"ids": [_("Too many.")]})
+    from smartwork.core.errors import NotFound
+    from smartwork.core.permissions import allowed
+
+    with transaction.atomic():
+        locked = {s.pk: s for s in Settlement.objects.select_for_update()
+                  .filter(pk__in=ids).order_by("pk")}
+        problems: list[dict[str, Any]] = []
+        for pk in ids:
+            row = locked.get(pk)
+            if row is None or not allowed(actor, "network.billing", network=row.network_id):
+                problems.append({"id": pk, "reference": "", "code": "not_found",
+                                 "message": str(_("No such settlement."))})
+            elif row.state != SettlementState.DRAFT:
+                problems.append({"id": pk, "reference": row.display_number,
+                                 "code": "settlement_not_draft",
+                                 "message": str(_("%(ref)s is not a draft (%(state)s).") % {
+                                     "ref": row.display_number,
+                                     "state": row.get_state_display()})})
+        if problems:
+            if all(p["code"] == "not_found" for p in problems) and len(problems) == len(ids):
+                # Whether settlements exist elsewhere is not told (as one by one: 404).
+                raise NotFound(_("No such settlement."))
+            raise Conflict(
+                _("No settlement was approved: %(n)d of %(total)d cannot be.")
+                % {"n": len(problems), "total": len(ids)},
+                code="settlements_not_approved", data={"problems": problems})
+        for row in locked.values():
+            row.state = SettlementState.APPROVED
+            row.save(update_fields=["state"])
+            audit_log(actor=actor, action="settlement.approved", obj=row,
+                      network_id=row.network_id, data={"together": len(ids)})
+    return [locked[pk] for pk in ids]
 
 
 # --- SEPA payout (pain.001.001.09) ---------------------------------------------------

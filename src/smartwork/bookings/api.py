@@ -15,6 +15,7 @@ from pydantic import Field
 from smartwork.accounts.models import User
 from smartwork.bookings import approvals, qr, selectors, services, sql
 from smartwork.bookings.choices import BookingState, SeriesKind
+from smartwork.bookings.feed_sources import feed_events
 from smartwork.bookings.ical import booking_ics, calendar_for
 from smartwork.bookings.models import Booking, CalendarFeed
 from smartwork.bookings.schemas import (
@@ -308,6 +309,10 @@ def centre_availability(request: HttpRequest, centre_id: int,
     last = q.date_to or q.date
     span = (q.date, last) if 0 <= (last - q.date).days < selectors.MAX_AVAILABILITY_DAYS else None
     centre = _centre_or_404(centre_id, span)
+    if centre.host_company_id is not None:  # a hosted space they may not see: 404
+        from smartwork.network.selectors import centre_visible_or_404
+
+        centre_visible_or_404(viewer=request.user, centre=centre)
     # Plain dicts of dates and times: serialised directly, skipping a per-slot
     # schema validation that cost more than the whole computation (see the benchmark).
     return _json(selectors.availability_for_centre(centre=centre, date_from=q.date,
@@ -402,5 +407,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or not feed.member.is_active:
         raise NotFound(_("No such calendar."))
     body = calendar_for(selectors.calendar_bookings(member=feed.member),
-                        name=f"smartwork — {feed.member}")
+                        name=f"smartwork — {feed.member}",
+                        extra=feed_events(member=feed.member))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

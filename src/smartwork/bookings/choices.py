@@ -57,3 +57,22 @@ class ConflictPolicy(models.TextChoices):
 MAX_SERIES_OCCURRENCES = 60
 # A member may check in this long before the start.
 CHECK_IN_EARLY_MINUTES = 60
+
+
+class ReminderChoice(models.TextChoices):
+    """When a member wants to be reminded of a booking (profile)."""
+
+    NONE = "none", _("No reminder")
+    DAY_BEFORE = "day_before", _("The day before")
+    HOUR_BEFORE = "hour_before", _("An hour before")
+    BOTH = "both", _("The day before and an hour before")
+
+
+class ReminderKind(models.TextChoices):
+    DAY_BEFORE = "day_before", _("The day before")
+    HOUR_BEFORE = "hour_before", _("An hour before")
+
+
+class FloorPlanFormat(models.TextChoices):
+    SVG = "image/svg+xml", "SVG"
+    PNG = "image/png", "PNG"

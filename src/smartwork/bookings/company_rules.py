@@ -48,6 +48,11 @@ class Payer(Protocol):
     def no_show(self, *, booking: Booking) -> None:
         """A no-show: what was taken stays taken."""
 
+    def lock(self, *, member: Any, centre: Any, days: list[Any],
+             bookings: list[Booking] | None = None) -> None:
+        """Before a transaction pays for several bookings (a move, a series): lock at
+        once every account it may touch, in one order (credits/locks.py)."""
+
 
 class BookingRule(Protocol):
     """A company rule on the member's bookings."""

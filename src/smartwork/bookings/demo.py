@@ -10,6 +10,8 @@ rules, the payment and the audit are the real ones. No mail is sent.
 Adds to ctx:
     bookings        [Booking]: every demo booking, past and future
     booking_series  [BookingSeries]
+    colleagues_shown [User]: employees of the large account who show their bookings to
+                    colleagues, booked at Namur on the next two working days
 """
 
 from __future__ import annotations
@@ -304,3 +306,57 @@ def load(ctx: dict[str, Any]) -> None:
     ahead, series = _ahead(ctx, walloon)
     ctx["bookings"] = past + now_rows + ahead
     ctx["booking_series"] = series
+    from smartwork.bookings import demo_floorplan
+
+    ctx["floor_plan"] = demo_floorplan.load(ctx)
+    from smartwork.bookings import demo_favourites
+
+    demo_favourites.load(ctx)
+    ctx["colleagues_shown"] = _colleagues(ctx)
+
+
+def _colleagues(ctx: dict[str, Any]) -> list[Any]:
+    """Colleagues of the demo member (the large account) who show their bookings, booked
+    in the middle of the Namur floor plan: two the next working day (one all day, one in
+    the afternoon, when the member is free), one the day after; a fourth is booked too
+    but did not allow it, so the member does not see them. Through the services; no
+    random draw (the next loaders' draws stay the same)."""
+    from smartwork.bookings.colleagues import colleague_sharing_set
+
+    namur, member = ctx["centre_staff"]["centre"], ctx["member"]
+    admin = ctx["company_admins"]["large"]
+    staff = [e for e in ctx["employees"]["large"]
+             if e.pk not in (member.pk, admin.pk) and e.network_id == namur.network_id][:12]
+    desks = list(Resource.objects.filter(centre=namur, kind=ResourceKind.DESK, is_active=True)
+                 .order_by("name"))
+    desks = desks[len(desks) // 3:][:8]  # the middle rows of the plan, away from "any desk"
+    first = ctx["today"] + dt.timedelta(days=1)
+    while first.weekday() > 4:
+        first += dt.timedelta(days=1)
+    second = first + dt.timedelta(days=1)
+    while second.weekday() > 4:
+        second += dt.timedelta(days=1)
+    wanted = [(first, Slot.FULL_DAY, True), (first, Slot.AFTERNOON, True),
+              (second, Slot.FULL_DAY, True), (first, Slot.FULL_DAY, False)]
+    shown: list[Any] = []
+    used: set[int] = set()
+    for on, slot, shows in wanted:
+        booked = False
+        for person in [p for p in staff if p.pk not in used]:
+            for desk in desks:
+                try:
+                    services.booking_create(actor=person, resource=desk, slot=slot, on=on,
+                                            notify=False)
+                except DomainError as exc:
+                    if exc.code == "slot_taken":
+                        continue  # the next desk
+                    break  # this person cannot book then: the next person
+                booked = True
+                break
+            if booked:
+                used.add(person.pk)
+                if shows:
+                    colleague_sharing_set(member=person, show=True)
+                    shown.append(person)
+                break
+    return shown

@@ -43,7 +43,7 @@ def _event(booking: Booking) -> Event:
 
 
 def calendar_for(bookings: Iterable[Booking], *, name: str = "smartwork",
-                 method: str | None = None) -> bytes:
+                 method: str | None = None, extra: Iterable[Event] = ()) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -52,6 +52,8 @@ def calendar_for(bookings: Iterable[Booking], *, name: str = "smartwork",
         cal.add("method", method)
     for booking in bookings:
         cal.add_component(_event(booking))
+    for event in extra:  # other apps' entries (bookings/feed_sources.py)
+        cal.add_component(event)
     return cal.to_ical()
 
 

@@ -13,7 +13,10 @@ from smartwork.bookings.choices import (
     BookingState,
     CheckInVia,
     ConflictPolicy,
+    FloorPlanFormat,
     PaymentMethod,
+    ReminderChoice,
+    ReminderKind,
     SeriesKind,
     Slot,
 )
@@ -142,3 +145,123 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.member_id}"
+
+
+class FloorPlan(models.Model):
+    """A drawing of one floor of a centre (SVG or PNG), uploaded by its manager. The
+    image is kept in the database and only ever served as an image (`<img>`, with a
+    sandboxing Content-Security-Policy), never inlined in a page."""
+
+    centre = models.ForeignKey("network.Centre", on_delete=models.CASCADE,
+                               related_name="floor_plans")
+    name = models.CharField(_("name"), max_length=100)
+    level = models.SmallIntegerField(_("floor"), default=0)
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=20, choices=FloorPlanFormat.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["centre", "level", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "level"], name="floorplan_one_per_floor"),
+            models.CheckConstraint(condition=Q(width__gt=0) & Q(height__gt=0),
+                                   name="floorplan_has_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.centre_id}, floor {self.level})"
+
+
+class PlacePosition(models.Model):
+    """Where a desk or room sits on a floor plan: the centre of its marker, in percent
+    of the plan's width and height. A resource is on one plan at most."""
+
+    plan = models.ForeignKey(FloorPlan, on_delete=models.CASCADE, related_name="positions")
+    resource = models.OneToOneField("network.Resource", on_delete=models.CASCADE,
+                                    related_name="place")
+    x = models.DecimalField(max_digits=5, decimal_places=2)
+    y = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["plan", "resource"]
+        constraints = [
+            models.CheckConstraint(condition=Q(x__gte=0) & Q(x__lte=100) & Q(y__gte=0)
+                                   & Q(y__lte=100), name="place_inside_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} at {self.x},{self.y} on {self.plan_id}"
+
+
+class ReminderPreference(models.Model):
+    """When a member wants a reminder of their bookings (none by default)."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="reminder_preference")
+    when = models.CharField(_("reminders"), max_length=12, choices=ReminderChoice.choices,
+                            default=ReminderChoice.NONE)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.when}"
+
+
+class ReminderSent(models.Model):
+    """One reminder of one booking, written in the transaction that writes its mail to
+    the outbox: the unique constraint makes it once, whatever the number of workers."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "kind"], name="reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder of {self.booking_id}"
+
+
+class Favourite(models.Model):
+    """A centre, or one desk or room of it, that a member marked as favourite. The
+    member's own: only they read or change it. `centre` is the resource's centre when a
+    resource is marked (every list is per centre). The database keeps one row per
+    member and centre, and one per member and resource."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="favourites")
+    centre = models.ForeignKey("network.Centre", on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey("network.Resource", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "centre"],
+                                    condition=Q(resource__isnull=True),
+                                    name="favourite_centre_once"),
+            models.UniqueConstraint(fields=["member", "resource"],
+                                    condition=Q(resource__isnull=False),
+                                    name="favourite_resource_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Favourite of {self.member_id}: centre {self.centre_id}, resource {self.resource_id}"
+class ColleagueSharing(models.Model):
+    """Whether a member shows their desk bookings (centre, day, slot, desk) to the other
+    employees of their company (off by default: colleagues see only what the person
+    allowed). A choice of its own, not the weekly plan's `show_centre_name`, which is
+    about one's teams and the centre's name only (docs/bookings.md, "Colleagues")."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="colleague_sharing")
+    show_bookings = models.BooleanField(_("show my bookings to colleagues of my company"),
+                                        default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {'shown' if self.show_bookings else 'hidden'}"

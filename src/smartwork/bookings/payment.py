@@ -120,6 +120,12 @@ def booking_payment_release(*, booking: Booking, actor: Any, refund: bool) -> No
     company_rules.payer().release(booking=booking, actor=actor, refund=refund)
 
 
+def booking_payment_lock(*, member: Any, centre: Any, days: list[Any],
+                         bookings: list[Booking] | None = None) -> None:
+    """Lock what paying for several bookings in one transaction may touch, at once."""
+    company_rules.payer().lock(member=member, centre=centre, days=days, bookings=bookings)
+
+
 def booking_payment_no_show(*, booking: Booking) -> None:
     company_rules.payer().no_show(booking=booking)
 

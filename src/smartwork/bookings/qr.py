@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from smartwork.bookings.slots import zone
 from smartwork.core.errors import InvalidInput
+from smartwork.core.forms import id_from_text
 from smartwork.network.models import Centre
 
 SALT = "smartwork.bookings.checkin-qr"
@@ -55,9 +56,10 @@ def checkin_token_verify(*, token: str, now: dt.datetime | None = None) -> Centr
     bad = InvalidInput(_("This check-in code is not valid (today's code is at reception)."),
                        code="invalid_checkin_code", fields={"token": [_("Invalid or expired.")]})
     parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit():
+    centre_id = id_from_text(parts[0]) if len(parts) == 3 else None
+    if centre_id is None:
         raise bad
-    centre_id, day, mac = int(parts[0]), parts[1], parts[2]
+    day, mac = parts[1], parts[2]
     if not hmac.compare_digest(mac, _mac(centre_id, day)):
         raise bad
     centre = Centre.objects.select_related("network").filter(pk=centre_id).first()

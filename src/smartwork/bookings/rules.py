@@ -51,7 +51,13 @@ def calendars_for(centre_ids: list[int], *, date_from: dt.date | None = None,
     return dict(out)
 
 
-def check_centre_open_to(*, member: Any, centre: Centre, allowed_networks: set[int]) -> None:
+def check_centre_open_to(*, member: Any, centre: Centre, allowed_networks: set[int],
+                         on: dt.date | None = None) -> None:
+    from smartwork.network.selectors import centre_open_to_guests, centre_visible_or_404
+
+    # A company-hosted space the member may not see does not exist for them (404).
+    if centre.host_company_id is not None:
+        centre_visible_or_404(viewer=member, centre=centre)
     if centre.label_status != LabelStatus.LABELLED:
         raise InvalidInput(_("This centre is not labelled: it takes no bookings."),
                            code="centre_not_labelled", fields={"centre_id": [_("Not labelled.")]})
@@ -60,6 +66,11 @@ def check_centre_open_to(*, member: Any, centre: Centre, allowed_networks: set[i
             _("Members of your network may not book in this centre's network."),
             code="network_not_allowed",
         )
+    if (centre.network_id != getattr(member, "network_id", None) and on is not None
+            and not centre_open_to_guests(centre=centre, home_network_id=member.network_id,
+                                          on=on)):
+        raise Forbidden(_("The alliance with this centre's network does not open this centre "
+                          "to your network's members."), code="centre_not_in_alliance")
 
 
 def check_resource_active(resource: Any) -> None:

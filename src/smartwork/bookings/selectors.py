@@ -127,6 +127,30 @@ def arrivals(*, actor: Any, centre: Centre, on: dt.date) -> QuerySet[Booking]:
             .exclude(state=BookingState.CANCELLED).order_by("start", "member__last_name"))
 
 
+@dataclass
+class FrontDeskDay:
+    """A centre's day at the front desk, one list for every count: `arrivals` is the
+    table (the day's bookings but the cancelled ones), `expected` those of them still to
+    check in (confirmed), `present` those checked in whose time runs now. The front
+    desk's "N expected", the home page's and the list are counted from the same rows."""
+
+    centre: Centre
+    on: dt.date
+    arrivals: list[Booking]
+    expected: list[Booking]
+    present: list[Booking]
+
+
+def front_desk_day(*, actor: Any, centre: Centre, on: dt.date,
+                   now: dt.datetime | None = None) -> FrontDeskDay:
+    now = now or timezone.now()
+    rows = list(arrivals(actor=actor, centre=centre, on=on))
+    return FrontDeskDay(
+        centre=centre, on=on, arrivals=rows,
+        expected=[b for b in rows if b.state == BookingState.CONFIRMED],
+        present=[b for b in rows if b.state == BookingState.CHECKED_IN and b.end > now])
+
+
 def calendar_bookings(*, member: User) -> QuerySet[Booking]:
     """The feed: from 30 days ago on, cancellations included (so clients drop them)."""
     since = timezone.now() - dt.timedelta(days=30)

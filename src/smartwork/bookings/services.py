@@ -141,7 +141,8 @@ def _prepare(*, actor: Any, member: User | None, resource: Resource | None,
     # The alliance query only when the centre is not in the member's own network.
     allowed_networks = ({centre.network_id} if centre.network_id == member.network_id
                         else bookable_network_ids(member=member, on=first_date))
-    check_centre_open_to(member=member, centre=centre, allowed_networks=allowed_networks)
+    check_centre_open_to(member=member, centre=centre, allowed_networks=allowed_networks,
+                         on=first_date)
     if resource is not None:
         check_resource_active(resource)
     return Prepared(member, on_behalf, centre, resource, kind)
@@ -183,8 +184,15 @@ def _lock_resource(resource_id: int) -> None:
              .order_by().values_list("pk"))
 
 
+class _Replan(Exception):
+    """The planned payment failed after its UPDATE may have locked the planned account:
+    `booking_create` rolls back and books again without a plan, so that the payment
+    locks its accounts in one statement, in primary-key order (credits/locks.py)."""
+
+
 def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: str,
-            series: BookingSeries | None, notify_kind: str | None = None) -> Booking:
+            series: BookingSeries | None, notify_kind: str | None = None,
+            planned: bool = True) -> Booking:
     """Lock, re-check, insert one booking inside the caller's transaction, then audit,
     mail (`notify_kind`) and payment.
 
@@ -204,7 +212,7 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         slot=span.slot, start=span.start, end=span.end, payment_method=payment_method,
         note=note,
     )
-    plan = payment.booking_payment_plan(booking=draft, kind=p.kind)
+    plan = payment.booking_payment_plan(booking=draft, kind=p.kind) if planned else None
     if plan is not None:
         plan.apply(draft)
     booking = _write_first_free(p=p, draft=draft, span=span)
@@ -217,9 +225,16 @@ def _insert(*, p: Prepared, actor: User, span: Span, payment_method: str, note: 
         "start": span.start.isoformat(), "end": span.end.isoformat(),
         "on_behalf": p.on_behalf, "series": series.pk if series else None,
     })
-    if approval is None and plan is not None and _pay_as_planned(
-            booking=booking, plan=plan, actor=actor, audit=audit, notify_kind=notify_kind):
-        return booking
+    if approval is None and plan is not None:
+        if _pay_as_planned(booking=booking, plan=plan, actor=actor, audit=audit,
+                           notify_kind=notify_kind):
+            return booking
+        if series is None and getattr(plan, "account_id", None) is not None:
+            # Not taken: its UPDATE may hold the planned account's row (PostgreSQL keeps
+            # the lock of a row it waited for and found short), and paying otherwise may
+            # lock an account below it. Start again without a plan (a series has locked
+            # every account it may touch first: `_lock_for_series`).
+            raise _Replan
     if plan is not None:
         # The plan no longer holds (nothing of it was written): the payment step decides.
         booking.payment_method, booking.credit_minutes = payment_method, 0
@@ -318,9 +333,16 @@ def booking_create(
         raise problem
 
     try:
-        with sqlite_writer_queue(), transaction.atomic():
-            return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
-                           note=note, series=None, notify_kind="confirmed" if notify else None)
+        try:
+            with sqlite_writer_queue(), transaction.atomic():
+                return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
+                               note=note, series=None,
+                               notify_kind="confirmed" if notify else None)
+        except _Replan:
+            with sqlite_writer_queue(), transaction.atomic():
+                return _insert(p=p, actor=actor, span=span, payment_method=payment_method,
+                               note=note, series=None,
+                               notify_kind="confirmed" if notify else None, planned=False)
     except IntegrityError as exc:
         if _is_overlap(exc):
             raise (_slot_taken(p.resource, span) if p.resource
@@ -341,6 +363,25 @@ def weekly_dates(first: dt.date, weeks: int) -> list[dt.date]:
 
 def _conflict_row(on: dt.date, exc: DomainError) -> dict[str, str]:
     return {"date": on.isoformat(), "code": exc.code, "message": exc.message}
+
+
+def _lock_for_series(*, p: Prepared, days: list[dt.date]) -> None:
+    """A series pays for its occurrences in one transaction. PostgreSQL: lock first, in
+    the order single bookings take them, the member, the resources it may book (its
+    resource, or every active desk of the centre by name), then every credit account
+    that may pay one of `days` (credits/locks.py), so that no occurrence takes a lock
+    below one the series already holds. SQLite: the IMMEDIATE transaction is the lock
+    (the accounts are still noted, for the lock-order check)."""
+    if connection.features.has_select_for_update:
+        if p.kind in SLOT_KINDS:
+            sql.lock_member(p.member.pk)
+        if p.resource is not None:
+            sql.lock_resource(p.resource.pk)
+        else:
+            list(Resource.objects.select_for_update(no_key=True).filter(
+                centre=p.centre, kind=ResourceKind.DESK, is_active=True,
+            ).order_by("name", "pk").values_list("pk", flat=True))
+    payment.booking_payment_lock(member=p.member, centre=p.centre, days=days)
 
 
 def series_create(
@@ -401,6 +442,7 @@ def series_create(
             dates=[d.isoformat() for d in days], conflict_policy=conflict_policy,
         )
         result = SeriesResult(series=series)
+        _lock_for_series(p=p, days=[span.date for span in spans])
         for span in spans:
             try:
                 with transaction.atomic():
@@ -484,11 +526,16 @@ def booking_move(
                 raise _slot_taken(target, span)
             before = {"resource": locked.resource_id, "start": locked.start.isoformat(),
                       "end": locked.end.isoformat(), "slot": locked.slot}
+            # Refund then pay again: every account either may touch locked first, at once
+            # (credits/locks.py: one order per transaction).
+            payment.booking_payment_lock(member=locked.member, centre=centre, days=[new_on],
+                                         bookings=[locked])
             payment.booking_payment_release(booking=locked, actor=actor, refund=True)
             locked.resource, locked.slot, locked.start, locked.end = target, span.slot, span.start, span.end
             locked.sequence += 1
             locked.save(update_fields=["resource", "slot", "start", "end", "sequence",
                                        "updated_at"])
+            _check_rules_on_move(booking=locked, kind=target.kind, actor=actor)
             payment.booking_payment_take(booking=locked, actor=actor)
             audit_log(actor=actor, action="booking.changed", obj=locked, data={
                 "before": before, "after": {"resource": target.pk, "start": span.start.isoformat(),
@@ -499,6 +546,22 @@ def booking_move(
             raise _slot_taken(target, span) from exc
         raise
     return locked
+
+
+def _check_rules_on_move(*, booking: Booking, kind: str, actor: Any) -> None:
+    """The company's rules hold for the booking where it now is, as for a new booking
+    (under the member's lock for desks and offices): a refusal raises and the move rolls
+    back. A move the rules would send for approval is refused too: a moved booking stays
+    confirmed, so the member books the new date instead, which the company approves."""
+    if not company_rules.rules():
+        return
+    approval = company_rules.check_rules(booking=booking, kind=kind, actor=actor)
+    if approval is not None:
+        raise Conflict(
+            _("%(reason)s Moving a booking there needs your company's approval: cancel this "
+              "booking and book the new date, which goes to your company for approval.")
+            % {"reason": approval.message}, code="move_needs_approval",
+            data={"reason": approval.reason})
 
 
 def booking_cancel(*, booking: Booking, actor: User, reason: str = "",

@@ -3,7 +3,7 @@ re-checks its state before acting, so two runs at once do no harm)."""
 
 from __future__ import annotations
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone
 
 from smartwork.bookings import approvals, services
@@ -12,11 +12,14 @@ from smartwork.bookings.emails import send_booking_mail, send_series_mail
 from smartwork.core import mail, periodic
 
 
-@task()
-def booking_mail(kind: str, booking_id: int | None, series_id: int | None,
-                 attempt: int = 1) -> str:
+@task(takes_context=True)
+def booking_mail(context: TaskContext, kind: str, booking_id: int | None,
+                 series_id: int | None, attempt: int = 1) -> str:
     """One booking mail; a mail server out of reach is retried with the back-off of
-    core/mail.py, and the task left FAILED after the last attempt."""
+    core/mail.py, and the task left FAILED after the last attempt. A row run again after
+    its worker died sends nothing when its mail went out (core/mail.py)."""
+    if mail.mail_sent_before(context):
+        return mail.SENT_BEFORE
     try:
         if series_id is not None:
             send_series_mail(series_id=series_id)
@@ -28,9 +31,10 @@ def booking_mail(kind: str, booking_id: int | None, series_id: int | None,
         if attempt >= mail.MAX_ATTEMPTS:
             raise
         wait = mail.backoff(attempt)
-        booking_mail.using(run_after=timezone.now() + wait).enqueue(
-            kind, booking_id, series_id, attempt + 1)
+        mail.mail_hand_on(context, lambda: booking_mail.using(
+            run_after=timezone.now() + wait).enqueue(kind, booking_id, series_id, attempt + 1))
         return f"retry {attempt + 1} after {wait}"
+    mail.mail_mark_sent(context)
     return "sent"
 
 
@@ -49,11 +53,19 @@ def expire_pending_approvals() -> int:
     return approvals.bookings_expire_pending()
 
 
+@task()
+def send_reminders() -> int:
+    from smartwork.bookings.reminders import reminders_send
+
+    return reminders_send()
+
+
 # (job, every seconds, name) for the periodic runner (`smartwork worker`).
 PERIODIC_JOBS = [
     (release_no_shows, 60, "bookings.release_no_shows"),
     (complete_bookings, 300, "bookings.complete_bookings"),
     (expire_pending_approvals, 300, "bookings.expire_pending_approvals"),
+    (send_reminders, 300, "bookings.send_reminders"),
 ]
 
 for _job, _seconds, _name in PERIODIC_JOBS:

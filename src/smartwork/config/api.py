@@ -47,8 +47,8 @@ class BearerToken(APIKeyHeader):
 # What a token of scope "bookings" may call (paths below /api/v1): its own bookings and
 # what finding a desk needs; reads of centres, networks and the profile.
 BOOKINGS_SCOPE = ("/bookings", "/booking-series", "/availability", "/check-in",
-                  "/me/calendar")
-BOOKINGS_SCOPE_READS = ("/centres", "/networks", "/me")
+                  "/me/calendar", "/me/reminders", "/me/favourites")
+BOOKINGS_SCOPE_READS = ("/centres", "/networks", "/me", "/floor-plans")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -231,11 +231,13 @@ def _register_routers() -> None:
     from smartwork.billing.api import router as billing_router
     from smartwork.billing.api_delivery import router as billing_delivery_router
     from smartwork.bookings.api import router as bookings_router
+    from smartwork.community.api import router as community_router
     from smartwork.core.api import router as core_router
     from smartwork.credits.api import router as credits_router
     from smartwork.economics.api import router as economics_router
     from smartwork.insights.api import router as insights_router
     from smartwork.network.api import router as network_router
+    from smartwork.sso.api import router as sso_router
     from smartwork.wellbeing.api import router as wellbeing_router
     from smartwork.wifi.api import router as wifi_router
     from smartwork.workplans.api import router as workplans_router
@@ -253,6 +255,22 @@ def _register_routers() -> None:
 
     api.add_router("", wellbeing_router)
     api.add_router("", economics_router)
+    api.add_router("", community_router)
+    api.add_router("", sso_router)
+    from smartwork.twofactor.api import router as twofactor_router
+
+    api.add_router("", twofactor_router)
+    from smartwork.bookings.api_floorplans import router as floorplans_router
+    from smartwork.bookings.api_reminders import router as reminders_router
+
+    api.add_router("", floorplans_router)
+    api.add_router("", reminders_router)
+    from smartwork.bookings.api_favourites import router as favourites_router
+
+    api.add_router("", favourites_router)
+    from smartwork.bookings.api_colleagues import router as colleagues_router
+
+    api.add_router("", colleagues_router)
 
 
 _register_routers()

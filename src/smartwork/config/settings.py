@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "smartwork.workplans",
     "smartwork.wellbeing",
     "smartwork.economics",
+    "smartwork.community",
+    "smartwork.sso",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "smartwork.twofactor",
     "smartwork.web",
 ]
 
@@ -322,4 +327,20 @@ SMARTWORK: dict[str, Any] = {
     "API_TOKEN_DEFAULT_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_DEFAULT_DAYS", "90")),
     "API_TOKEN_MAX_DAYS": int(os.environ.get("SMARTWORK_API_TOKEN_MAX_DAYS", "365")),
     "API_TOKENS_PER_USER": int(os.environ.get("SMARTWORK_API_TOKENS_PER_USER", "10")),
+    # The task queue's lease (core/lease.py, docs/operations.md "Workers"): each worker
+    # beats every WORKER_HEARTBEAT_SECONDS; a task RUNNING in a worker silent for longer
+    # than WORKER_GRACE_SECONDS is put back in the queue by the sweeper (every
+    # TASK_SWEEP_SECONDS), at most TASK_MAX_REQUEUES times, then left FAILED.
+    "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("SMARTWORK_WORKER_HEARTBEAT_SECONDS", "5")),
+    "WORKER_GRACE_SECONDS": float(os.environ.get("SMARTWORK_WORKER_GRACE_SECONDS", "60")),
+    "TASK_SWEEP_SECONDS": int(os.environ.get("SMARTWORK_TASK_SWEEP_SECONDS", "30")),
+    "TASK_MAX_REQUEUES": int(os.environ.get("SMARTWORK_TASK_MAX_REQUEUES", "3")),
 }
+
+# Two-factor login (smartwork.twofactor, docs/operations.md "Two-factor login"):
+# the issuer name authenticator apps show, and how long the second step may wait.
+OTP_TOTP_ISSUER = "smartwork"
+TWO_FACTOR_PENDING_SECONDS = 600
+# The failed-login limits (accounts/throttle.py) count wrong codes: django-otp's own
+# per-device delay is not used on top of them.
+OTP_TOTP_THROTTLE_FACTOR = 0

@@ -12,7 +12,8 @@ answer 500, or answer differently on PostgreSQL and SQLite:
 - `ApiGuardMiddleware` (both middleware stacks) answers before any view: bodies larger
   than the limits (413), multipart bodies without a boundary (400), NUL bytes or ids
   beyond the 64-bit range in the path (404), and it turns Django's own 404 and 405
-  answers under /api/ into the API's error shape.
+  answers under /api/ into the API's error shape. Pages get the same 404 (the site's
+  page) for a path with a NUL byte or an id beyond the 64-bit range.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
@@ -169,7 +170,7 @@ def _path_problem(path: str) -> bool:
 
 
 class ApiGuardMiddleware:
-    """The door of /api/ (module docstring). Leaves every other path alone."""
+    """The door of /api/ (module docstring); of pages, only the path's ids and NULs."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -189,6 +190,13 @@ class ApiGuardMiddleware:
                               {"Allow": response.get("Allow", "")})
             return _error(404, "not_found", _("Not found."))
         return response
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+        """A page's id beyond 64 bits names no row: the site's 404 page (SQLite cannot
+        even hold it in a query). Here rather than in `__call__`, so that the 404 page is
+        rendered for the signed-in user (the authentication middleware has run)."""
+        if not request.path_info.startswith(API_PREFIX) and _path_problem(request.path_info):
+            raise Http404
 
     def refuse(self, request: HttpRequest) -> HttpResponse | None:
         if _path_problem(request.path_info):

@@ -97,3 +97,31 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.slot}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A `smartwork worker` process is alive while it beats (core/lease.py): a thread of
+    the worker updates `last_seen` every few seconds. `worker_id` is the id the task
+    queue records on the rows the worker claims, so a RUNNING row whose worker has been
+    silent longer than the grace is known to be orphaned."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(default=0)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} (last seen {self.last_seen:%Y-%m-%d %H:%M:%S})"
+
+
+class SentMail(models.Model):
+    """The outbox's mark that the mail of one task row went out (or was handed on to
+    another row: a retry, a hold for quiet hours), written right after, so a row run
+    again after its worker died does not send its mail twice (core/mail.py)."""
+
+    task_id = models.CharField(max_length=64, primary_key=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task_id} sent {self.sent_at:%Y-%m-%d %H:%M:%S}"

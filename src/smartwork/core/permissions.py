@@ -33,6 +33,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "alliance.manage": frozenset({OPERATOR}),
     "centre.create": frozenset({OPERATOR}),
     "centre.edit": frozenset({OPERATOR}),
+    # Who sees a company-hosted space: the network's operator, or the host's admin.
+    "company.hosted_space": frozenset({OPERATOR, COMPANY_ADMIN}),
     "centre.inspect": frozenset({OPERATOR}),
     "centre.label": frozenset({OPERATOR}),
     # Reading a centre's label inspections: the network's operator and the centre's manager.
@@ -66,6 +68,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Smart working (workplans): the company's policy, analysis, plans, equipment.
     # Not the operator: plans and answers are personal (issue 18).
     "company.smartwork": frozenset({COMPANY_ADMIN}),
+    # Issue #16 §4: the company's identity provider (single sign-on): its admin only.
+    "company.sso": frozenset({COMPANY_ADMIN}),
     # Issue #21: a centre's economics and costs (its manager or the operator), the
     # network's economics and what-ifs (the operator).
     "centre.economics": frozenset({OPERATOR, CENTRE_MANAGER}),
@@ -74,6 +78,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # the operator of the centre's network approves (accounts/payout.py).
     "payout.propose": frozenset({CENTRE_MANAGER}),
     "payout.approve": frozenset({OPERATOR}),
+    # Issue #21 §5 (community): events at a centre, by its manager or the operator.
+    "centre.events": frozenset({OPERATOR, CENTRE_MANAGER}),
 }
 
 

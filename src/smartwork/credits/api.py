@@ -247,6 +247,7 @@ def _policy_out(policy: Any) -> dict[str, Any]:
         "allow_overage": policy.allow_overage,
         "approval_beyond_cap": policy.approval_beyond_cap,
         "approval_hold_hours": policy.approval_hold_hours,
+        "guests_allowed": policy.guests_allowed,
     }
 
 

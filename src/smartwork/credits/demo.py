@@ -88,7 +88,9 @@ def load(ctx: dict[str, Any]) -> None:
     services.credit_policy_set(actor=admin, company=large, pool_cap_minutes_per_month=24 * 60,
                                allowed_resource_kinds=[])
     services.credit_policy_set(actor=ctx["company_admins"]["sme_namur"],
-                               company=ctx["companies"]["sme_namur"], allow_overage=True)
+                               company=ctx["companies"]["sme_namur"], allow_overage=True,
+                               # its visitors walk in at the front desk, billed to it
+                               guests_allowed=True)
     services.credit_policy_set(actor=ctx["company_admins"][APPROVALS],
                                company=ctx["companies"][APPROVALS],
                                pool_cap_minutes_per_month=APPROVAL_CAP_HOURS * 60,

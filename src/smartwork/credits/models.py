@@ -224,6 +224,9 @@ class CompanyCreditPolicy(TimeStampedModel):
     # being refused; it holds its slot this many hours (never past its start).
     approval_beyond_cap = models.BooleanField(default=False)
     approval_hold_hours = models.PositiveIntegerField(default=48)
+    # The front desk may book a walk-in guest of the company (not on its staff) billed to
+    # the company pay-as-you-go, on its monthly invoice (billing/walkins.py).
+    guests_allowed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "company credit policies"
@@ -402,6 +405,9 @@ class PaygCharge(models.Model):
     service_date = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Paid on the spot at the front desk (a walk-in guest): its receipt, an invoice issued
+    # and paid at once, bills it, so the month's invoice run leaves it out.
+    paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -31,6 +31,7 @@ from smartwork.credits.choices import (
     PaygBillTo,
     PaymentMethod,
 )
+from smartwork.credits.locks import credit_accounts_lock, lock_order_note
 from smartwork.credits.models import (
     Allotment,
     CompanyCreditPolicy,
@@ -42,7 +43,6 @@ from smartwork.credits.models import (
     RoamingUsage,
 )
 from smartwork.credits.services import (
-    _lock,
     _post,
     _return_to_pool,
     _today,
@@ -60,11 +60,24 @@ def booking_cost_minutes(*, booking: Any) -> int:
 
     network = booking.centre.network
     if booking.slot == Slot.FULL_DAY:
-        return int(network.desk_full_day_hours) * 60
-    if booking.slot in (Slot.MORNING, Slot.AFTERNOON):
-        return int(network.desk_half_day_hours) * 60
-    length = int((booking.end - booking.start).total_seconds() // 60)
-    return int(network.room_hour_factor) * length
+        minutes = int(network.desk_full_day_hours) * 60
+    elif booking.slot in (Slot.MORNING, Slot.AFTERNOON):
+        minutes = int(network.desk_half_day_hours) * 60
+    else:
+        minutes = int(network.room_hour_factor) * int(
+            (booking.end - booking.start).total_seconds() // 60)
+    return tier_minutes(minutes, centre=booking.centre, network=network)
+
+
+def tier_minutes(minutes: int, *, centre: Any, network: Any) -> int:
+    """The mini tier's price rule (issue #21): a mini centre costs the network's
+    `mini_credit_percent` of a full centre's credit minutes, rounded half up to the
+    minute (8 h at 75 % = 360 min)."""
+    from smartwork.network.choices import LabelTier
+
+    if getattr(centre, "label_tier", LabelTier.FULL) != LabelTier.MINI:
+        return minutes
+    return (minutes * int(network.mini_credit_percent) + 50) // 100
 
 
 def _booking_date(booking: Any) -> dt.date:
@@ -217,6 +230,8 @@ def _lock_candidates(*, member: User, company_id: int, centre: Centre, on: dt.da
             f"ORDER BY a.id {'FOR NO KEY UPDATE OF a' if lock and _row_locks() else ''}",
             [*params, *more])
         rows = [fastsql.from_row(CreditAccount, row) for row in cursor.fetchall()]
+    if lock:
+        lock_order_note(row.pk for row in rows)
     return _ranked(rows, usable)
 
 
@@ -363,7 +378,7 @@ def _take_membership(*, booking: Any, actor: Any, minutes: int, on: dt.date,
         return False
     if not _membership_covers(membership, booking, on):
         return False
-    account = _lock([membership.account_id])[membership.account_id]
+    account = credit_accounts_lock([membership.account_id])[membership.account_id]
     if account.balance_minutes < minutes:
         return False
     _post(account, -minutes, LedgerReason.BOOKING, booking=booking, member=booking.member,
@@ -488,7 +503,7 @@ def booking_refund(*, booking: Any, actor: Any, refund: bool) -> int:
         return 0
     allotments = {a.account_id: a for a in Allotment.objects.filter(account_id__in=owed)}
     # One lock, in one order, for the accounts refunded and the pools of their allotments.
-    accounts = _lock([*owed, *(a.pool_id for a in allotments.values())])
+    accounts = credit_accounts_lock([*owed, *(a.pool_id for a in allotments.values())])
     today = _today()
     refunded = 0
     on = _booking_date(booking)
@@ -730,6 +745,36 @@ def booking_pay_approved(*, booking: Any, actor: Any) -> str:
 # --- The booking engine's payer (bookings/company_rules.py) ----------------------------
 
 
+def booking_accounts_lock(*, member: User, centre: Centre, days: list[dt.date],
+                          bookings: list[Any] | None = None) -> None:
+    """Lock at once, in primary-key order, every account a transaction that pays for
+    several bookings may touch (credits/locks.py): the accounts that paid `bookings` and
+    their allotments' pools (a move refunds them), and every account that may pay a
+    booking of `member` at `centre` on each of `days` (a move pays again, a series pays
+    each occurrence). The payments then lock only rows already held."""
+    ids: set[int] = set()
+    if bookings:
+        ids |= set(LedgerEntry.objects.filter(
+            booking__in=bookings,
+            reason__in=[LedgerReason.BOOKING, LedgerReason.CANCELLATION_REFUND],
+        ).values_list("account_id", flat=True))
+        ids |= set(Allotment.objects.filter(account_id__in=ids).values_list("pool_id",
+                                                                            flat=True))
+    if member.company_id is not None:
+        for on in sorted(set(days)):
+            policy, allotments = _policy_and_allotments(company_id=member.company_id,
+                                                        member_id=member.pk, on=on)
+            ids |= {c.account.pk for c in _lock_candidates(
+                member=member, company_id=member.company_id, centre=centre, on=on,
+                policy=policy, lock=False, allotments=allotments)}
+    membership = (Membership.objects.filter(member=member, state=MembershipState.ACTIVE)
+                  .values_list("account_id", flat=True).first())
+    if membership is not None:
+        ids.add(membership)
+    if ids:
+        credit_accounts_lock(ids)
+
+
 class CreditPayer:
     """`bookings.company_rules.Payer`: the booking engine pays through this object,
     registered in `CreditsConfig.ready`, so bookings imports nothing of credits."""
@@ -751,3 +796,7 @@ class CreditPayer:
 
     def no_show(self, *, booking: Any) -> None:
         booking_no_show(booking=booking)
+
+    def lock(self, *, member: Any, centre: Any, days: list[dt.date],
+             bookings: list[Any] | None = None) -> None:
+        booking_accounts_lock(member=member, centre=centre, days=days, bookings=bookings)

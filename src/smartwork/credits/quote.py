@@ -149,3 +149,60 @@ def _source(entry: LedgerEntry, member: User) -> tuple[str, str]:
     package = account.purchase.package.name if account.purchase and account.purchase.package \
         else ""
     return package, _("Your company's credit pays, from its shared pool.")
+
+
+@dataclass
+class SeriesQuoteDate:
+    """One date of a series: `quote` when it would be booked (on `resource_name`),
+    else the service's refusal (`code`, `message`)."""
+
+    date: dt.date
+    quote: BookingQuote | None = None
+    resource_name: str = ""
+    code: str = ""
+    message: str = ""
+
+
+def series_quote(*, actor: User, centre: Centre, slot: str, dates: list[dt.date],
+                 resource: Resource | None = None, start_time: dt.time | None = None,
+                 end_time: dt.time | None = None,
+                 member: User | None = None) -> list[SeriesQuoteDate]:
+    """The series `series_create` would make with these arguments, date by date: each
+    date booked is described as `booking_quote` describes one booking (after the whole
+    series is paid, so credit that runs out on the fifth date shows there), each date
+    refused with the service's own reason; then all of it is undone.
+
+    It is made with the policy that skips conflicts, so every date is described; with
+    all-or-nothing the series is refused when any date is. Raises the DomainError that
+    refuses the whole series (a centre not open to the member, a slot the resource does
+    not take)."""
+    from smartwork.bookings.choices import ConflictPolicy
+    from smartwork.bookings.locks import sqlite_writer_queue
+    from smartwork.bookings.services import series_create
+    from smartwork.bookings.slots import to_local
+    from smartwork.core.errors import Conflict
+
+    rows: list[SeriesQuoteDate] = []
+    try:
+        with sqlite_writer_queue(), transaction.atomic():
+            try:
+                result = series_create(actor=actor, member=member, centre=centre,
+                                       resource=resource, slot=slot, dates=dates,
+                                       start_time=start_time, end_time=end_time,
+                                       conflict_policy=ConflictPolicy.SKIP, notify=False)
+            except Conflict as exc:
+                if exc.code != "series_conflicts":
+                    raise
+                bookings, skipped = [], list(exc.data.get("conflicts", []))
+            else:
+                bookings, skipped = result.bookings, result.skipped
+            for booking in bookings:
+                rows.append(SeriesQuoteDate(
+                    date=to_local(booking.start, booking.centre.timezone).date(),
+                    quote=_describe(booking), resource_name=booking.resource.name))
+            rows += [SeriesQuoteDate(date=dt.date.fromisoformat(row["date"]), code=row["code"],
+                                     message=row["message"]) for row in skipped]
+            raise _RollBack
+    except _RollBack:
+        pass
+    return sorted(rows, key=lambda row: row.date)

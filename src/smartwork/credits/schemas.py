@@ -135,6 +135,9 @@ class PolicyIn(Schema):
     approval_hold_hours: int | None = Field(
         None, ge=1, le=336, description="How long a pending booking holds its slot (hours; "
                                         "never past the booking's start). Default 48.")
+    guests_allowed: bool | None = Field(
+        None, description="The front desk may book the company's walk-in guests (not on its "
+                          "staff), billed to the company pay-as-you-go.")
 
     model_config = {"json_schema_extra": {"examples": [
         {"pool_cap_minutes_per_month": 960, "approval_beyond_cap": True,
@@ -153,6 +156,7 @@ class CreditPolicyOut(Schema):
     allow_overage: bool
     approval_beyond_cap: bool
     approval_hold_hours: int
+    guests_allowed: bool = False
 
 
 class AdjustmentIn(Schema):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -36,6 +36,7 @@ from smartwork.credits.choices import (
     MembershipState,
     PeriodEnd,
 )
+from smartwork.credits.locks import credit_accounts_lock
 from smartwork.credits.models import (
     Allotment,
     AllotmentPeriod,
@@ -80,19 +81,6 @@ def _today() -> dt.date:
 # single adjustment (the largest purchase: 100,000 hours).
 BALANCE_MAX_MINUTES = 2**31 - 1
 ADJUSTMENT_MAX_MINUTES = 100_000 * 60
-
-
-def _lock(accounts: Iterable[CreditAccount | int]) -> dict[int, CreditAccount]:
-    """Lock accounts in primary-key order (a stable order: no deadlock between two
-    transactions locking overlapping sets) and return the fresh rows by id."""
-    ids = sorted({a if isinstance(a, int) else a.pk for a in accounts})
-    # NO KEY UPDATE (PostgreSQL): writers of a balance still queue behind each other, but
-    # inserting a row that merely refers to the account (a ledger entry's foreign key
-    # takes KEY SHARE) is not blocked, which would otherwise deadlock with a transaction
-    # that holds the referring row's lock and waits for this account.
-    rows = (CreditAccount.objects.select_for_update(no_key=True).filter(pk__in=ids)
-            .order_by("pk"))
-    return {row.pk: row for row in rows}
 
 
 def _insufficient(available: int, wanted: int, field: str = "minutes") -> Conflict:
@@ -271,7 +259,7 @@ def credit_purchase_create(
             kind=AccountKind.POOL, company=company, network=network, purchase=purchase,
             valid_from=valid_from, valid_until=valid_until,
         )
-        pool = _lock([pool])[pool.pk]
+        pool = credit_accounts_lock([pool])[pool.pk]
         _post(pool, purchase.minutes, LedgerReason.PURCHASE, purchase=purchase, actor=actor)
         audit_log(actor=actor, action="credit.purchased", obj=purchase, network_id=network.pk,
                   data={"company": company.pk, "minutes": purchase.minutes,
@@ -289,7 +277,7 @@ def credit_purchase_revoke(*, actor: User | None, purchase: CreditPurchase, minu
     if minutes <= 0:
         return []
     accounts = list(CreditAccount.objects.filter(purchase=purchase).values_list("pk", flat=True))
-    locked = _lock(accounts)
+    locked = credit_accounts_lock(accounts)
     ordered = sorted(locked.values(), key=lambda a: (a.kind != AccountKind.POOL, a.pk))
     unused = sum(a.balance_minutes for a in ordered)
     if unused < minutes:
@@ -334,7 +322,7 @@ def credit_adjust(*, actor: User, account: CreditAccount, minutes: int, note: st
     if not note.strip():
         raise InvalidInput(_("Say why."), fields={"note": [_("Required.")]})
     with transaction.atomic():
-        locked = _lock([account])[account.pk]
+        locked = credit_accounts_lock([account])[account.pk]
         entry = _post(locked, minutes, LedgerReason.ADJUSTMENT, actor=actor, note=note[:300])
         audit_log(actor=actor, action="credit.adjusted", obj=locked,
                   data={"minutes": minutes, "note": note[:300]})
@@ -349,11 +337,17 @@ def credit_policy_get_or_default(*, company: Organisation) -> CompanyCreditPolic
     return policy or CompanyCreditPolicy(company=company)
 
 
+# The column is PostgreSQL's integer; the page multiplies hours by 60 (a cap of 2**63
+# hours once overflowed SQLite with a 500).
+MAX_CAP_MINUTES = 2**31 - 1
+
+
 def credit_policy_set(
     *, actor: User, company: Organisation, allowed_centres: Sequence[Centre] | None = None,
     allowed_resource_kinds: Sequence[str] | None = None, pool_open_to_staff: bool | None = None,
     pool_cap_minutes_per_month: Any = ..., allow_overage: bool | None = None,
     approval_beyond_cap: bool | None = None, approval_hold_hours: int | None = None,
+    guests_allowed: bool | None = None,
 ) -> CompanyCreditPolicy:
     _company(company)
     require(actor, "company.credit", company=company)
@@ -363,7 +357,8 @@ def credit_policy_set(
         if bad:
             errors["allowed_resource_kinds"] = [_("Unknown kind: %s") % ", ".join(bad)]
     if pool_cap_minutes_per_month not in (..., None) and (
-        not isinstance(pool_cap_minutes_per_month, int) or pool_cap_minutes_per_month <= 0
+        not isinstance(pool_cap_minutes_per_month, int)
+        or not 0 < pool_cap_minutes_per_month <= MAX_CAP_MINUTES
     ):
         errors["pool_cap_minutes_per_month"] = [_("Must be more than zero, or empty.")]
     if approval_hold_hours is not None and (
@@ -393,6 +388,8 @@ def credit_policy_set(
             policy.approval_beyond_cap = approval_beyond_cap
         if approval_hold_hours is not None:
             policy.approval_hold_hours = approval_hold_hours
+        if guests_allowed is not None:
+            policy.guests_allowed = guests_allowed
         policy.save()
         if allowed_centres is not None:
             policy.allowed_centres.set(allowed_centres)
@@ -404,7 +401,8 @@ def credit_policy_set(
                       "pool_cap_minutes_per_month": policy.pool_cap_minutes_per_month,
                       "allow_overage": policy.allow_overage,
                       "approval_beyond_cap": policy.approval_beyond_cap,
-                      "approval_hold_hours": policy.approval_hold_hours})
+                      "approval_hold_hours": policy.approval_hold_hours,
+                      "guests_allowed": policy.guests_allowed})
     return policy
 
 
@@ -501,7 +499,7 @@ def allotment_create(
         raise InvalidInput(_("This credit cannot be used in one of these centres."),
                            fields={"centre_ids": [_("A centre outside the credit's networks.")]})
     with transaction.atomic():
-        locked_pool = _lock([pool])[pool.pk]
+        locked_pool = credit_accounts_lock([pool])[pool.pk]
         if locked_pool.balance_minutes < minutes_per_period:
             raise _insufficient(locked_pool.balance_minutes, minutes_per_period,
                                 "minutes_per_period")
@@ -519,7 +517,7 @@ def allotment_create(
         first_end = _period_bounds(allotment, starts_on, pool.valid_until)
         AllotmentPeriod.objects.create(allotment=allotment, starts_on=starts_on, ends_on=first_end,
                                        granted_minutes=minutes_per_period)
-        account = _lock([account])[account.pk]
+        account = credit_accounts_lock([account])[account.pk]
         _transfer(locked_pool, account, minutes_per_period, LedgerReason.ALLOTMENT,
                   allotment=allotment, member=member, actor=actor)
         allotment.account, allotment.pool = account, locked_pool
@@ -557,7 +555,7 @@ def _allotment_end(*, actor: User | None, allotment: Allotment,
         locked = Allotment.objects.select_for_update(no_key=True).get(pk=allotment.pk)
         if locked.ended_at is not None:
             return locked, 0
-        accounts = _lock([locked.account_id, locked.pool_id])
+        accounts = credit_accounts_lock([locked.account_id, locked.pool_id])
         returned = _return_to_pool(locked, accounts, actor=actor, note="allotment ended",
                                    today=today)
         now = timezone.now()
@@ -577,8 +575,15 @@ def credit_member_left(*, actor: User | None, member: User) -> int:
     """A leaver's personal allotments end; their unused minutes return to the company.
     Returns the minutes returned."""
     returned = 0
-    for allotment in Allotment.objects.filter(member=member, ended_at__isnull=True).order_by("pk"):
-        returned += _allotment_end(actor=actor, allotment=allotment, check=False)[1]
+    with transaction.atomic():
+        # Every allotment row, then every account, each set at once in primary-key order
+        # (credits/locks.py): ending one allotment after another would lock the second's
+        # account after the first's pool.
+        allotments = list(Allotment.objects.select_for_update(no_key=True)
+                          .filter(member=member, ended_at__isnull=True).order_by("pk"))
+        credit_accounts_lock([a.account_id for a in allotments] + [a.pool_id for a in allotments])
+        for allotment in allotments:
+            returned += _allotment_end(actor=actor, allotment=allotment, check=False)[1]
     return returned
 
 
@@ -609,7 +614,7 @@ def allotment_periods_roll(*, today: dt.date | None = None,
     for allotment_id in sorted(set(due)):
         with transaction.atomic():
             allotment = Allotment.objects.select_for_update(no_key=True).get(pk=allotment_id)
-            accounts = _lock([allotment.account_id, allotment.pool_id])
+            accounts = credit_accounts_lock([allotment.account_id, allotment.pool_id])
             pool = accounts[allotment.pool_id]
             while True:
                 current = (allotment.periods.filter(closed_at__isnull=True)
@@ -660,7 +665,7 @@ def credit_expire(*, today: dt.date | None = None,
     due = CreditAccount.objects.filter(valid_until__lt=today, balance_minutes__gt=0)
     for account_id in list(due.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            account = _lock([account_id])[account_id]
+            account = credit_accounts_lock([account_id])[account_id]
             if account.valid_until >= today or account.balance_minutes <= 0:
                 continue
             left = account.balance_minutes
@@ -817,7 +822,7 @@ def membership_start(*, actor: User, member: User, plan: MembershipPlan,
         )
         membership = Membership.objects.create(member=member, plan=plan, account=account,
                                                starts_on=starts_on)
-        account = _lock([account])[account.pk]
+        account = credit_accounts_lock([account])[account.pk]
         _open_membership_period(membership, account, starts_on)
         membership.account = account
         audit_log(actor=actor, action="membership.started", obj=membership,
@@ -891,7 +896,7 @@ def membership_renew_due(*, today: dt.date | None = None,
             membership = Membership.objects.select_for_update(
                 no_key=True, of=("self",)).select_related("plan", "member").get(
                 pk=membership_id)
-            account = _lock([membership.account_id])[membership.account_id]
+            account = credit_accounts_lock([membership.account_id])[membership.account_id]
             while membership.state != MembershipState.ENDED and account.valid_until < today:
                 if account.balance_minutes > 0:
                     _post(account, -account.balance_minutes, LedgerReason.EXPIRY,

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection, models
 
 from smartwork.core import fastsql
+from smartwork.credits.locks import lock_order_note
 from smartwork.credits.models import CreditAccount, LedgerEntry
 
 
@@ -43,6 +44,7 @@ def minutes_take(*, account_id: int, entry: LedgerEntry, rows: list[models.Model
     False, and nothing written, when the balance is short."""
     minutes = -entry.amount_minutes
     assert minutes > 0
+    lock_order_note([account_id])
     params: list[Any] = [minutes, account_id, minutes]
     if connection.vendor != "postgresql":
         with fastsql.cursor() as cursor:

@@ -100,7 +100,10 @@ MOBISPOT_SLUG = "mobispot"
 DEMO_DOMAIN = "demo.smartwork.example"
 PRICES_FROM = dt.date(2025, 1, 1)
 APP_LOADERS = (
-    "bookings", "credits", "billing", "wifi", "economics", "insights", "workplans", "wellbeing",
+    "bookings", "credits", "billing", "wifi", "economics", "workplans", "wellbeing",
+    "community", "network", "twofactor",
+    # Last: it builds the presence summary once every loader's bookings are in.
+    "insights",
 )
 
 DATA = Path(__file__).resolve().parent / "data"

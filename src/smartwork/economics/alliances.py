@@ -37,7 +37,8 @@ def alliances_of(*, actor: Any, network: Network, today: dt.date | None = None) 
     rows = []
     for alliance in Alliance.objects.filter(
             Q(network_a=network) | Q(network_b=network)).select_related(
-            "network_a", "network_b").order_by("-starts_on", "pk"):
+            "network_a", "network_b").prefetch_related("open_centres").order_by(
+            "-starts_on", "pk"):
         we_are_a = alliance.network_a_id == network.pk
         u = usage.get(alliance.pk, {"minutes_in": 0, "minutes_out": 0, "receivable": ZERO,
                                     "payable": ZERO})
@@ -47,6 +48,17 @@ def alliances_of(*, actor: Any, network: Network, today: dt.date | None = None) 
             "proposed_by_us": we_are_a, "status": alliance.status,
             "status_label": alliance.get_status_display(), "starts_on": alliance.starts_on,
             "ends_on": alliance.ends_on, "clearing_hour_rate": alliance.clearing_hour_rate,
+            # Terms: the settlement period, and which centres each side opens (none
+            # named by a side: every labelled centre of that side).
+            "settlement_period": alliance.settlement_period,
+            "settlement_period_label": alliance.get_settlement_period_display(),
+            "our_open_centres": sorted(c.name for c in alliance.open_centres.all()
+                                       if c.network_id == network.pk),
+            "our_open_centre_ids": [c.pk for c in alliance.open_centres.all()
+                                    if c.network_id == network.pk],
+            "their_open_centres": sorted(c.name for c in alliance.open_centres.all()
+                                         if c.network_id != network.pk),
+            "may_change_terms": alliance.status in ("proposed", "active"),
             "hours_in": round(u["minutes_in"] / 60, 1), "hours_out": round(u["minutes_out"] / 60, 1),
             "receivable": u["receivable"], "payable": u["payable"],
             "net": u["receivable"] - u["payable"],
@@ -64,11 +76,24 @@ def alliances_of(*, actor: Any, network: Network, today: dt.date | None = None) 
             "partner": (s.alliance.network_b if we_are_a else s.alliance.network_a).name,
             "hours_out": round((s.a_in_b_minutes if we_are_a else s.b_in_a_minutes) / 60, 1),
             "hours_in": round((s.b_in_a_minutes if we_are_a else s.a_in_b_minutes) / 60, 1),
+            # Of which late: roaming of earlier periods recorded after their statement.
+            "late_hours_out": round(
+                (s.a_in_b_late_minutes if we_are_a else s.b_in_a_late_minutes) / 60, 1),
+            "late_hours_in": round(
+                (s.b_in_a_late_minutes if we_are_a else s.a_in_b_late_minutes) / 60, 1),
             "rate": s.rate, "net": s.net_amount,
             "we_owe": s.debtor_id == network.pk, "settled_nothing": s.debtor_id is None,
         })
     return {"alliances": rows, "statements": statements,
             "from": months[0].label, "to": months[-1].label}
+
+
+def centre_choices(*, network: Network) -> list[tuple[int, str]]:
+    """The network's centres, to name those open to an ally's members."""
+    from smartwork.network.models import Centre
+
+    return list(Centre.objects.filter(network=network).order_by("name")
+                .values_list("pk", "name"))
 
 
 def partner_choices(*, network: Network) -> list[tuple[int, str]]:

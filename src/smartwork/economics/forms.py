@@ -3,53 +3,31 @@ are shown under the fields)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartwork.core.forms import MonthDateField, MonthField
 from smartwork.economics.choices import CostBasis, CostKind, WhatIfChange
-from smartwork.network.choices import ResourceKind
+from smartwork.network.choices import ResourceKind, SettlementPeriod
 from smartwork.web.forms import choice_field, date_input
-
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class MonthField(forms.Field):
-    """YYYY-MM, as a date (the first of the month)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", _("YYYY-MM"))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 7,
-                                                           "placeholder": _("YYYY-MM")}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> dt.date | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        m = MONTH_RE.match(text)
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise forms.ValidationError(_("A month is written YYYY-MM, for example 2026-10."))
-        return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
 class RangeForm(forms.Form):
-    date_from = forms.CharField(label=_("From"), max_length=7, required=False,
-                                help_text=_("YYYY-MM"))
-    date_to = forms.CharField(label=_("To"), max_length=7, required=False,
-                              help_text=_("YYYY-MM"))
+    # Month pickers; the selectors read YYYY-MM.
+    date_from = MonthField(label=_("From"), required=False)
+    date_to = MonthField(label=_("To"), required=False)
 
 
 class CostVersionForm(forms.Form):
     basis = forms.ChoiceField(label=_("Basis"), choices=CostBasis.choices)
     # No bounds here: the service refuses a negative or huge amount with its reason.
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2)
-    starts_on = MonthField(label=_("From (month)"))
-    ends_on = MonthField(label=_("Until (month)"), required=False)
+    # Core's month picker, as the first day of the month.
+    starts_on = MonthDateField(label=_("From (month)"))
+    ends_on = MonthDateField(label=_("Until (month)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def clean_amount(self) -> Decimal:
@@ -130,7 +108,33 @@ class AllianceForm(forms.Form):
     clearing_hour_rate = forms.DecimalField(label=_("Clearing rate per credit hour"),
                                             max_digits=8, decimal_places=2, min_value=0,
                                             initial=Decimal("5.00"))
+    settlement_period = forms.ChoiceField(label=_("Settlement period"),
+                                          choices=SettlementPeriod.choices,
+                                          initial=SettlementPeriod.MONTHLY, required=False)
+    open_centre_ids = forms.TypedMultipleChoiceField(
+        label=_("Our centres open to the ally's members"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every labelled centre."))
 
-    def __init__(self, *args: Any, networks: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, networks: list[tuple[int, str]],
+                 centres: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "other_network_id").choices = networks
+        choice_field(self, "open_centre_ids").choices = centres or []
+
+
+class AllianceTermsForm(forms.Form):
+    """The terms of an alliance: clearing rate, settlement period, our open centres."""
+
+    clearing_hour_rate = forms.DecimalField(label=_("Clearing rate per credit hour"),
+                                            max_digits=8, decimal_places=2, min_value=0)
+    settlement_period = forms.ChoiceField(label=_("Settlement period"),
+                                          choices=SettlementPeriod.choices)
+    open_centre_ids = forms.TypedMultipleChoiceField(
+        label=_("Our centres open to the ally's members"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every labelled centre."))
+
+    def __init__(self, *args: Any, centres: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "open_centre_ids").choices = centres

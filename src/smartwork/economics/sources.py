@@ -132,8 +132,10 @@ class AllianceMonth:
 def alliance_months(*, actor: Any, network: Network, month: Month) -> list[AllianceMonth]:
     from smartwork.billing.clearing import clearing_compute
 
+    # Only a statement of exactly this month stands for it: a quarter's, or a longer or
+    # shorter one after a change of the settlement period, covers other days too.
     statements = {c.alliance_id: c for c in billing_selectors.clearings_for(user=actor).filter(
-        period_start=month.start)}
+        period_start=month.start, period_end=month.end)}
     out = []
     for alliance in Alliance.objects.filter(Q(network_a=network) | Q(network_b=network)).select_related(
             "network_a", "network_b").order_by("pk"):

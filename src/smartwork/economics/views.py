@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartwork.core.errors import DomainError, InvalidInput, NotFound
+from smartwork.core.forms import id_from_text
 from smartwork.core.permissions import roles_of
 from smartwork.economics import alliances, selectors, services, whatif
 from smartwork.economics.charts import diverging_bars
 from smartwork.economics.forms import (
     AllianceForm,
+    AllianceTermsForm,
     ClosingForm,
     CostForm,
     CostVersionForm,
@@ -229,14 +231,40 @@ def alliances_page(request: AuthedRequest) -> HttpResponse:
 
     network = operator_network(request)
     require_page(request, "alliance.manage", network=network)
+    our_centres = alliances.centre_choices(network=network)
     form = AllianceForm(request.POST if request.POST.get("form") == "propose" else None,
                         networks=alliances.partner_choices(network=network),
-                        initial={"starts_on": dt.date.today()})
+                        centres=our_centres, initial={"starts_on": dt.date.today()})
+    terms_errors: dict[int, AllianceTermsForm] = {}
+    if request.method == "POST" and request.POST.get("form") == "terms":
+        pk = request.POST.get("alliance", "")
+        alliance = Alliance.objects.filter(
+            Q(network_a=network) | Q(network_b=network),
+            pk=id_from_text(pk) or 0).first()
+        if alliance is None:
+            raise NotFound(_("No such alliance."))
+        terms = AllianceTermsForm(request.POST, centres=our_centres, prefix=f"t{alliance.pk}")
+        if terms.is_valid():
+            d = terms.cleaned_data
+            # Our side names our centres; the ally's named centres stay as they are.
+            theirs = [c.pk for c in alliance.open_centres.all() if c.network_id != network.pk]
+            try:
+                network_services.alliance_terms_set(
+                    actor=request.user, alliance=alliance,
+                    settlement_period=d["settlement_period"],
+                    clearing_hour_rate=d["clearing_hour_rate"],
+                    open_centre_ids=[*theirs, *d["open_centre_ids"]])
+            except DomainError as exc:
+                apply_domain_error(terms, exc)
+            else:
+                messages.success(request, _("The alliance's terms are saved."))
+                return redirect("economics:alliances")
+        terms_errors[alliance.pk] = terms
     if request.method == "POST" and request.POST.get("form") == "status":
         pk = request.POST.get("alliance", "")
         alliance = Alliance.objects.filter(
             Q(network_a=network) | Q(network_b=network),
-            pk=int(pk) if pk.isdigit() else 0).first()
+            pk=id_from_text(pk) or 0).first()
         status = request.POST.get("status", "")
         if alliance is None:
             raise NotFound(_("No such alliance."))
@@ -260,12 +288,20 @@ def alliances_page(request: AuthedRequest) -> HttpResponse:
                                    fields={"other_network_id": [_("Unknown network.")]})
             network_services.alliance_create(
                 actor=request.user, network=network, other=other, starts_on=d["starts_on"],
-                ends_on=d["ends_on"], clearing_hour_rate=d["clearing_hour_rate"])
+                ends_on=d["ends_on"], clearing_hour_rate=d["clearing_hour_rate"],
+                settlement_period=d["settlement_period"] or "monthly",
+                open_centre_ids=d["open_centre_ids"])
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("Alliance proposed to %(n)s.") % {"n": other.name})
             return redirect("economics:alliances")
     data = alliances.alliances_of(actor=request.user, network=network)
+    for row in data["alliances"]:
+        row["terms_form"] = terms_errors.get(row["id"]) or AllianceTermsForm(
+            centres=our_centres, prefix=f"t{row['id']}", initial={
+                "clearing_hour_rate": row["clearing_hour_rate"],
+                "settlement_period": row["settlement_period"],
+                "open_centre_ids": row["our_open_centre_ids"]})
     return render(request, "economics/alliances.html", {
         "network": network, "form": form, **data})

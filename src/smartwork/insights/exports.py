@@ -72,7 +72,7 @@ def commute_tables(data: dict[str, Any]) -> dict[str, Table]:
 
 
 def placement_tables(data: dict[str, Any]) -> dict[str, Table]:
-    return {"chosen": _rows(data["chosen"], ["name", "lat", "lon", "homes_served", "km_saved"])}
+    return {"chosen": _rows(data["chosen"], ["name", "lat", "lon", "homes_served", "km_saved", "format"])}
 
 
 def pick(tables: dict[str, Table], table: str | None) -> dict[str, Table]:

@@ -358,6 +358,10 @@ def my_commute(*, actor: User, period: Period, days_per_week: float | None = Non
 # --- placement ------------------------------------------------------------------
 
 
+# Below this many homes served, a proposed site is a mini centre (see placement_run).
+MINI_CENTRE_BELOW_HOMES = 20
+
+
 def placement_run(*, actor: User, network_id: int, k: int, company_id: int | None = None,
                   candidates: list[dict[str, Any]] | None = None, capacity: float | None = None,
                   method: str = "exact", time_limit_s: float | None = None) -> dict[str, Any]:
@@ -396,6 +400,13 @@ def placement_run(*, actor: User, network_id: int, k: int, company_id: int | Non
     result = solve(homes=homes, existing=existing, candidates=sites, k=k, capacity=capacity,
                    method=method, time_limit_s=time_limit_s)
     data = asdict(result)
+    # Where demand is thin, a mini centre (issue #21): a full centre has at least 8 desks;
+    # someone working there two days a week fills 0.4 of a desk, so 8 desks need about
+    # 20 homes. A site serving fewer is proposed as a mini centre (2 to 7 desks).
+    for site in data["chosen"]:
+        site["format"] = ("mini" if site["homes_served"] < MINI_CENTRE_BELOW_HOMES
+                          else "full")
+    data["mini_below_homes"] = MINI_CENTRE_BELOW_HOMES
     data["candidate_source"] = source
     data["network"] = {"id": network.pk, "name": network.name}
     data["existing"] = [{"lat": a, "lon": b} for a, b in existing]

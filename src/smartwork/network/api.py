@@ -17,6 +17,7 @@ from smartwork.network.schemas import (
     AllianceIn,
     AllianceOut,
     AllianceStatusIn,
+    AllianceTermsIn,
     CentreDetailOut,
     CentreIn,
     CentreOut,
@@ -36,6 +37,7 @@ from smartwork.network.schemas import (
     ResourceIn,
     ResourceOut,
     ResourcePatch,
+    VisibilityIn,
 )
 
 router = Router(tags=["network"])
@@ -80,6 +82,7 @@ def alliance_create(request: HttpRequest, network_id: int, data: AllianceIn) -> 
     alliance = services.alliance_create(
         actor=request.user, network=network, other=other, starts_on=data.starts_on,  # type: ignore[arg-type]
         ends_on=data.ends_on, clearing_hour_rate=data.clearing_hour_rate,
+        settlement_period=data.settlement_period, open_centre_ids=data.open_centre_ids,
     )
     return Status(201, alliance)
 
@@ -103,6 +106,7 @@ class CentreQuery(Schema):
     near: str | None = Field(None, description="lat,lon — sorts by distance", examples=["50.46,4.87"])
     within_km: float | None = Field(None, gt=0, le=1000)
     bookable: bool = Field(False, description="Only centres I may book (label and alliances)")
+    format: str | None = Field(None, description="full, mini or hosted (company-hosted)")
 
 
 @router.get("/centres", response=list[CentreOut], summary="Find centres")
@@ -119,13 +123,15 @@ def centre_list(request: HttpRequest, filters: Query[CentreQuery]) -> Any:
         network=filters.network, label_status=filters.label_status, service=filters.service,
         city=filters.city, q=filters.q, near=near, within_km=within,
         bookable_by=request.user if filters.bookable else None,  # type: ignore[arg-type]
+        viewer=request.user, format=filters.format,
     ))
 
 
 @router.get("/centres/{centre_id}", response=CentreDetailOut,
             summary="A centre with resources, prices, hours and closures")
 def centre_detail(request: HttpRequest, centre_id: str) -> Centre:
-    return selectors.centre_get(centre_id=centre_id)
+    centre = selectors.centre_get(centre_id=centre_id, viewer=request.user)
+    return selectors.centre_for_viewer(viewer=request.user, centre=centre)
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -143,8 +149,15 @@ def centre_create(request: HttpRequest, data: CentreIn) -> Any:
     if network is None:
         raise InvalidInput(_("No such network."), fields={"network_id": [_("Unknown network.")]})
     operator = _organisation(payload.pop("operator_id"))
+    host_id = payload.pop("host_company_id", None)
+    host = None
+    if host_id is not None:
+        host = Organisation.objects.filter(pk=host_id).first()
+        if host is None:
+            raise InvalidInput(_("No such organisation."),
+                               fields={"host_company_id": [_("Unknown organisation.")]})
     centre = services.centre_create(actor=request.user, network=network, operator=operator,  # type: ignore[arg-type]
-                                    **payload)
+                                    host_company=host, **payload)
     return Status(201, selectors.centre_get(centre_id=centre.pk))
 
 
@@ -153,6 +166,24 @@ def centre_update(request: HttpRequest, centre_id: int, data: CentrePatch) -> Ce
     centre = selectors.centre_get(centre_id=centre_id)
     services.centre_update(actor=request.user, centre=centre, **data.dict(exclude_unset=True))  # type: ignore[arg-type]
     return selectors.centre_get(centre_id=centre_id)
+
+
+@router.post("/centres/{centre_id}/visibility", response=CentreDetailOut,
+             summary="Who sees a company-hosted space (operator or the host's admin)")
+def hosted_visibility_set(request: HttpRequest, centre_id: int, data: VisibilityIn) -> Any:
+    centre = selectors.centre_get(centre_id=centre_id, viewer=request.user)
+    services.hosted_visibility_set(actor=request.user, centre=centre,  # type: ignore[arg-type]
+                                   visibility=data.visibility, partner_ids=data.partner_ids)
+    return selectors.centre_get(centre_id=centre_id)
+
+
+@router.put("/alliances/{alliance_id}/terms", response=AllianceOut,
+            summary="Change an alliance's terms (either side's operator)")
+def alliance_terms(request: HttpRequest, alliance_id: int, data: AllianceTermsIn) -> Any:
+    alliance = get_object_or_404(Alliance, pk=alliance_id)
+    return services.alliance_terms_set(
+        actor=request.user, alliance=alliance, settlement_period=data.settlement_period,  # type: ignore[arg-type]
+        clearing_hour_rate=data.clearing_hour_rate, open_centre_ids=data.open_centre_ids)
 
 
 @router.put("/centres/{centre_id}/hours", response=list[HoursOut],
@@ -210,6 +241,7 @@ def label_change(request: HttpRequest, centre_id: int, data: LabelChangeIn) -> A
 
 @router.get("/centres/{centre_id}/resources", response=list[ResourceOut])
 def resource_list(request: HttpRequest, centre_id: int, kind: str | None = None) -> Any:
+    selectors.centre_get(centre_id=centre_id, viewer=request.user)
     qs = Resource.objects.filter(centre_id=centre_id).order_by("kind", "name")
     return list(qs.filter(kind=kind) if kind else qs)
 
@@ -230,7 +262,7 @@ def resource_update(request: HttpRequest, resource_id: int, data: ResourcePatch)
 
 @router.get("/centres/{centre_id}/prices", response=list[PriceOut])
 def price_list(request: HttpRequest, centre_id: int) -> Any:
-    return list(selectors.centre_get(centre_id=centre_id).prices.all())
+    return list(selectors.centre_get(centre_id=centre_id, viewer=request.user).prices.all())
 
 
 @router.post("/centres/{centre_id}/prices", response={201: PriceOut},

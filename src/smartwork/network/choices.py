@@ -69,3 +69,50 @@ DEFAULT_LABEL_CHECKLIST: list[dict[str, str]] = [
 ]
 
 MIN_LABEL_DESKS = 8
+
+
+# --- Formats (issue #21, part 3) ------------------------------------------------------
+
+
+class LabelTier(models.TextChoices):
+    """The label a centre is inspected against: the full label, or the mini tier below it
+    (fewer desks, no permanent reception but code or QR access)."""
+
+    FULL = "full", _("Full label")
+    MINI = "mini", _("Mini centre")
+
+
+class CentreFormat(models.TextChoices):
+    """What members see: a full labelled centre, a mini centre, or desks a company opens
+    in its own office (whatever tier they were labelled at)."""
+
+    FULL = "full", _("Full label")
+    MINI = "mini", _("Mini centre")
+    HOSTED = "hosted", _("Company-hosted")
+
+
+class HostedVisibility(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone in the network")
+    COMPANY = "company", _("The host company's members only")
+    PARTNERS = "partners", _("The host company and named partner companies")
+
+
+class SettlementPeriod(models.TextChoices):
+    """How often an alliance's roaming is cleared."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+# The mini tier's checklist: what a small space needs to take the network's members
+# without a permanent receptionist (the Walloon network's "Smart Work Centers mini").
+DEFAULT_MINI_LABEL_CHECKLIST: list[dict[str, str]] = [
+    {"code": "code_or_qr_access", "label": "Entry by code or QR access, no permanent reception"},
+    {"code": "min_workstations", "label": "At least 2 workstations"},
+    {"code": "secure_wifi", "label": "Secure WiFi (WPA2/3-Enterprise) with the network login"},
+    {"code": "contact_on_call", "label": "A contact person reachable by phone during opening hours"},
+    {"code": "accessibility", "label": "Accessible entrance and toilets"},
+]
+
+MIN_MINI_DESKS = 2
+MIN_DESKS_BY_TIER = {LabelTier.FULL: MIN_LABEL_DESKS, LabelTier.MINI: MIN_MINI_DESKS}

@@ -13,9 +13,14 @@ from smartwork.accounts.models import LAT_VALIDATORS, LON_VALIDATORS
 from smartwork.core.models import TimeStampedModel
 from smartwork.network.choices import (
     DEFAULT_LABEL_CHECKLIST,
+    DEFAULT_MINI_LABEL_CHECKLIST,
     AllianceStatus,
+    CentreFormat,
+    HostedVisibility,
     LabelStatus,
+    LabelTier,
     ResourceKind,
+    SettlementPeriod,
     WifiAccessRule,
 )
 
@@ -24,6 +29,10 @@ PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal
 
 def default_checklist() -> list[dict[str, str]]:
     return [dict(item) for item in DEFAULT_LABEL_CHECKLIST]
+
+
+def default_mini_checklist() -> list[dict[str, str]]:
+    return [dict(item) for item in DEFAULT_MINI_LABEL_CHECKLIST]
 
 
 class Network(TimeStampedModel):
@@ -61,9 +70,22 @@ class Network(TimeStampedModel):
         max_length=20, choices=WifiAccessRule.choices, default=WifiAccessRule.ALL_MEMBERS
     )
     label_checklist = models.JSONField(default=default_checklist)
+    # The mini tier (issue #21): its own checklist, and its price rule for credit: a
+    # desk or room there costs this share of the credit hours of a full centre.
+    mini_label_checklist = models.JSONField(default=default_mini_checklist)
+    mini_credit_percent = models.PositiveSmallIntegerField(
+        _("credit charged at a mini centre (% of a full centre)"), default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mini_credit_percent__gte=1) & Q(mini_credit_percent__lte=100),
+                name="network_mini_credit_percent_1_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,6 +105,12 @@ class Alliance(TimeStampedModel):
     clearing_hour_rate = models.DecimalField(
         max_digits=8, decimal_places=2, default=Decimal("5.00")
     )
+    # Terms (issue #21, part 4): how often the roaming is cleared, and which centres of
+    # each side are open to the other's members (none named: every labelled centre).
+    settlement_period = models.CharField(
+        max_length=10, choices=SettlementPeriod.choices, default=SettlementPeriod.MONTHLY
+    )
+    open_centres = models.ManyToManyField("network.Centre", blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -138,10 +166,31 @@ class Centre(TimeStampedModel):
         db_index=True,
     )
     label_changed_at = models.DateTimeField(null=True, blank=True)
+    # Formats (issue #21, part 3): the label tier, and for desks a customer company
+    # opens in its own office, that company and who may see them.
+    label_tier = models.CharField(
+        _("label tier"), max_length=10, choices=LabelTier.choices, default=LabelTier.FULL
+    )
+    host_company = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="hosted_centres", verbose_name=_("host company"),
+    )
+    visibility = models.CharField(
+        _("visible to"), max_length=10, choices=HostedVisibility.choices,
+        default=HostedVisibility.EVERYONE,
+    )
+    partner_companies = models.ManyToManyField(
+        "accounts.Organisation", blank=True, related_name="partner_of_centres",
+        verbose_name=_("partner companies"),
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(host_company__isnull=False) | Q(visibility="everyone"),
+                name="centre_visibility_needs_host",
+            ),
             models.CheckConstraint(
                 condition=Q(morning_start__lt=F("morning_end"))
                 & Q(afternoon_start__lt=F("afternoon_end"))
@@ -156,6 +205,17 @@ class Centre(TimeStampedModel):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.postcode} {self.city}"
+
+    @property
+    def format(self) -> str:
+        if self.host_company_id is not None:
+            return CentreFormat.HOSTED.value
+        return CentreFormat.MINI.value if self.label_tier == LabelTier.MINI else \
+            CentreFormat.FULL.value
+
+    @property
+    def format_label(self) -> str:
+        return str(CentreFormat(self.format).label)
 
 
 class OpeningHours(models.Model):
@@ -209,6 +269,8 @@ class Inspection(TimeStampedModel):
     inspector_name = models.CharField(max_length=150)
     # [{"code", "label", "passed", "note"}] copied from the network's standard.
     checklist = models.JSONField()
+    # The tier inspected against: a passed mini inspection does not label a full centre.
+    tier = models.CharField(max_length=10, choices=LabelTier.choices, default=LabelTier.FULL)
     passed = models.BooleanField()
     notes = models.TextField(blank=True)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -24,6 +25,8 @@ class NetworkOut(Schema):
     payment_terms_days: int
     wifi_access_rule: str
     label_checklist: list[dict[str, str]]
+    mini_label_checklist: list[dict[str, str]]
+    mini_credit_percent: int
 
 
 class NetworkPatch(Schema):
@@ -38,6 +41,7 @@ class NetworkPatch(Schema):
     room_hour_factor: int | None = Field(None, ge=1)
     payment_terms_days: int | None = Field(None, ge=0)
     wifi_access_rule: str | None = None
+    mini_credit_percent: int | None = Field(None, ge=1, le=100)
 
 
 class AllianceIn(Schema):
@@ -45,6 +49,20 @@ class AllianceIn(Schema):
     starts_on: dt.date
     ends_on: dt.date | None = None
     clearing_hour_rate: Decimal = Field(Decimal("5.00"), ge=0)
+    settlement_period: str = Field("monthly", description="monthly or quarterly")
+    open_centre_ids: list[int] = Field(
+        [], description="Centres open to the other side's members; none: every labelled centre")
+
+
+class AllianceTermsIn(Schema):
+    settlement_period: str = Field(..., description="monthly or quarterly")
+    clearing_hour_rate: Decimal = Field(..., ge=0, max_digits=8, decimal_places=2)
+    open_centre_ids: list[int] = []
+
+
+class VisibilityIn(Schema):
+    visibility: str = Field(..., description="everyone, company or partners")
+    partner_ids: list[int] = []
 
 
 class AllianceStatusIn(Schema):
@@ -59,6 +77,12 @@ class AllianceOut(Schema):
     ends_on: dt.date | None
     status: str
     clearing_hour_rate: Decimal
+    settlement_period: str
+    open_centre_ids: list[int]
+
+    @staticmethod
+    def resolve_open_centre_ids(obj: Any) -> list[int]:
+        return sorted(c.pk for c in obj.open_centres.all())
 
 
 class CentreOut(Schema):
@@ -77,6 +101,9 @@ class CentreOut(Schema):
     timezone: str
     services: list[str]
     label_status: str
+    label_tier: str
+    format: str = Field(..., description="full, mini or hosted (company-hosted)")
+    visibility: str
     desk_count: int = 0
     distance_km: float | None = None
 
@@ -150,6 +177,12 @@ class CentreIn(Schema):
     services: list[str] = []
     email: str = ""
     phone: str = ""
+    label_tier: str = Field("full", description="full or mini")
+    host_company_id: int | None = Field(
+        None, description="A customer company opening desks of its own office (it is then "
+                          "the operator too)")
+    visibility: str = Field("everyone", description="everyone, company or partners")
+    partner_ids: list[int] = []
 
 
 class CentrePatch(Schema):
@@ -170,6 +203,7 @@ class CentrePatch(Schema):
     services: list[str] | None = None
     email: str | None = None
     phone: str | None = None
+    label_tier: str | None = None
 
 
 class HoursIn(Schema):
@@ -206,6 +240,7 @@ class InspectionOut(Schema):
     visited_on: dt.date
     inspector_name: str
     checklist: list[dict[str, object]]
+    tier: str
     passed: bool
     notes: str
 

@@ -22,12 +22,15 @@ from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput
 from smartwork.core.permissions import require, roles_of
 from smartwork.network.choices import (
-    MIN_LABEL_DESKS,
+    MIN_DESKS_BY_TIER,
     AllianceStatus,
     Equipment,
+    HostedVisibility,
     LabelStatus,
+    LabelTier,
     ResourceKind,
     Service,
+    SettlementPeriod,
 )
 from smartwork.network.models import (
     Alliance,
@@ -44,12 +47,13 @@ from smartwork.network.models import (
 CENTRE_FIELDS = {
     "name", "description", "street", "postcode", "city", "country", "address_is_demo", "lat",
     "lon", "timezone", "morning_start", "morning_end", "afternoon_start", "afternoon_end",
-    "no_show_grace_minutes", "services", "email", "phone",
+    "no_show_grace_minutes", "services", "email", "phone", "label_tier",
 }
 NETWORK_FIELDS = {
     "name", "default_vat_rate", "commission_rate", "booking_window_days",
     "cancellation_deadline_hours", "credit_hour_value", "desk_half_day_hours",
     "desk_full_day_hours", "room_hour_factor", "payment_terms_days", "wifi_access_rule",
+    "mini_credit_percent",
 }
 
 
@@ -89,7 +93,11 @@ def network_update(*, actor: User, network: Network, **data: Any) -> Network:
 def alliance_create(
     *, actor: User, network: Network, other: Network, starts_on: dt.date,
     ends_on: dt.date | None = None, clearing_hour_rate: Decimal = Decimal("5.00"),
+    settlement_period: str = SettlementPeriod.MONTHLY,
+    open_centre_ids: Iterable[int] | None = None,
 ) -> Alliance:
+    """Propose an alliance with its terms: the clearing rate, the settlement period and
+    the centres open to the other side's members (none named: every labelled centre)."""
     require(actor, "alliance.manage", network=network)
     if network.pk == other.pk:
         raise InvalidInput(_("An alliance joins two different networks."),
@@ -97,11 +105,72 @@ def alliance_create(
     if ends_on is not None and ends_on < starts_on:
         raise InvalidInput(_("The alliance ends before it starts."),
                            fields={"ends_on": [_("Must be on or after the start.")]})
-    alliance = Alliance.objects.create(
-        network_a=network, network_b=other, starts_on=starts_on, ends_on=ends_on,
-        clearing_hour_rate=clearing_hour_rate, status=AllianceStatus.PROPOSED,
-    )
-    audit_log(actor=actor, action="alliance.created", obj=alliance, network_id=network.pk)
+    centres = _alliance_terms_check(networks={network.pk, other.pk},
+                                    settlement_period=settlement_period,
+                                    clearing_hour_rate=clearing_hour_rate,
+                                    open_centre_ids=open_centre_ids)
+    with transaction.atomic():
+        alliance = Alliance.objects.create(
+            network_a=network, network_b=other, starts_on=starts_on, ends_on=ends_on,
+            clearing_hour_rate=clearing_hour_rate, status=AllianceStatus.PROPOSED,
+            settlement_period=settlement_period,
+        )
+        alliance.open_centres.set(centres)
+        audit_log(actor=actor, action="alliance.created", obj=alliance, network_id=network.pk,
+                  data={"settlement_period": settlement_period,
+                        "open_centres": sorted(c.pk for c in centres),
+                        "clearing_hour_rate": str(clearing_hour_rate)})
+    return alliance
+
+
+def _alliance_terms_check(*, networks: set[int], settlement_period: str,
+                          clearing_hour_rate: Decimal,
+                          open_centre_ids: Iterable[int] | None) -> list[Centre]:
+    errors: dict[str, list[str]] = {}
+    if settlement_period not in SettlementPeriod.values:
+        errors["settlement_period"] = [_("Unknown settlement period.")]
+    if clearing_hour_rate is None or clearing_hour_rate < 0:
+        errors["clearing_hour_rate"] = [_("A rate cannot be negative.")]
+    ids = sorted(set(open_centre_ids or []))
+    centres = list(Centre.objects.filter(pk__in=ids, network_id__in=networks))
+    if len(centres) != len(ids):
+        errors["open_centre_ids"] = [_("Only centres of the two allied networks.")]
+    if errors:
+        raise _invalid(errors)
+    return centres
+
+
+def alliance_terms_set(
+    *, actor: User, alliance: Alliance, settlement_period: str, clearing_hour_rate: Decimal,
+    open_centre_ids: Iterable[int] | None = None,
+) -> Alliance:
+    """Change the terms of a proposed or active alliance (either side's operator)."""
+    if not (_is_operator_of(actor, alliance.network_a_id)
+            or _is_operator_of(actor, alliance.network_b_id)):
+        require(actor, "alliance.manage", network=alliance.network_a_id)
+    centres = _alliance_terms_check(
+        networks={alliance.network_a_id, alliance.network_b_id},
+        settlement_period=settlement_period, clearing_hour_rate=clearing_hour_rate,
+        open_centre_ids=open_centre_ids)
+    with transaction.atomic():
+        alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+        if alliance.status == AllianceStatus.ENDED:
+            raise Conflict(_("An ended alliance keeps its terms."), code="alliance_ended",
+                           fields={"settlement_period": [_("The alliance has ended.")]})
+        before = {"settlement_period": alliance.settlement_period,
+                  "clearing_hour_rate": str(alliance.clearing_hour_rate),
+                  "open_centres": sorted(alliance.open_centres.values_list("pk", flat=True))}
+        alliance.settlement_period = settlement_period
+        alliance.clearing_hour_rate = clearing_hour_rate
+        alliance.save(update_fields=["settlement_period", "clearing_hour_rate", "updated_at"])
+        alliance.open_centres.set(centres)
+        audit_log(actor=actor, action="alliance.terms_changed", obj=alliance,
+                  network_id=alliance.network_a_id,
+                  network_ids=[alliance.network_a_id, alliance.network_b_id],
+                  data={"before": before, "after": {
+                      "settlement_period": settlement_period,
+                      "clearing_hour_rate": str(clearing_hour_rate),
+                      "open_centres": sorted(c.pk for c in centres)}})
     return alliance
 
 
@@ -185,14 +254,33 @@ def _unique_slug(name: str) -> str:
 
 
 def centre_create(
-    *, actor: User, network: Network, operator: Organisation, **data: Any
+    *, actor: User, network: Network, operator: Organisation,
+    host_company: Organisation | None = None, visibility: str = HostedVisibility.EVERYONE,
+    partner_ids: Iterable[int] = (), **data: Any,
 ) -> Centre:
+    """A centre run by a centre operator, or (with `host_company`) desks a customer
+    company opens in its own office: the company is then the centre's operator, and
+    `visibility` says who sees it (everyone, its own members, or named partners too)."""
     require(actor, "centre.create", network=network)
     _unknown(data, CENTRE_FIELDS)
     errors = _clean_centre_values(data)
-    if operator.kind not in (OrganisationKind.CENTRE_OPERATOR, OrganisationKind.NETWORK_OPERATOR):
+    if data.get("label_tier", LabelTier.FULL) not in LabelTier.values:
+        errors["label_tier"] = [_("Unknown label tier.")]
+    partners: list[Organisation] = []
+    if host_company is not None:
+        if host_company.kind != OrganisationKind.COMPANY or host_company.network_id != network.pk:
+            errors["host_company_id"] = [_("The host is a customer company of this network.")]
+        elif operator.pk != host_company.pk:
+            errors["operator_id"] = [_("A company-hosted space is operated by its host.")]
+        partners, partner_errors = _partners_check(network=network, host=host_company,
+                                                   visibility=visibility, partner_ids=partner_ids)
+        errors.update(partner_errors)
+    elif visibility != HostedVisibility.EVERYONE or list(partner_ids):
+        errors["visibility"] = [_("Only a company-hosted space limits who sees it.")]
+    if host_company is None and operator.kind not in (OrganisationKind.CENTRE_OPERATOR,
+                                                      OrganisationKind.NETWORK_OPERATOR):
         errors["operator_id"] = [_("The operating organisation must be a centre operator.")]
-    else:
+    elif host_company is None:
         works_with = organisation_network_ids(operator)
         if works_with and network.pk not in works_with and not roles_of(actor).superuser:
             # Another network's centre operator: not this operator's to pick (it would
@@ -200,14 +288,65 @@ def centre_create(
             errors["operator_id"] = [_("Unknown organisation.")]
     if errors:
         raise _invalid(errors)
-    centre = Centre(network=network, operator=operator, **data)
+    centre = Centre(network=network, operator=operator, host_company=host_company,
+                    visibility=visibility, **data)
     centre.slug = _unique_slug(centre.name or "centre")
     _full_clean(centre, exclude=["photo"])
     with transaction.atomic():
         centre.save()
+        centre.partner_companies.set(partners)
         # The centre operator now works with this network.
         operator.networks.add(network)
-        audit_log(actor=actor, action="centre.created", obj=centre, data={"name": centre.name})
+        audit_log(actor=actor, action="centre.created", obj=centre, data={
+            "name": centre.name, "format": centre.format, "visibility": visibility,
+            "partners": sorted(p.pk for p in partners)})
+    return centre
+
+
+def _partners_check(*, network: Network, host: Organisation, visibility: str,
+                    partner_ids: Iterable[int]) -> tuple[list[Organisation], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    ids = sorted({int(i) for i in partner_ids})
+    if visibility not in HostedVisibility.values:
+        return [], {"visibility": [_("Unknown visibility.")]}
+    if visibility != HostedVisibility.PARTNERS and ids:
+        errors["partner_ids"] = [_("Partner companies are named only for partner visibility.")]
+    if visibility == HostedVisibility.PARTNERS and not ids:
+        errors["partner_ids"] = [_("Name at least one partner company.")]
+    if host.pk in ids:
+        errors["partner_ids"] = [_("The host company sees its own space already.")]
+    partners = list(Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.COMPANY,
+                                                network_id=network.pk))
+    if len(partners) != len(ids) and "partner_ids" not in errors:
+        errors["partner_ids"] = [_("Only customer companies of this network.")]
+    return partners, errors
+
+
+def hosted_visibility_set(
+    *, actor: User, centre: Centre, visibility: str, partner_ids: Iterable[int] = (),
+) -> Centre:
+    """Who sees a company-hosted space: the network's operator or the host's admin."""
+    if centre.host_company_id is None:
+        require(actor, "centre.edit", centre=centre)
+        raise InvalidInput(_("Only a company-hosted space limits who sees it."),
+                           fields={"visibility": [_("Not a company-hosted space.")]})
+    require(actor, "company.hosted_space", company=centre.host_company)
+    assert centre.host_company is not None
+    partners, errors = _partners_check(network=centre.network, host=centre.host_company,
+                                       visibility=visibility, partner_ids=partner_ids)
+    if errors:
+        raise _invalid(errors)
+    with transaction.atomic():
+        locked = Centre.objects.select_for_update().get(pk=centre.pk)
+        before = {"visibility": locked.visibility, "partners": sorted(
+            locked.partner_companies.values_list("pk", flat=True))}
+        locked.visibility = visibility
+        locked.save(update_fields=["visibility", "updated_at"])
+        locked.partner_companies.set(partners)
+        audit_log(actor=actor, action="centre.visibility_set", obj=locked, data={
+            "before": before, "after": {"visibility": visibility,
+                                        "partners": sorted(p.pk for p in partners)}})
+    centre.visibility = visibility
     return centre
 
 
@@ -215,16 +354,32 @@ def centre_update(*, actor: User, centre: Centre, **data: Any) -> Centre:
     require(actor, "centre.edit", centre=centre)
     _unknown(data, CENTRE_FIELDS)
     errors = _clean_centre_values(data)
+    if "label_tier" in data and data["label_tier"] not in LabelTier.values:
+        errors["label_tier"] = [_("Unknown label tier.")]
     if errors:
         raise _invalid(errors)
-    for name, value in data.items():
-        setattr(centre, name, value)
-    _full_clean(centre, exclude=["photo"])
     with transaction.atomic():
-        centre.save()
-        audit_log(actor=actor, action="centre.updated", obj=centre,
+        # The row as it is now, locked as the label's changes lock it: the tier rule
+        # reads the current label, and only the given fields are written (a save of the
+        # caller's copy would put back a label or visibility changed meanwhile).
+        locked = Centre.objects.select_for_update().get(pk=centre.pk)
+        if ("label_tier" in data and data["label_tier"] != locked.label_tier
+                and locked.label_status in (LabelStatus.LABELLED, LabelStatus.SUSPENDED)):
+            # The label was awarded at a tier: another tier is another label, inspected
+            # anew.
+            raise Conflict(_("Withdraw the label before changing the tier; the centre is "
+                             "then inspected against the new tier's checklist."),
+                           code="tier_change_needs_relabel",
+                           fields={"label_tier": [_("Not while labelled.")]})
+        for name, value in data.items():
+            setattr(locked, name, value)
+        _full_clean(locked, exclude=["photo"])
+        locked.save(update_fields=[*data, "updated_at"])
+        audit_log(actor=actor, action="centre.updated", obj=locked,
                   data={k: str(v) for k, v in data.items()})
-    return centre
+    for name in [*data, "updated_at"]:
+        setattr(centre, name, getattr(locked, name))  # the caller's copy too
+    return locked
 
 
 def opening_hours_set(
@@ -289,9 +444,10 @@ def inspection_record(
     items: Mapping[str, Mapping[str, Any]], notes: str = "",
 ) -> Inspection:
     """Record a visit. `items` maps each checklist code to {"passed": bool, "note": str};
-    every item of the network's standard must be answered."""
+    every item of the standard of the centre's tier (the network's full label or its mini
+    tier) must be answered."""
     require(actor, "centre.inspect", centre=centre)
-    standard = centre.network.label_checklist
+    standard = label_checklist_for(centre)
     codes = [item["code"] for item in standard]
     missing = [c for c in codes if c not in items]
     unknown = [c for c in items if c not in codes]
@@ -318,12 +474,20 @@ def inspection_record(
         inspection = Inspection.objects.create(
             centre=centre, visited_on=visited_on, inspector=actor,
             inspector_name=inspector_name.strip(), checklist=checklist, passed=passed,
-            notes=notes,
+            notes=notes, tier=centre.label_tier,
         )
         audit_log(actor=actor, action="centre.inspected", obj=centre, data={
-            "inspection_id": inspection.pk, "passed": passed,
+            "inspection_id": inspection.pk, "passed": passed, "tier": centre.label_tier,
             "failed_items": [e["code"] for e in checklist if not e["passed"]]})
     return inspection
+
+
+def label_checklist_for(centre: Centre) -> list[dict[str, str]]:
+    """The checklist a centre is inspected against: its network's, for its tier."""
+    network = centre.network
+    if centre.label_tier == LabelTier.MINI:
+        return list(network.mini_label_checklist)
+    return list(network.label_checklist)
 
 
 ALLOWED_LABEL_MOVES = {
@@ -358,11 +522,19 @@ def centre_label_change(
                     code="label_needs_passed_inspection",
                     fields={"status": [_("Record a passed inspection first.")]},
                 )
+            if inspection.tier != locked.label_tier:
+                raise Conflict(
+                    _("The last inspection was against another tier's checklist; inspect "
+                      "the centre against its own tier first."),
+                    code="label_needs_tier_inspection",
+                    fields={"status": [_("Record a passed inspection of this tier.")]},
+                )
+            minimum = MIN_DESKS_BY_TIER[LabelTier(locked.label_tier)]
             desks = locked.resources.filter(kind=ResourceKind.DESK, is_active=True).count()
-            if desks < MIN_LABEL_DESKS:
+            if desks < minimum:
                 raise Conflict(
                     _("A labelled centre has at least %(min)s active desks; this one has "
-                      "%(n)s.") % {"min": MIN_LABEL_DESKS, "n": desks},
+                      "%(n)s.") % {"min": minimum, "n": desks},
                     code="label_needs_desks",
                     fields={"status": [_("Not enough active desks.")]},
                 )
@@ -378,6 +550,7 @@ def centre_label_change(
         locked.save(update_fields=["label_status", "label_changed_at", "updated_at"])
         audit_log(actor=actor, action="centre.label_changed", obj=locked, data={
             "from": current.value, "to": to_status, "reason": reason,
+            "tier": locked.label_tier,
             "inspection_id": inspection.pk if inspection else None})
     centre.label_status = to_status
     centre.label_changed_at = locked.label_changed_at

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,17 @@ from smartwork.accounts.choices import (
     Role,
     Sector,
 )
-from smartwork.network.choices import Equipment, LabelStatus, ResourceKind, Service
+from smartwork.core.forms import MonthField
+from smartwork.core.guard import YEAR_MAX, YEAR_MIN
+from smartwork.network.choices import (
+    CentreFormat,
+    Equipment,
+    HostedVisibility,
+    LabelStatus,
+    LabelTier,
+    ResourceKind,
+    Service,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -107,16 +118,10 @@ class ProfileForm(forms.Form):
         label=_("How you usually commute"), required=False,
         choices=[("", "—"), *CommuteMode.choices],
     )
-    home_town = forms.CharField(label=_("Home town"), max_length=100, required=False)
-    home_lat = forms.DecimalField(
-        label=_("Home latitude"), required=False, max_digits=9, decimal_places=6,
-        widget=forms.NumberInput(attrs={"step": "0.000001"}),
-        help_text=_("Click the map to set it, or type it (e.g. 50.4674)."),
-    )
-    home_lon = forms.DecimalField(
-        label=_("Home longitude"), required=False, max_digits=9, decimal_places=6,
-        widget=forms.NumberInput(attrs={"step": "0.000001"}),
-    )
+    home = forms.CharField(
+        label=_("Your address, or postcode and town"), max_length=200, required=False,
+        help_text=_("E.g. 5000 Namur, or Rue de Fer 25, 5000 Namur. Empty: no home."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
 
 
 DISTANCES = [("", _("Any distance")), ("5", "5 km"), ("10", "10 km"), ("25", "25 km"),
@@ -138,6 +143,9 @@ class CentreFinderForm(forms.Form):
         label=_("Services"), choices=Service.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    format = forms.ChoiceField(label=_("Format"), required=False,
+                               choices=[("", _("Every format")), *CentreFormat.choices])
+    favourites = forms.BooleanField(label=_("My favourites"), required=False)
 
 
 # --- Operator: centres and the label --------------------------------------------
@@ -171,15 +179,55 @@ class CentreForm(forms.Form):
                                     widget=time_input())
     no_show_grace_minutes = forms.IntegerField(
         label=_("Release a booking not checked in after (minutes)"), min_value=0, initial=30)
+    label_tier = forms.ChoiceField(label=_("Label tier"), choices=LabelTier.choices,
+                                   initial=LabelTier.FULL, required=False)
+    # A company-hosted space (creation only): the customer company opening its desks.
+    host_company = forms.TypedChoiceField(
+        label=_("Host company (company-hosted space)"), coerce=int, required=False,
+        empty_value=None)
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=HostedVisibility.choices,
+                                   initial=HostedVisibility.EVERYONE, required=False)
+    partners = forms.TypedMultipleChoiceField(
+        label=_("Partner companies"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, operators: list[tuple[int, str]], **kwargs: Any) -> None:
+    HOSTED_FIELDS = ("host_company", "visibility", "partners")
+
+    def __init__(self, *args: Any, operators: list[tuple[int, str]],
+                 companies: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "operator").choices = [("", "—"), *operators]
+        if companies is None:  # editing: the host and who sees it are set elsewhere
+            for name in self.HOSTED_FIELDS:
+                del self.fields[name]
+        else:
+            choice_field(self, "host_company").choices = [("", "—"), *companies]
+            choice_field(self, "partners").choices = companies
+            self.fields["operator"].required = False
+            self.fields["operator"].help_text = _(
+                "For a company-hosted space, the host company operates it: leave empty.")
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("operator")
+        for name in self.HOSTED_FIELDS:
+            data.pop(name, None)
+        if not data.get("label_tier"):  # not given: a new centre is full, an edit keeps it
+            data.pop("label_tier", None)
         return data
+
+
+class VisibilityForm(forms.Form):
+    """Who sees a company-hosted space."""
+
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=HostedVisibility.choices)
+    partners = forms.TypedMultipleChoiceField(
+        label=_("Partner companies"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, companies: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "partners").choices = companies
 
 
 class InspectionForm(forms.Form):
@@ -274,7 +322,9 @@ class RoleAssignForm(forms.Form):
 class ResourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
-    capacity = forms.IntegerField(label=_("Capacity (people)"), initial=1)
+    # As the API (1 to 500): a number beyond 64 bits overflowed the database (a 500).
+    capacity = forms.IntegerField(label=_("Capacity (people)"), initial=1, min_value=1,
+                                  max_value=500)
     equipment = forms.MultipleChoiceField(label=_("Equipment"), choices=Equipment.choices,
                                           required=False, widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(label=_("Bookable"), required=False, initial=True)
@@ -384,8 +434,31 @@ class WalkInForm(forms.Form):
     slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS)
 
 
+class GuestWalkInForm(forms.Form):
+    """A walk-in guest who is not a member yet (billing/walkins.py)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"))
+    company = forms.TypedChoiceField(label=_("Company"), coerce=int, required=False,
+                                     empty_value=None)
+    slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS)
+    paid_by = forms.ChoiceField(label=_("Who pays"), widget=forms.RadioSelect, choices=[
+        ("desk", _("The guest, now at the desk (pay as you go)")),
+        ("company", _("Their company (it allows guests)"))])
+
+    def __init__(self, *args: Any, companies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["company"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("No company"))] + [(c.pk, c.legal_name) for c in companies]
+
+
 class AvailabilityForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    # Within the years every date the API takes: the week shown after 9999-12-31 does
+    # not exist (`date + timedelta` overflowed: a 500).
+    date = forms.DateField(label=_("Date"), widget=date_input(), validators=[
+        MinValueValidator(dt.date(YEAR_MIN, 1, 1)), MaxValueValidator(dt.date(YEAR_MAX, 12, 31))])
 
 
 # --- Credit ---------------------------------------------------------------------
@@ -484,9 +557,8 @@ class InvitationAcceptForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    period = forms.CharField(label=_("Month"), max_length=7, help_text=_("e.g. 2026-10"),
-                             widget=forms.TextInput(attrs={"pattern": r"\d{4}-\d{2}",
-                                                           "inputmode": "numeric"}))
+    # The browser's month picker (core/forms.py), read on the server whatever it sent.
+    period = MonthField(label=_("Month"))
 
 
 class PayoutForm(PeriodForm):
@@ -536,6 +608,8 @@ class ApprovalPolicyForm(forms.Form):
     approval_hold_hours = forms.IntegerField(
         label=_("A waiting booking holds its place for (hours)"), min_value=1, max_value=336,
         help_text=_("Never past the booking's start."))
+    guests_allowed = forms.BooleanField(
+        label=_("The front desk may book our walk-in guests, billed to us"), required=False)
 
 # --- Membership plans, the credit catalogue, access points, presence (issue #7) --------
 

@@ -8,14 +8,19 @@ from smartwork.web.views import (
     bookings,
     catalogue,
     centres,
+    colleagues,
     commute,
     company,
     deliveries,
+    favourites,
+    floorplans,
     frontdesk,
     home,
     insights,
     member,
     operator,
+    reminders,
+    series,
     staff,
 )
 
@@ -79,6 +84,9 @@ urlpatterns = [
     path("desk/<int:centre_id>/check-in/<int:booking_id>/", frontdesk.desk_check_in,
          name="desk_check_in"),
     path("desk/<int:centre_id>/walk-in/", frontdesk.desk_walk_in, name="desk_walk_in"),
+    path("desk/<int:centre_id>/guest/", frontdesk.desk_guest, name="desk_guest"),
+    path("desk/<int:centre_id>/receipts/<int:invoice_id>/", frontdesk.desk_receipt,
+         name="desk_receipt"),
     path("desk/<int:centre_id>/week/", frontdesk.desk_week, name="desk_week"),
     path("desk/<int:centre_id>/qr/", frontdesk.desk_qr, name="desk_qr"),
     # Centre staff and operator: centres
@@ -105,6 +113,7 @@ urlpatterns = [
     path("network/payments/<int:payment_id>/assign/", billing.payment_assign_view,
          name="payment_assign"),
     path("settlements/", billing.settlements, name="settlements"),
+    path("settlements/approve/", billing.settlements_approve_view, name="settlements_approve"),
     path("settlements/<int:settlement_id>/approve/", billing.settlement_approve_view,
          name="settlement_approve"),
     path("settlements/<int:settlement_id>/pdf/", billing.settlement_pdf_download,
@@ -141,4 +150,21 @@ urlpatterns = [
     path("staff/centres/<int:centre_id>/wifi/<int:nas_id>/active/", access.access_point_active,
          name="access_point_active"),
     path("network/presence/", access.presence, name="presence"),
+    # Issue #20: floor plans
+    path("centres/<slug:slug>/plan/", floorplans.centre_plan, name="centre_plan"),
+    path("floor-plans/<int:floor_plan_id>/image", floorplans.floor_plan_image, name="floor_plan_image"),
+    path("staff/centres/<int:centre_id>/plans/", floorplans.floor_plans, name="floor_plans"),
+    path("staff/centres/<int:centre_id>/plans/<int:floor_plan_id>/", floorplans.floor_plan_edit,
+         name="floor_plan_edit"),
+    path("profile/reminders/", reminders.my_reminders, name="my_reminders"),
+    # Issue #20 §5: recurring bookings
+    path("book/series/", series.series_new, name="series_new"),
+    path("book/series/preview/", series.series_preview, name="series_preview"),
+    path("bookings/series/<int:series_id>/", series.series_detail, name="series_detail"),
+    path("bookings/series/<int:series_id>/cancel/", series.series_cancel, name="series_cancel"),
+    # Issue #20 §4: favourites and 'book again'
+    path("favourites/", favourites.favourite_toggle, name="favourite_toggle"),
+    path("bookings/<int:booking_id>/again/", favourites.book_again, name="book_again"),
+    # Issue #20 §4: colleagues
+    path("profile/colleagues/", colleagues.my_colleague_sharing, name="my_colleague_sharing"),
 ]

@@ -19,11 +19,12 @@ from smartwork.wellbeing import (
     instruments,
     legal,
     measured,
+    own_questions,
     selectors,
     services,
     training,
 )
-from smartwork.wellbeing.models import Campaign
+from smartwork.wellbeing.models import Campaign, CompanyQuestion
 from smartwork.wellbeing.schemas import (
     AnswersIn,
     CampaignIn,
@@ -40,6 +41,9 @@ from smartwork.wellbeing.schemas import (
     NetworkEvaluationQuery,
     ObjectivesIn,
     PeriodIn,
+    QuestionActiveIn,
+    QuestionIn,
+    QuestionOut,
     ResultsQuery,
     ScheduleIn,
     SurveyIn,
@@ -63,7 +67,13 @@ def export_response(name: str, tables: dict[str, Any], fmt: str,
 
 def _survey_out(s: Any) -> dict[str, Any]:
     return {"id": s.pk, "title": s.title, "origin": s.origin, "period": s.period,
-            "opens_on": s.opens_on, "closes_on": s.closes_on, "indicators": list(s.indicators)}
+            "opens_on": s.opens_on, "closes_on": s.closes_on, "indicators": list(s.indicators),
+            "own_questions": [q["key"] for q in s.questions or []]}
+
+
+def _question_out(q: CompanyQuestion) -> dict[str, Any]:
+    return {"id": q.pk, "key": q.key, "text": q.text, "scale": q.scale, "family": q.family,
+            "active": q.active}
 
 
 # --- indicators and surveys (company admin) ---------------------------------------
@@ -111,8 +121,40 @@ def survey_create(request: HttpRequest, data: SurveyIn) -> Any:
                                     action="wellbeing.manage")
     s = services.survey_create(actor=user, company=company, title=data.title,
                                opens_on=data.opens_on, closes_on=data.closes_on,
-                               indicators=data.indicators)
+                               indicators=data.indicators, questions=data.questions)
     return Status(201, _survey_out(s))
+
+
+@router.get("/wellbeing/questions", response=list[QuestionOut],
+            summary="The company's own survey questions")
+def question_list(request: HttpRequest, q: Query[CompanyQuery]) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=q.company)
+    return [_question_out(x) for x in own_questions.questions_of(company=company,
+                                                                   active_only=False)]
+
+
+@router.post("/wellbeing/questions", response={201: QuestionOut},
+             summary="Add a question of the company's own to its surveys")
+def question_create(request: HttpRequest, data: QuestionIn) -> Any:
+    user = _user(request)
+    company = selectors.company_for(actor=user, company_id=data.company,
+                                    action="wellbeing.manage")
+    q = own_questions.question_create(actor=user, company=company, text=data.text,
+                                      scale=data.scale, family=data.family)
+    return Status(201, _question_out(q))
+
+
+@router.put("/wellbeing/questions/{question_id}", response=QuestionOut,
+            summary="Switch a question of the company's own off or on")
+def question_active(request: HttpRequest, question_id: int, data: QuestionActiveIn) -> Any:
+    user = _user(request)
+    q = CompanyQuestion.objects.select_related("company").filter(pk=question_id).first()
+    if q is None:
+        raise NotFound(_("No such question."))
+    selectors.company_for(actor=user, company_id=q.company_id, action="wellbeing.manage")
+    return _question_out(own_questions.question_set_active(actor=user, question=q,
+                                                           active=data.active))
 
 
 @router.get("/wellbeing/results", summary="Aggregates per survey, indicator and team (>= 5)")
@@ -164,8 +206,12 @@ def objectives(request: HttpRequest, data: ObjectivesIn) -> Any:
 @router.get("/wellbeing/me/surveys", summary="Surveys open for me, with their questions")
 def my_surveys(request: HttpRequest) -> Any:
     user = _user(request)
-    return {"items": [{**_survey_out(s), "questions": instruments.questionnaire(
-        list(s.indicators), user.language)} for s in selectors.my_open_surveys(actor=user)]}
+    items = []
+    for s in selectors.my_open_surveys(actor=user):
+        blocks = instruments.questionnaire(list(s.indicators), user.language)
+        own = own_questions.block(list(s.questions or []), user.language)
+        items.append({**_survey_out(s), "questions": blocks + ([own] if own else [])})
+    return {"items": items}
 
 
 @router.post("/wellbeing/surveys/{survey_id}/answers", response={201: Any},

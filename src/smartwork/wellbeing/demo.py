@@ -19,11 +19,19 @@ import random
 from typing import Any
 
 from smartwork.accounts.models import Team, TeamMembership, User
-from smartwork.wellbeing import evaluation, legal, services, training
+from smartwork.wellbeing import evaluation, legal, own_questions, services, training
 from smartwork.wellbeing.models import Module
 
 TEAMS = ("Réseau", "Clientèle", "Informatique", "Support")
 SEED = 19
+
+
+OWN_QUESTION = {
+    "fr": "Nos journées d'équipe valent le déplacement.",
+    "nl": "Onze teamdagen zijn de verplaatsing waard.",
+    "de": "Unsere Teamtage sind die Anreise wert.",
+    "en": "Our team days are worth the trip.",
+}
 
 
 def _month_start(day: dt.date, back: int) -> dt.date:
@@ -116,6 +124,16 @@ def load(ctx: dict[str, Any]) -> None:
                                  open_days=14)
     change = _policy(company, admin, today)
 
+    # A question of the company's own, asked in every survey (its answers drawn apart, so
+    # the rest of the demo stays as it was).
+    own = own_questions.question_create(actor=admin, company=company, scale="extent5",
+                                        family="social", text=OWN_QUESTION)
+    own_rng = random.Random(SEED + 1)
+
+    def answers(level: float) -> dict[str, int]:
+        return {**_answers(rng, level),
+                own.key: max(1, min(5, round(level + own_rng.gauss(0.5, 0.8))))}
+
     level = {u.pk: rng.gauss(2.4, 0.5) for u in staff}
     for back in range(6, 0, -1):
         opens = _month_start(today, back)
@@ -128,7 +146,7 @@ def load(ctx: dict[str, Any]) -> None:
             if person.pk != member.pk and rng.random() > 0.75:
                 continue
             services.survey_answer(actor=person, survey=survey,
-                                   answers=_answers(rng, level[person.pk] + lift),
+                                   answers=answers(level[person.pk] + lift),
                                    today=opens + dt.timedelta(days=rng.randint(0, 6)))
 
     current = services.survey_create(
@@ -138,7 +156,7 @@ def load(ctx: dict[str, Any]) -> None:
     for person in staff:
         if person.pk != member.pk and rng.random() < 0.3:
             services.survey_answer(actor=person, survey=current,
-                                   answers=_answers(rng, level[person.pk] + 0.7),
+                                   answers=answers(level[person.pk] + 0.7),
                                    today=today)
 
     _plans(company, staff, today, rng)

@@ -32,7 +32,7 @@ def send_survey_invitations(*, survey_id: int) -> int:
                    .order_by("pk").values_list("pk", flat=True))
         for user_id in ids:
             mail_later("smartwork.wellbeing.emails.survey_invitation_send",
-                       survey_id=survey_id, user_id=user_id)
+                       survey_id=survey_id, user_id=user_id, quiet_for=user_id)
     return len(ids)
 
 
@@ -63,7 +63,8 @@ def send_campaign_mail(*, campaign_id: int, kind: str) -> int:
         ids = [u.pk for u in campaign_recipients(campaign=campaign, kind=kind)]
         for user_id in ids:
             mail_later("smartwork.wellbeing.emails.campaign_mail_send",
-                       campaign_id=campaign_id, kind=kind, user_id=user_id)
+                       campaign_id=campaign_id, kind=kind, user_id=user_id,
+                       quiet_for=user_id)
     return len(ids)
 
 

@@ -151,6 +151,8 @@ def company_evaluation(*, actor: User, company: Organisation, period: Any) -> di
         "team_days_held": facts["team_days_held"], "teams": facts["teams"],
         "indicators": _indicator_summary(results), "by_policy": results["by_policy"],
         "training": _training(company, first, last, actor),
+        "objectives": selectors.team_objectives(actor=actor, company=company, first=first,
+                                                last=last),
         "commute": {"members": total.get("members", 0),
                     "km": round(total.get("km_per_week", 0) * period.weeks, 1),
                     "hours": round(total.get("hours_per_week", 0) * period.weeks, 1),
@@ -234,6 +236,9 @@ def evaluation_tables(data: dict[str, Any]) -> dict[str, Any]:
         "training": (["campaign", "due_on", "audience", "completed", "share_pct"],
                      [[t["title"], str(t["due_on"]), t["audience"], t["completed"], t["share"]]
                       for t in data["training"]]),
+        "objectives": (["team", "objectives_set", "objectives_met", "share_pct"],
+                       [[t["name"], t["set"], t["met"], t["share"]]
+                        for t in data["objectives"]["teams"] if t["set"]]),
         "teams": (["team", "members", "team_days", "isolated"],
                   [[t["team"], t["members"], t["team_days"], t["isolated"]]
                    for t in data["teams"]]),

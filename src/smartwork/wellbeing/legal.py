@@ -47,8 +47,8 @@ def legal_validate(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dt.date):
             fields[name] = [_("Give a date.")]
         clean[name] = value
-    if data.get("language") not in ("en", "fr", "nl"):
-        fields["language"] = [_("Choose English, French or Dutch.")]
+    if data.get("language") not in ("en", "fr", "nl", "de"):
+        fields["language"] = [_("Choose English, French, Dutch or German.")]
     if data.get("topic") not in LegalTopic.values:
         fields["topic"] = [_("Unknown topic.")]
     checked, review = clean.get("checked_on"), clean.get("review_by")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from smartwork.wellbeing.choices import (
     LANGUAGES,
     Audience,
+    Family,
     LegalTopic,
     ModuleKind,
     SurveyOrigin,
@@ -76,6 +77,9 @@ class Survey(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     indicators = models.JSONField(default=list)
+    # The company's own questions asked in this survey, copied when it opens (their text
+    # and scale as they were then): [{"key": "cq7", "text": {...}, "scale", "family"}].
+    questions = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +98,32 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CompanyQuestion(models.Model):
+    """A question a company adds to its pulse surveys, in its own words (not a validated
+    instrument; the survey page says so). Never edited once asked: a company switches it
+    off and writes a new one, so that its results keep their meaning."""
+
+    company = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
+                                related_name="+")
+    family = models.CharField(_("family"), max_length=20, choices=Family.choices)
+    scale = models.CharField(_("answers"), max_length=20)
+    text = models.JSONField(default=dict)  # language -> the question
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def key(self) -> str:
+        return f"cq{self.pk}"
 
 
 class SurveyResponse(models.Model):

@@ -31,6 +31,28 @@ class SurveyIn(Schema):
     opens_on: dt.date
     closes_on: dt.date
     indicators: list[str] = Field(default_factory=list)
+    # The company's own questions to ask (ids); left out: every active one.
+    questions: list[int] | None = None
+
+
+class QuestionIn(Schema):
+    company: int
+    text: dict[str, str] = Field(..., description="language (fr, nl, de, en) -> the question")
+    scale: str = Field(..., description="extent5, frequency5, zero_to_ten or yes_no")
+    family: str = Field(..., description="productivity, social or security")
+
+
+class QuestionActiveIn(Schema):
+    active: bool
+
+
+class QuestionOut(Schema):
+    id: int
+    key: str
+    text: dict[str, str]
+    scale: str
+    family: str
+    active: bool
 
 
 class SurveyOut(Schema):
@@ -41,6 +63,8 @@ class SurveyOut(Schema):
     opens_on: dt.date
     closes_on: dt.date
     indicators: list[str]
+    own_questions: list[str] = Field(default_factory=list,
+                                     description="keys of the company's own questions asked")
 
 
 class AnswersIn(Schema):

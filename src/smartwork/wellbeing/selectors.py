@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from smartwork.accounts.models import Organisation, Team, User
 from smartwork.core.errors import NotFound
 from smartwork.core.permissions import require
-from smartwork.wellbeing import instruments
-from smartwork.wellbeing.models import IndicatorScore, Survey, SurveyResponse
+from smartwork.wellbeing import instruments, own_questions
+from smartwork.wellbeing.models import IndicatorScore, Survey, SurveyResponse, TeamObjectives
 from smartwork.wellbeing.privacy import fold_teams, min_group, respondent_token
 from smartwork.wellbeing.services import enabled_indicators
 
@@ -93,11 +93,15 @@ def my_results(*, actor: User) -> dict[str, Any]:
             "survey_id": r.survey_id, "title": r.survey.title,
             "opens_on": r.survey.opens_on, "submitted_on": r.submitted_on,
             "answers": r.answers, "scores": scores,
-            "bands": {k: instruments.band(k, v) for k, v in scores.items()},
+            "bands": {k: instruments.band(k, v) for k, v in scores.items()
+                      if not own_questions.is_own(k)},
         })
     keys = [k for k in instruments.indicator_keys() if k in series]
+    own = own_questions.names([r.survey for r in responses])
+    keys += [k for k in own if k in series]
     return {"responses": out, "series": dict(series),
-            "indicators": [{"key": k, "name": instruments.indicator_name(k)} for k in keys]}
+            "indicators": [{"key": k, "name": own[k]["name"] if k in own
+                            else instruments.indicator_name(k)} for k in keys]}
 
 
 # --- company aggregates -----------------------------------------------------------
@@ -143,6 +147,8 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
     keys = [key for key in instruments.indicator_keys()
             if key in instruments.instruments()
             and any(key in s.indicators for s in surveys)]
+    own = own_questions.names(surveys)  # the company's own questions, after the catalogue
+    keys += list(own)
     survey_rows = []
     for s in surveys:
         n = answered.get(s.pk, 0)
@@ -177,7 +183,9 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
     return {
         "company": {"id": company.pk, "name": company.legal_name},
         "min_group": k,
-        "indicators": [{"key": key, "name": instruments.indicator_name(key),
+        "indicators": [{"key": key, "name": own[key]["name"], "family": own[key]["family"],
+                        "own": True} if key in own else
+                       {"key": key, "name": instruments.indicator_name(key),
                         "family": instruments.indicator_spec(key)["family"]} for key in keys],
         "surveys": survey_rows, "series": series, "teams": teams,
         "by_policy": _by_policy(company, surveys, keys, cells, k),
@@ -265,3 +273,40 @@ def network_results(*, actor: User, network: Any) -> dict[str, Any]:
             "months": months,
             "indicators": [{"key": key, "name": instruments.indicator_name(key)} for key in keys],
             "series": series, "companies": companies}
+
+
+def team_objectives(*, actor: User, company: Organisation, first: dt.date,
+                    last: dt.date) -> dict[str, Any]:
+    """The objectives each team set and met per month from `first` to `last` (the months
+    that touch them), with the share met per team and for the company. Team figures, not
+    a person's: the admin records them per team."""
+    require(actor, "wellbeing.view", company=company)
+    start = first.replace(day=1)
+    months: list[dt.date] = []
+    month = start
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    rows = (TeamObjectives.objects.filter(company=company, month__gte=start, month__lte=last)
+            .values_list("team_id", "month", "objectives_set", "objectives_met"))
+    cells: dict[tuple[int, dt.date], tuple[int, int]] = {
+        (team_id, m): (s, met) for team_id, m, s, met in rows}
+    teams = []
+    total_set = total_met = 0
+    for team in Team.objects.filter(company=company).order_by("name"):
+        line = []
+        team_set = team_met = 0
+        for m in months:
+            found = cells.get((team.pk, m))
+            s, met = found if found else (None, None)
+            line.append({"month": m, "set": s, "met": met,
+                         "share": round(100 * met / s, 1) if s and met is not None else None})
+            team_set += s or 0
+            team_met += met or 0
+        total_set += team_set
+        total_met += team_met
+        teams.append({"id": team.pk, "name": team.name, "cells": line, "set": team_set,
+                      "met": team_met,
+                      "share": round(100 * team_met / team_set, 1) if team_set else None})
+    return {"months": months, "teams": teams, "set": total_set, "met": total_met,
+            "share": round(100 * total_met / total_set, 1) if total_set else None}

@@ -16,7 +16,7 @@ from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotFound
 from smartwork.core.outbox import task_enqueue_after_commit
 from smartwork.core.permissions import require
-from smartwork.wellbeing import instruments
+from smartwork.wellbeing import instruments, own_questions
 from smartwork.wellbeing.choices import SurveyOrigin
 from smartwork.wellbeing.models import (
     IndicatorScore,
@@ -85,11 +85,11 @@ def survey_schedule_set(*, actor: User, company: Organisation, active: bool,
 
 
 def _check_survey(*, title: str, opens_on: dt.date | None, closes_on: dt.date | None,
-                  indicators: list[str]) -> None:
+                  indicators: list[str], own: int = 0) -> None:
     fields: dict[str, list[str]] = {}
     if not (title or "").strip():
         fields["title"] = [_("Give the survey a title.")]
-    if not indicators:
+    if not indicators and not own:
         fields["indicators"] = [_("A survey needs at least one question: choose an indicator.")]
     unknown = [k for k in indicators if k not in instruments.instruments()]
     if unknown:
@@ -111,17 +111,30 @@ def _check_survey(*, title: str, opens_on: dt.date | None, closes_on: dt.date | 
 
 
 def survey_create(*, actor: User, company: Organisation, title: str, opens_on: dt.date,
-                  closes_on: dt.date, indicators: list[str]) -> Survey:
-    """A survey the company opens itself (the monthly ones open by the schedule)."""
+                  closes_on: dt.date, indicators: list[str],
+                  questions: list[int] | None = None) -> Survey:
+    """A survey the company opens itself (the monthly ones open by the schedule), with
+    the company's own questions `questions` (ids; None: every active one)."""
     require(actor, "wellbeing.manage", company=company)
     indicators = list(indicators or [])
-    _check_survey(title=title, opens_on=opens_on, closes_on=closes_on, indicators=indicators)
+    active = {q.pk: q for q in own_questions.questions_of(company=company)}
+    wanted = list(active) if questions is None else list(questions)
+    strange = [i for i in wanted if i not in active]
+    if strange:
+        raise InvalidInput(_("Not an active question of your company: %(ids)s.")
+                           % {"ids": ", ".join(str(i) for i in strange)},
+                           code="invalid_survey", fields={"questions": [
+                               _("Choose among your company's active questions.")]})
+    own = own_questions.snapshot([active[i] for i in dict.fromkeys(wanted)])
+    _check_survey(title=title, opens_on=opens_on, closes_on=closes_on, indicators=indicators,
+                  own=len(own))
     with transaction.atomic():
         survey = Survey.objects.create(
             company=company, title=title.strip(), origin=SurveyOrigin.MANUAL, opens_on=opens_on,
-            closes_on=closes_on, indicators=indicators, created_by=actor)
+            closes_on=closes_on, indicators=indicators, questions=own, created_by=actor)
         audit_log(actor=actor, action="wellbeing.survey_created", obj=survey,
-                  data={"indicators": indicators, "opens_on": opens_on.isoformat(),
+                  data={"indicators": indicators, "questions": [q["key"] for q in own],
+                        "opens_on": opens_on.isoformat(),
                         "closes_on": closes_on.isoformat()}, network_id=company.network_id)
     return survey
 
@@ -144,7 +157,25 @@ def survey_answer(*, actor: User, survey: Survey, answers: dict[str, Any],
     today = today or timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
         raise Conflict(_("This survey is not open."), code="survey_closed")
-    clean = instruments.validate_answers(list(survey.indicators), answers or {})
+    answers = answers or {}
+    own = list(survey.questions or [])
+    fields: dict[str, list[str]] = {}
+    clean: dict[str, int] = {}
+    for check, part in (
+            (lambda a: instruments.validate_answers(list(survey.indicators), a),
+             {k: v for k, v in answers.items() if not own_questions.is_own(k)}),
+            (lambda a: own_questions.validate(own, a),
+             {k: v for k, v in answers.items() if own_questions.is_own(k)})):
+        try:
+            clean.update(check(part))
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    asked = {q["key"] for q in own}
+    for extra in sorted(k for k in answers if own_questions.is_own(k) and k not in asked):
+        fields[extra] = [_("Not a question of this survey.")]
+    if fields:
+        raise InvalidInput(_("Some answers are missing or not valid."), code="invalid_answers",
+                           fields=fields)
     token = respondent_token(user_id=actor.pk, company_id=survey.company_id)
     team_id = _first_team_id(user=actor, company_id=survey.company_id)
     try:
@@ -156,7 +187,11 @@ def survey_answer(*, actor: User, survey: Survey, answers: dict[str, Any],
                 IndicatorScore(response=response, survey=survey, company_id=survey.company_id,
                                team_id=team_id, indicator=key,
                                score=instruments.score(key, clean))
-                for key in survey.indicators])
+                for key in survey.indicators] + [
+                IndicatorScore(response=response, survey=survey, company_id=survey.company_id,
+                               team_id=team_id, indicator=q["key"],
+                               score=own_questions.score(q, clean[q["key"]]))
+                for q in own])
     except IntegrityError as exc:
         raise Conflict(_("You have answered this survey already."),
                        code="already_answered") from exc
@@ -201,7 +236,8 @@ def surveys_open_scheduled(*, today: dt.date | None = None) -> int:
         if Survey.objects.filter(company_id=schedule.company_id, period=period).exists():
             continue
         keys = surveyed_indicators(company=schedule.company_id)
-        if not keys:
+        own = own_questions.snapshot(own_questions.questions_of(company=schedule.company_id))
+        if not keys and not own:
             continue
         opens_on = today.replace(day=schedule.day_of_month)
         last_day = today.replace(day=calendar.monthrange(today.year, today.month)[1])
@@ -211,9 +247,10 @@ def surveys_open_scheduled(*, today: dt.date | None = None) -> int:
                 survey = Survey.objects.create(
                     company_id=schedule.company_id, title=_month_title(today),
                     origin=SurveyOrigin.SCHEDULED, period=period, opens_on=opens_on,
-                    closes_on=max(closes_on, opens_on), indicators=keys)
+                    closes_on=max(closes_on, opens_on), indicators=keys, questions=own)
                 audit_log(actor=None, action="wellbeing.survey_opened", obj=survey,
-                          data={"period": period, "indicators": keys})
+                          data={"period": period, "indicators": keys,
+                                "questions": [q["key"] for q in own]})
         except IntegrityError:
             continue  # another worker opened it first
         opened += 1

@@ -42,8 +42,8 @@ def module_validate(*, kind: str, title: str, body: str = "", video_url: str = "
         fields["title"] = [_("Give the module a title.")]
     if kind not in ModuleKind.values:
         fields["kind"] = [_("Choose article, video, checklist or quiz.")]
-    if language not in ("en", "fr", "nl"):
-        fields["language"] = [_("Choose English, French or Dutch.")]
+    if language not in ("en", "fr", "nl", "de"):
+        fields["language"] = [_("Choose English, French, Dutch or German.")]
     if topic not in Topic.values:
         fields["topic"] = [_("Unknown topic.")]
     if kind == ModuleKind.ARTICLE and not (body or "").strip():
@@ -111,7 +111,7 @@ def module_set_active(*, actor: User, module: Module, active: bool) -> Module:
 
 
 def library_seed(*, actor: User, network: Any) -> int:
-    """Load the starter library (data/library.json, 3 languages) into a network's
+    """Load the starter library (data/library.json, 4 languages) into a network's
     library; modules already there (same slug and language) are left alone."""
     require(actor, "wellbeing.library", network=network)
     data = json.loads(LIBRARY.read_text(encoding="utf-8"))
@@ -119,7 +119,7 @@ def library_seed(*, actor: User, network: Any) -> int:
     created = 0
     with transaction.atomic():
         for spec in data["modules"]:
-            for language in ("en", "fr", "nl"):
+            for language in ("en", "fr", "nl", "de"):
                 if (spec["slug"], language) in have:
                     continue
                 module_create(

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from smartwork.wellbeing import views, views_evaluation, views_legal, views_training
+from smartwork.wellbeing import (
+    views,
+    views_evaluation,
+    views_legal,
+    views_objectives,
+    views_questions,
+    views_training,
+)
 
 app_name = "wellbeing"
 
@@ -11,6 +18,9 @@ urlpatterns = [
     path("network/", views.network, name="network"),
     path("campaigns/<int:campaign_id>/modules/<int:module_id>/", views_training.module_page,
          name="module"),
+    path("company/<int:company_id>/questions/", views_questions.questions, name="questions"),
+    path("company/<int:company_id>/objectives/", views_objectives.objectives,
+         name="objectives"),
     path("company/<int:company_id>/campaigns/", views_training.campaigns, name="campaigns"),
     path("network/library/", views_training.library, name="library"),
     path("legal/", views_legal.legal_library, name="legal"),

@@ -19,12 +19,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from smartwork.core.errors import DomainError, Forbidden
+from smartwork.core.forms import id_from_text
 from smartwork.core.permissions import allowed, roles_of
 from smartwork.insights import charts
 from smartwork.network.models import Network
 from smartwork.web.views.company import company_tabs
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
-from smartwork.wellbeing import instruments, measured, selectors, services, training
+from smartwork.wellbeing import (
+    instruments,
+    measured,
+    own_questions,
+    selectors,
+    services,
+    training,
+)
 from smartwork.wellbeing.forms import ScheduleForm, SurveyForm, answer_form
 from smartwork.wellbeing.models import SurveySchedule
 
@@ -69,7 +77,8 @@ def home(request: AuthedRequest) -> HttpResponse:
 def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_for_member(actor=request.user, survey_id=survey_id)
     keys = list(survey.indicators)
-    form = answer_form(keys, request.LANGUAGE_CODE, request.POST or None)
+    own = list(survey.questions or [])
+    form = answer_form(keys, request.LANGUAGE_CODE, request.POST or None, own=own)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer(actor=request.user, survey=survey,
@@ -80,6 +89,9 @@ def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
             messages.success(request, _("Thank you: your answers are saved, without your name."))
             return redirect("wellbeing:home")
     blocks = instruments.questionnaire(keys, request.LANGUAGE_CODE)
+    own_block = own_questions.block(own, request.LANGUAGE_CODE)
+    if own_block:
+        blocks.append(own_block)
     for block in blocks:
         block["fields"] = [form[item["key"]] for item in block["items"]]
     return render(request, "wellbeing/survey.html", {"survey": survey, "form": form,
@@ -103,8 +115,11 @@ def company(request: AuthedRequest, company_id: int) -> HttpResponse:
     schedule_form = ScheduleForm(initial={"active": schedule.active, "day_of_month":
                                           schedule.day_of_month, "open_days": schedule.open_days}
                                  if schedule else None)
+    own = [(q.pk, own_questions.question_text({"text": q.text}, request.LANGUAGE_CODE))
+           for q in own_questions.questions_of(company=org)]
     survey_form = SurveyForm(initial={"indicators": services.surveyed_indicators(company=org),
-                                      "title": _("Pulse survey")})
+                                      "title": _("Pulse survey"),
+                                      "questions": [pk for pk, _text in own]}, own=own)
     if request.method == "POST":
         if not may_manage:
             raise Forbidden(_("Your role does not allow this here."))
@@ -124,7 +139,7 @@ def company(request: AuthedRequest, company_id: int) -> HttpResponse:
                     messages.success(request, _("Schedule saved."))
                     return redirect("wellbeing:company", company_id=org.pk)
             if action == "survey":
-                survey_form = SurveyForm(request.POST)
+                survey_form = SurveyForm(request.POST, own=own)
                 if survey_form.is_valid():
                     services.survey_create(actor=request.user, company=org,
                                            **survey_form.cleaned_data)
@@ -186,7 +201,7 @@ def network(request: AuthedRequest) -> HttpResponse:
     roles = roles_of(request.user)
     networks = Network.objects.filter(pk__in=roles.operator_networks) if not roles.superuser \
         else Network.objects.all()
-    chosen = networks.filter(pk=request.GET.get("network") or 0).first() or networks.first()
+    chosen = networks.filter(pk=id_from_text(request.GET.get("network")) or 0).first() or networks.first()
     if chosen is None:
         raise Forbidden(_("Your role does not allow this here."))
     data = selectors.network_results(actor=request.user, network=chosen)

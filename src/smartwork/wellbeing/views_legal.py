@@ -15,14 +15,22 @@ from smartwork.core.permissions import roles_of
 from smartwork.network.models import Network
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 from smartwork.wellbeing import legal, selectors
+from smartwork.wellbeing.choices import LANGUAGES
 from smartwork.wellbeing.forms import LegalForm
+
+
+def _language(request: AuthedRequest) -> str | None:
+    """?language= when it is one of the library's languages, else None (a NUL byte in
+    it reached PostgreSQL's query and answered 500)."""
+    value = request.GET.get("language")
+    return value if value in dict(LANGUAGES) else None
 
 
 @login_required
 @page
 @require_http_methods(["GET", "POST"])
 def legal_library(request: AuthedRequest) -> HttpResponse:
-    language = request.GET.get("language") or request.LANGUAGE_CODE[:2]
+    language = _language(request) or request.LANGUAGE_CODE[:2]
     roles = roles_of(request.user)
     networks = list(Network.objects.filter(pk__in=roles.operator_networks))
     form = LegalForm(initial={"language": language}) if networks else None
@@ -55,7 +63,7 @@ def policy_document(request: AuthedRequest, company_id: int) -> HttpResponse:
     company = selectors.company_for(actor=request.user, company_id=company_id)
     try:
         pdf = policy_pdf(actor=request.user, company=company,
-                         language=request.GET.get("language") or None)
+                         language=_language(request))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("wellbeing:company", company_id=company.pk)

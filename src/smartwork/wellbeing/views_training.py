@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from smartwork.core.errors import DomainError, Forbidden
+from smartwork.core.forms import id_from_text
 from smartwork.core.permissions import allowed, roles_of
 from smartwork.network.models import Network
 from smartwork.web.views.company import company_tabs
@@ -20,6 +21,12 @@ from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
 from smartwork.wellbeing import selectors, training
 from smartwork.wellbeing.forms import CampaignForm, ModuleForm
 from smartwork.wellbeing.models import Module
+
+
+def _index(value: object) -> int:
+    """A choice's or an item's number as sent; -1 (no answer) unless plain digits."""
+    number = id_from_text(value)
+    return -1 if number is None else number
 
 
 @login_required
@@ -32,12 +39,12 @@ def module_page(request: AuthedRequest, campaign_id: int, module_id: int) -> Htt
     error = None
     if request.method == "POST":
         try:
-            answers = [int(request.POST.get(f"q{i}", -1)) for i in range(len(module.quiz))]
-            checked = [int(v) for v in request.POST.getlist("checked")]
+            answers = [_index(request.POST.get(f"q{i}")) for i in range(len(module.quiz))]
+            checked = [_index(v) for v in request.POST.getlist("checked")]
             result = training.module_complete(actor=request.user, campaign=campaign,
                                               module=module, answers=answers, checked=checked)
-        except (DomainError, ValueError) as exc:
-            error = getattr(exc, "message", str(exc))
+        except DomainError as exc:
+            error = exc.message
         else:
             if result["passed"]:
                 messages.success(request, _("Module completed."))
@@ -75,7 +82,9 @@ def campaigns(request: AuthedRequest, company_id: int) -> HttpResponse:
                         actor=request.user, company=org, title=d["title"], kind=d["kind"],
                         language=d["language"], topic=d["topic"], body=d["body"],
                         video_url=d["video_url"], mandatory=d["mandatory"],
-                        checklist=[x.strip() for x in d["checklist"].splitlines() if x.strip()])
+                        checklist=[x.strip() for x in d["checklist"].splitlines() if x.strip()],
+                        quiz=d["quiz"] if d["kind"] == "quiz" else None,
+                        pass_mark=d["pass_mark"] or 0)
                 except DomainError as exc:
                     apply_domain_error(module_form, exc)
                 else:
@@ -109,7 +118,7 @@ def _operator_network(request: AuthedRequest) -> Network:
     roles = roles_of(request.user)
     networks = (Network.objects.all() if roles.superuser
                 else Network.objects.filter(pk__in=roles.operator_networks))
-    chosen = networks.filter(pk=request.GET.get("network") or 0).first() or networks.first()
+    chosen = networks.filter(pk=id_from_text(request.GET.get("network")) or 0).first() or networks.first()
     if chosen is None:
         raise Forbidden(_("Your role does not allow this here."))
     return chosen
@@ -126,7 +135,8 @@ def library(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("%(n)s modules added from the starter library.")
                              % {"n": n})
         elif request.POST.get("action") == "active":
-            module = get_object_or_404(Module, pk=request.POST.get("module"), network=network)
+            module = get_object_or_404(Module, pk=id_from_text(request.POST.get("module")) or 0,
+                                       network=network)
             training.module_set_active(actor=request.user, module=module,
                                        active=request.POST.get("active") == "1")
             messages.success(request, _("Library saved."))

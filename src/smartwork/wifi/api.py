@@ -3,21 +3,24 @@ authentication log, and the endpoints FreeRADIUS (rlm_rest) calls."""
 
 import datetime as dt
 import ipaddress
+import math
+import re
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyHeader, HttpBasicAuth
 from pydantic import Field
 
-from smartwork.core.errors import Forbidden, InvalidInput, NotFound
+from smartwork.core.errors import InvalidInput, NotFound
+from smartwork.core.forms import id_from_text
+from smartwork.core.guard import DB_INT_MAX, DB_INT_MIN
 from smartwork.network.models import Centre, Network
 from smartwork.wifi import selectors, services
 from smartwork.wifi.choices import ACCT_STATUS_CODES, ACCT_STATUS_NAMES, AuthReason, Via
-from smartwork.wifi.models import Nas, RadiusRestToken, WifiIdentity
+from smartwork.wifi.models import Nas, RadiusRestToken
 from smartwork.wifi.schemas import (
     AuthAttemptOut,
     IdentityOut,
@@ -202,22 +205,40 @@ def _str(body: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value)
 
 
+_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,20}\s*", re.ASCII)
+
+
 def _int(body: dict[str, Any], name: str) -> int:
     value = _value(body, name)
     if value in (None, ""):
         return 0
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    number: int | None
+    if isinstance(value, str):
+        # Plain ASCII digits: int() also reads "٣" or "１", and str.isdigit() takes "²".
+        number = int(value) if _INTEGER.fullmatch(value) else None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value):  # 1e400 is infinite
+        number = int(value)
+    else:
+        number = None
+    if number is None:
         raise InvalidInput(_("%(name)s must be a number.") % {"name": name},
-                           fields={name: [_("Not a number.")]}) from None
+                           fields={name: [_("Not a number.")]})
+    if not DB_INT_MIN <= number <= DB_INT_MAX:
+        raise InvalidInput(_("%(name)s must be a number.") % {"name": name},
+                           fields={name: [_("This number is too large.")]})
+    return number
 
 
 def _nas_for(request: HttpRequest, body: dict[str, Any]) -> Nas:
     """The access point the request is about, in the token's network."""
     token: RadiusRestToken = request.auth  # type: ignore[attr-defined]
-    address = (_str(body, "Packet-Src-IP-Address") or _str(body, "NAS-IP-Address")
-               or _str(body, "NAS-IPv6-Address"))
+    # FreeRADIUS-Client-IP-Address: the packet's source, set by our site config
+    # (wifi/freeradius/sites-enabled/smartwork), which FreeRADIUS checked against its
+    # clients; a NAS-IP-Address is whatever the access point writes.
+    address = (_str(body, "FreeRADIUS-Client-IP-Address") or _str(body, "Packet-Src-IP-Address")
+               or _str(body, "NAS-IP-Address") or _str(body, "NAS-IPv6-Address"))
     try:
         ipaddress.ip_address(address)
     except ValueError:
@@ -231,17 +252,12 @@ def _nas_for(request: HttpRequest, body: dict[str, Any]) -> Nas:
 
 
 @router.post("/wifi/radius/authorize", auth=RADIUS_AUTH, response={204: None},
-             summary="rlm_rest authorize: 204 known login, 404 unknown, 403 locked or disabled")
+             summary="rlm_rest authorize: 204 for any username (authenticate decides)")
 def rest_authorize(request: HttpRequest, body: Body[dict[str, Any]]) -> Any:
+    """The same answer for a known, unknown, locked or disabled login: saying more here
+    would tell whoever reaches FreeRADIUS which usernames exist. FreeRADIUS then sends
+    the request to `authenticate`, which decides and logs (as the built-in server)."""
     _nas_for(request, body)
-    username = services.normalise_username(_str(body, "User-Name"))
-    identity = WifiIdentity.objects.filter(username=username).first() if username else None
-    if identity is None:
-        raise NotFound(_("Unknown WiFi username."), code="unknown_user")
-    if not identity.is_active or (
-        identity.locked_until is not None and identity.locked_until > timezone.now()
-    ):
-        raise Forbidden(_("This WiFi login is locked or disabled."), code="locked")
     return Status(204, None)
 
 
@@ -272,7 +288,7 @@ def rest_accounting(request: HttpRequest, body: Body[dict[str, Any]]) -> Any:
     nas = _nas_for(request, body)
     status_raw = _str(body, "Acct-Status-Type")
     status = ACCT_STATUS_NAMES.get(status_raw.lower()) or (
-        ACCT_STATUS_CODES.get(int(status_raw)) if status_raw.isdigit() else None
+        ACCT_STATUS_CODES.get(code) if (code := id_from_text(status_raw)) is not None else None
     )
     if status_raw.lower() in ("accounting-on", "accounting-off", "7", "8"):
         services.presence_close_for_nas(nas=nas)

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartwork.accounts.models import User
+from smartwork.accounts.throttle import throttle_failed, throttle_hold, throttle_locked
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from smartwork.core.permissions import allowed, require
@@ -344,6 +346,38 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()[:64]
 
 
+# Failed WiFi passwords are also counted per client address, in accounts' login
+# throttle (the table `accounts_loginthrottle`, shared by every process): the device
+# (Calling-Station-Id, its MAC) or, when the access point sends none, the access point.
+# Unknown usernames are counted under their name too, so a wrong name costs what a
+# wrong password costs.
+THROTTLE_ADDRESS = "wifi_addr"
+THROTTLE_NAME = "wifi_name"
+
+
+def client_address_key(*, nas_id: int | None, calling_station_id: str) -> str:
+    station = re.sub(r"[^0-9a-z]", "", calling_station_id.lower())[:64]
+    return f"station:{station}" if station else f"nas:{nas_id}"
+
+
+def _address_failed(key: str, now: dt.datetime) -> None:
+    # An access point that sends no Calling-Station-Id shares one count among all its
+    # devices: a higher limit, or a few people mistyping would lock everyone there.
+    limit = wifi_setting("MAX_FAILURES_PER_ACCESS_POINT" if key.startswith("nas:")
+                         else "MAX_FAILURES_PER_ADDRESS")
+    throttle_failed(
+        scope=THROTTLE_ADDRESS, key=key, limit=int(limit),
+        lock_seconds=int(wifi_setting("LOCKOUT_SECONDS")),
+        max_seconds=int(wifi_setting("ADDRESS_LOCKOUT_MAX_SECONDS")), now=now)
+
+
+def _unknown_name_failed(username: str, now: dt.datetime) -> None:
+    throttle_failed(
+        scope=THROTTLE_NAME, key=username, limit=int(wifi_setting("MAX_FAILURES")),
+        lock_seconds=int(wifi_setting("LOCKOUT_SECONDS")),
+        max_seconds=int(wifi_setting("LOCKOUT_SECONDS")), now=now)
+
+
 def _record_failure(identity_id: int, now: dt.datetime) -> None:
     """Count a failed attempt; lock the identity after MAX_FAILURES in the window.
     Row-locked so that parallel guesses are all counted."""
@@ -361,6 +395,41 @@ def _record_failure(identity_id: int, now: dt.datetime) -> None:
             identity.failed_attempts = 0
             log.warning("wifi login %s locked after repeated failures", identity.username)
         identity.save(update_fields=["failed_attempts", "last_failed_at", "locked_until"])
+
+
+def _failure_settle(*, identity_id: int | None, username: str, address: str,
+                    now: dt.datetime) -> bool:
+    """A wrong password (or a name that is no login), once checked: in one transaction
+    holding the login's row and the address's, count it unless either got locked
+    meanwhile (False: to be refused as locked). Guesses sent at once queue here, each
+    seeing the failures counted before it, so no more of them are answered than the
+    limits allow. Always the login's row before the address's: no deadlock."""
+    with transaction.atomic():
+        if identity_id is not None:
+            held = WifiIdentity.objects.select_for_update().filter(
+                pk=identity_id).values_list("locked_until", flat=True).first()
+            if held is not None and held > now:
+                return False
+        if throttle_hold(scope=THROTTLE_ADDRESS, key=address, now=now):
+            return False
+        if identity_id is not None:
+            _record_failure(identity_id, now)
+        elif username:
+            _unknown_name_failed(username, now)
+        _address_failed(address, now)
+    return True
+
+
+def _failures_forget(row: IdentityRow, now: dt.datetime) -> None:
+    """A right password after failures: forget them, unless one was counted (or a lock
+    set) since `row` was read. The accept stands at that read, before any failure
+    counted after it, which must not be wiped. (The count cannot come back to the same
+    number within the milliseconds of a password check: it only grows, or starts
+    afresh after a quiet window.)"""
+    WifiIdentity.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now), pk=row.identity_id,
+        failed_attempts=row.failed_attempts,
+    ).update(failed_attempts=0, last_failed_at=None)
 
 
 _credit_cache: dict[tuple[int, int, dt.date], tuple[float, bool]] = {}
@@ -512,11 +581,22 @@ def radius_authenticate(
         decision.reason = AuthReason.NAS_DISABLED
         return decision
     row = _identity_row(decision.username, now) if decision.username else None
-    if row is None:
-        # Spend the same time as a password check: no username oracle by timing.
+    address = client_address_key(nas_id=nas.pk, calling_station_id=calling_station_id)
+    if row is not None:
+        decision.identity_id, decision.member_id = row.identity_id, row.member_id
+    if throttle_locked(scope=THROTTLE_ADDRESS, keys=[address], now=now):
+        # Too many failures from this device (or access point), whatever the name.
         crypto.check_password(password or "", "hmac_sha256$0$0")
+        decision.reason = AuthReason.RATE_LIMITED
         return decision
-    decision.identity_id, decision.member_id = row.identity_id, row.member_id
+    if row is None:
+        # Spend the same time as a password check, and count it as a wrong password
+        # is counted: no username oracle by timing.
+        crypto.check_password(password or "", "hmac_sha256$0$0")
+        if not _failure_settle(identity_id=None, username=decision.username, address=address,
+                               now=now):
+            decision.reason = AuthReason.RATE_LIMITED
+        return decision
     if row.locked:
         # As long as a password check, and the device is told what an unknown username
         # or a wrong password is told (server.PUBLIC_MESSAGES): no username oracle.
@@ -528,11 +608,14 @@ def radius_authenticate(
         return decision
     if not crypto.check_password(password, row.password_hash):
         decision.reason = AuthReason.BAD_PASSWORD
-        _record_failure(row.identity_id, now)
+        if not _failure_settle(identity_id=row.identity_id, username=decision.username,
+                               address=address, now=now):
+            decision.reason = AuthReason.RATE_LIMITED
         return decision
+    # A right password needs no lock: it stands at the reads above (no lock then), and
+    # writes nothing unless there are failures to forget.
     if row.failed_attempts:
-        WifiIdentity.objects.filter(pk=row.identity_id).update(failed_attempts=0,
-                                                               last_failed_at=None)
+        _failures_forget(row, now)
     tz = zoneinfo.ZoneInfo(centre.timezone)
     local_day = now.astimezone(tz).date()
     reason = None

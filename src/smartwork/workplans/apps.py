@@ -12,3 +12,8 @@ class WorkplansConfig(AppConfig):
         from smartwork.workplans.enforce import PolicyRule
 
         register_rule(PolicyRule())
+        # Quiet hours of the right to disconnect hold back mails (core/mail.py).
+        from smartwork.core.mail import register_quiet_hours
+        from smartwork.workplans.disconnect import quiet_until
+
+        register_quiet_hours(quiet_until)

@@ -7,8 +7,9 @@
   planned current week for every employee; an equipment inventory, some signed.
 - Brabant Design: a policy of 2 remote days whose breaches wait for approval.
 
-Through the real services; the policies take effect on this week's Monday (written
-as on that day) so that the whole current week is under them.
+Through the real services. Meuse Énergie's policy has two versions: one remote day
+and two anchor days from eight months ago, today's policy from three months ago (each
+written as on its day), so the wellbeing demo shows the change in its trends.
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ ITEMS = [("laptop", "Dell Latitude 5440"), ("laptop", "Lenovo ThinkPad T14"),
          ("router", "Huawei 4G router"), ("chair", "Ergonomic chair")]
 
 
+def _month_start(day: dt.date, back: int) -> dt.date:
+    y, m = day.year, day.month - back
+    while m <= 0:
+        y, m = y - 1, m + 12
+    return dt.date(y, m, 1)
+
+
 def _members(team: Team) -> list[Any]:
     return [m.user for m in TeamMembership.objects.filter(team=team).select_related("user")
             .order_by("user__email")]
@@ -73,8 +81,16 @@ def load(ctx: dict[str, Any]) -> None:
     if "IT" in teams:
         team_days.append({"team_id": teams["IT"].pk, "weekday": 2, "place": "centre",
                           "centre_id": it_centre.pk})
+    # Two versions, so that the change is there to study (wellbeing's trends by policy
+    # version): eight months ago one remote day with two anchor days; three months ago
+    # the policy of today.
+    before, change = _month_start(today, 8), _month_start(today, 3)
     policy.policy_version_create(
-        actor=admin, company=meuse, effective_from=monday, today=monday, remote_days=2,
+        actor=admin, company=meuse, effective_from=before, today=before, remote_days=1,
+        anchor_days=[1, 3], note="Demo policy: before the change",
+        confidentiality=TEXTS["confidentiality"], equipment_rules=TEXTS["equipment_rules"])
+    policy.policy_version_create(
+        actor=admin, company=meuse, effective_from=change, today=change, remote_days=2,
         anchor_days=[1], team_days=team_days, core_start=dt.time(9, 30),
         core_end=dt.time(15, 30), disconnect_start=dt.time(19, 0), disconnect_end=dt.time(7, 0),
         note="Demo policy", confidentiality=TEXTS["confidentiality"],

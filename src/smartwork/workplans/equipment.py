@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from smartwork.accounts.models import Organisation, User
 from smartwork.core.audit import audit_log
 from smartwork.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from smartwork.core.permissions import require
+from smartwork.core.permissions import allowed, require
 from smartwork.workplans.choices import EquipmentKind
 from smartwork.workplans.models import EquipmentItem, EquipmentLoan
 from smartwork.workplans.policy import ACTION
@@ -139,8 +139,12 @@ def my_equipment(*, actor: User) -> list[EquipmentLoan]:
 
 
 def loan_get(*, actor: User, pk: int) -> EquipmentLoan:
+    """A loan its holder or the company's equipment managers may see; to anyone else it
+    does not exist (the same 404 as a missing id: no one learns which loans exist)."""
+    _authenticated(actor)
     loan = EquipmentLoan.objects.select_related("item", "user").filter(pk=pk).first()
-    if loan is None:
+    if loan is None or (loan.user_id != actor.pk
+                        and not allowed(actor, ACTION, company=loan.item.company_id)):
         raise NotFound(_("No such item."), code="not_found")
     return loan
 

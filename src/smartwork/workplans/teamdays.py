@@ -127,7 +127,8 @@ def team_day_book(*, actor: User, team: Team, day: dt.date, centre: Centre, kind
         for row in results:
             if row["status"] != "conflict":
                 mail_later("smartwork.workplans.teamdays.team_day_invitation_send",
-                           event_id=event.pk, user_id=row["user_id"])
+                           event_id=event.pk, user_id=row["user_id"],
+                           quiet_for=row["user_id"])
         mail_later("smartwork.workplans.teamdays.team_day_confirmation_send", event_id=event.pk)
     return event
 

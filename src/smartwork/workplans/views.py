@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from smartwork.accounts.models import Organisation, Team, User
 from smartwork.bookings.services import booking_create
 from smartwork.core.errors import DomainError, NotFound
+from smartwork.core.forms import date_from_text, id_from_text
 from smartwork.core.permissions import require
 from smartwork.network.choices import LabelStatus, ResourceKind
 from smartwork.network.models import Centre, Resource
@@ -44,10 +45,7 @@ ACTION = policy.ACTION
 
 
 def _week_param(request: AuthedRequest) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
-    except ValueError:
-        return None
+    return date_from_text(request.GET.get("week") or request.POST.get("week"))
 
 
 def _company(request: AuthedRequest, company_id: int) -> Organisation:
@@ -75,8 +73,10 @@ def _admin_render(request: AuthedRequest, template: str, company: Organisation,
 
 def _centres_for(user: User, on: dt.date) -> list[Centre]:
     networks = bookable_network_ids(member=user, on=on)
+    from smartwork.network.selectors import centre_visible_q
+
     return list(Centre.objects.filter(network_id__in=networks, label_status=LabelStatus.LABELLED)
-                .order_by("name"))
+                .filter(centre_visible_q(user)).order_by("name"))
 
 
 def _centre_choices(user: User, on: dt.date) -> list[tuple[int, str]]:
@@ -142,10 +142,7 @@ def my_week(request: AuthedRequest) -> HttpResponse:
     monday = _week_param(request)
     error = ""
     if request.method == "POST":
-        try:
-            day = dt.date.fromisoformat(request.POST.get("day", ""))
-        except ValueError:
-            day = None
+        day = date_from_text(request.POST.get("day"))
         try:
             if "show_centre_name" in request.POST:
                 plan.plan_settings_set(actor=request.user,
@@ -204,7 +201,7 @@ def my_policy(request: AuthedRequest) -> HttpResponse:
 def my_activities(request: AuthedRequest) -> HttpResponse:
     forms: dict[int, AnswerForm] = {}
     if request.method == "POST":
-        activity = Activity.objects.filter(pk=request.POST.get("activity") or 0).first()
+        activity = Activity.objects.filter(pk=id_from_text(request.POST.get("activity")) or 0).first()
         if activity is not None:
             form = AnswerForm(request.POST, prefix=f"a{activity.pk}")
             if form.is_valid():
@@ -230,7 +227,8 @@ def my_activities(request: AuthedRequest) -> HttpResponse:
 def my_equipment(request: AuthedRequest) -> HttpResponse:
     sign_forms: dict[int, SignForm] = {}
     if request.method == "POST":
-        loan = equipment.loan_get(actor=request.user, pk=int(request.POST.get("loan") or 0))
+        loan = equipment.loan_get(actor=request.user,
+                                  pk=id_from_text(request.POST.get("loan")) or 0)
         form = SignForm(request.POST, prefix=f"l{loan.pk}")
         if form.is_valid():
             try:
@@ -313,8 +311,12 @@ def team_week(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 def _policy_form(company: Organisation, data: Any = None) -> PolicyForm:
     teams = [(t.pk, t.name) for t in Team.objects.filter(company=company).order_by("name")]
+    from smartwork.network.selectors import centre_visible_to_companies_q
+
+    # A hosted space the company may not see is not one its policy can name.
     centres = [(c.pk, c.name) for c in Centre.objects.filter(
-        network_id=company.network_id or 0, label_status=LabelStatus.LABELLED).order_by("name")]
+        centre_visible_to_companies_q([company.pk]), network_id=company.network_id or 0,
+        label_status=LabelStatus.LABELLED).order_by("name")]
     return PolicyForm(data, teams=teams, centres=centres, initial={
         "effective_from": timezone.localdate() + dt.timedelta(days=1), "remote_days": 2,
         "working_days": [0, 1, 2, 3, 4], "allowed_places": ["head_office", "home",
@@ -391,7 +393,7 @@ def company_analysis(request: AuthedRequest, company_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "adopt" in request.POST:
-                team = Team.objects.filter(pk=request.POST.get("adopt") or 0,
+                team = Team.objects.filter(pk=id_from_text(request.POST.get("adopt")) or 0,
                                            company=company).first()
                 if team is None:
                     raise NotFound(_("No such team."))
@@ -435,7 +437,8 @@ def company_equipment(request: AuthedRequest, company_id: int) -> HttpResponse:
                 messages.success(request, _("Item added."))
                 return redirect("workplans:company_equipment", company.pk)
             if "hand_out" in request.POST and hand_form.is_valid():
-                item = equipment.item_get(actor=request.user, pk=int(request.POST["hand_out"]))
+                item = equipment.item_get(actor=request.user,
+                                          pk=id_from_text(request.POST["hand_out"]) or 0)
                 user = equipment.user_of_company(company_id=company.pk,
                                                  pk=hand_form.cleaned_data["user"])
                 equipment.equipment_hand_out(actor=request.user, item=item, user=user,
@@ -443,7 +446,8 @@ def company_equipment(request: AuthedRequest, company_id: int) -> HttpResponse:
                 messages.success(request, _("Handed out."))
                 return redirect("workplans:company_equipment", company.pk)
             if "return" in request.POST:
-                loan = equipment.loan_get(actor=request.user, pk=int(request.POST["return"]))
+                loan = equipment.loan_get(actor=request.user,
+                                          pk=id_from_text(request.POST["return"]) or 0)
                 equipment.equipment_return(actor=request.user, loan=loan)
                 messages.success(request, _("Returned."))
                 return redirect("workplans:company_equipment", company.pk)

@@ -8,21 +8,11 @@ from django.test import Client
 from smartwork.accounts.choices import OrganisationKind, Role
 from smartwork.accounts.models import ApiToken, Organisation, RoleAssignment
 from smartwork.core import testing
+from smartwork.core.tests.errors import assert_error
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["operator", "manager", "receptionist", "company_admin", "member", "outsider"]
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    assert {"code", "message", "fields"} <= set(body["error"])
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
 
 
 @pytest.fixture

@@ -99,3 +99,27 @@ def test_a_forged_unlock_link_does_nothing(member):
     assert not throttle.login_unlock(token=f"{member.email}:forged")
     with pytest.raises(throttle.LoginLocked):
         throttle.login_check(account=member.email)
+
+
+def test_an_empty_password_neither_counts_nor_resets_the_count(member):
+    client = Client()
+    for _ in range(4):
+        attempt(client, member.email, "wrong")
+    attempt(client, member.email, "")  # the form's own error; no password checked
+    assert LoginThrottle.objects.get(scope="account", key=member.email).failures == 4
+    attempt(client, member.email, "wrong")
+    assert LOCKED in attempt(client, member.email, "pass-1234").content.decode()
+
+
+def test_a_lock_set_while_the_password_was_checked_refuses_it(member):
+    """login_settle looks again under the row lock: an attempt whose password was
+    checked while others locked the account is refused as locked, right or wrong."""
+    for _ in range(5):
+        throttle.login_failed(account=member.email, address="10.0.0.3")
+    for succeeded in (True, False):
+        with pytest.raises(throttle.LoginLocked):
+            throttle.login_settle(account=member.email, address="10.0.0.4",
+                                  succeeded=succeeded)
+    row = LoginThrottle.objects.get(scope="account", key=member.email)
+    assert row.locks == 1 and row.failures == 0
+    assert not LoginThrottle.objects.filter(key="10.0.0.4").exists()

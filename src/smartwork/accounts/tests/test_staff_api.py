@@ -13,20 +13,10 @@ from smartwork.accounts.models import Invitation, Team, TeamMembership, User
 from smartwork.accounts.services import invitation_token
 from smartwork.core import testing
 from smartwork.core.models import AuditEntry
+from smartwork.core.tests.errors import assert_error
 from smartwork.credits.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 def upload(api_client, company, text, name="staff.csv"):

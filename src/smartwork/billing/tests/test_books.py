@@ -300,3 +300,208 @@ def test_settlements_are_numbered_self_billing_invoices(network, operator, centr
     assert b"<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>" in xml
     books = books_check(network=network, period=use)
     assert not any("settlement" in f or "commission" in f for f in books.failures), books.failures
+
+
+def _next_period(period):
+    return period_parse((period.end + dt.timedelta(days=1)).strftime("%Y-%m"))
+
+
+def _weekday_in(period, after_days=5):
+    day = period.start + dt.timedelta(days=after_days)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _settled_for(centre, period):
+    """What the centre's settlements carry for a period: its own statement's lines of
+    the period, and the corrections of that statement in later ones."""
+    from django.db.models import Sum
+
+    from smartwork.billing.models import SettlementLine
+
+    own = SettlementLine.objects.filter(
+        settlement__centre=centre, settlement__period_start=period.start,
+    ).exclude(kind="correction").aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    later = SettlementLine.objects.filter(
+        kind="correction", corrects__centre=centre, corrects__period_start=period.start,
+    ).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    return money_round(own + later)
+
+
+def test_a_refund_after_the_settlement_is_corrected_in_the_next_one(
+        network, operator, centre, company, member, month, api):
+    """A booking refunded after its centre's settlement was issued: the statement keeps
+    its 39.00 (issued documents do not change); the centre's next statement carries a
+    correction of -24.00 (its commission taken back at the original rate), and the
+    statements of both months add up to what the facts now say; check-books balances."""
+    from smartwork.billing.settlement import centre_values
+    from smartwork.bookings.models import Booking
+
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    nxt = _next_period(use)
+    buy(company, hours=8, actor=operator)  # for the next month's booking
+    for period in month["periods"]:
+        close(period, network, operator, month["other"], month["other_operator"])
+    first = Settlement.objects.get(centre=centre, period_start=use.start)
+    assert first.gross_value == Decimal("39.00") and first.commission == Decimal("5.85")
+    booked = Booking.objects.get(member=member, centre=centre, state="confirmed",
+                                 start__date=month["day"])
+    booking_cancel(booking=booked, actor=member)  # in time: refunded, after the statement
+    assert centre_values(network=network, period=use)[centre.pk].gross == Decimal("15.00")
+    assert any(f"settlement {first.reference} value" in f
+               for f in books_check(network=network, period=use).failures)
+    # Running the month again changes nothing issued.
+    assert settlements_create(actor=operator, network=network, period=use,
+                              today=nxt.start) == []
+    book(member, centre, on=_weekday_in(nxt), slot="full_day")  # 48.00 next month
+    close(nxt, network, operator, month["other"], month["other_operator"])
+    first.refresh_from_db()
+    assert first.gross_value == Decimal("39.00")
+    second = Settlement.objects.get(centre=centre, period_start=nxt.start)
+    lines = {ln.kind: ln for ln in second.lines.all()}
+    assert set(lines) == {"credit", "correction"}
+    correction = lines["correction"]
+    assert correction.amount == Decimal("-24.00") and correction.corrects_id == first.pk
+    assert money_round(correction.quantity * correction.unit_value) == correction.amount
+    assert correction.unit_value > 0  # a price is never negative (Peppol BR-27)
+    assert use.label in correction.description
+    assert second.gross_value == Decimal("24.00")
+    # 15 % of 48.00, less 15 % of 24.00 taken back.
+    assert second.commission == Decimal("3.60")
+    assert second.commission_invoice.total_net == Decimal("3.60")
+    assert first.gross_value + second.gross_value == Decimal("15.00") + Decimal("48.00")
+    assert _settled_for(centre, use) == Decimal("15.00")
+    assert _settled_for(centre, nxt) == Decimal("48.00")
+    shown = api(operator).get(f"/settlements/{second.pk}").json()
+    assert [(ln["kind"], ln["amount"], ln["corrects_number"], ln["corrects_period_start"])
+            for ln in shown["lines"] if ln["corrects_id"]] == [
+        ("correction", "-24.00", first.display_number, use.start.isoformat())]
+    listed = api(operator).get("/settlements", params={"period": nxt.label}).json()["items"]
+    assert any(ln["corrects_id"] == first.pk for s in listed for ln in s["lines"])
+    from django.test import Client
+    from django.urls import reverse
+
+    page = Client()
+    page.force_login(operator)
+    html = page.get(reverse("web:settlements")).content.decode()
+    row = re.search(rf'<tr data-settlement="{second.pk}">.*?</tr>', html, re.S).group(0)
+    assert "Corrections" in row and "24.00" in row
+    for period in (use, nxt):
+        failures = books_check(network=network, period=period).failures
+        assert failures == [], (period, failures)
+    # Once corrected, never twice: a later month's statement carries nothing more.
+    later = _next_period(nxt)
+    settlements_create(actor=operator, network=network, period=later,
+                       today=later.end + dt.timedelta(days=1))
+    assert not Settlement.objects.filter(centre=centre, period_start=later.start).exists()
+    assert _settled_for(centre, use) == Decimal("15.00")
+
+
+def test_a_late_booking_makes_a_statement_of_corrections_alone(
+        network, operator, centre, month):
+    """A pay-as-you-go booking recorded after its month's settlement: the next month has
+    no activity at the centre, yet a statement carrying only the correction is made,
+    numbered, with its commission; check-books balances for both months."""
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    nxt = _next_period(use)
+    for period in month["periods"]:
+        close(period, network, operator, month["other"], month["other_operator"])
+    first = Settlement.objects.get(centre=centre, period_start=use.start)
+    late = testing.make_user(network=network, language="en")
+    book(late, centre, on=month["day"], slot="morning")  # pay-as-you-go, 15.00
+    invoice_run(actor=operator, network=network, period=use, today=nxt.start, send=False)
+    close(nxt, network, operator, month["other"], month["other_operator"])
+    second = Settlement.objects.get(centre=centre, period_start=nxt.start)
+    assert [(ln.kind, ln.amount, ln.corrects_id) for ln in second.lines.all()] == [
+        ("correction", Decimal("15.00"), first.pk)]
+    assert second.number == first.number + 1
+    assert second.commission == Decimal("2.25") and second.payout_amount > 0
+    assert _settled_for(centre, use) == Decimal("54.00")
+    for period in (use, nxt):
+        failures = books_check(network=network, period=period).failures
+        assert failures == [], (period, failures)
+
+
+def test_a_correction_that_would_make_a_statement_negative_waits(
+        network, operator, centre, member, month):
+    """A refund after the statement and no activity the next month: no statement of a
+    negative total is drawn up; the correction waits for a month that can carry it."""
+    from smartwork.bookings.models import Booking
+
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    nxt = _next_period(use)
+    for period in month["periods"]:
+        close(period, network, operator, month["other"], month["other_operator"])
+    booked = Booking.objects.get(member=member, centre=centre, state="confirmed",
+                                 start__date=month["day"])
+    booking_cancel(booking=booked, actor=member)
+    settlements_create(actor=operator, network=network, period=nxt,
+                       today=nxt.end + dt.timedelta(days=1))
+    assert not Settlement.objects.filter(centre=centre, period_start=nxt.start).exists()
+    assert _settled_for(centre, use) == Decimal("39.00")
+    # check-books keeps saying so until a statement carries it.
+    assert any("value" in f for f in books_check(network=network, period=use).failures)
+
+
+@pytest.mark.parametrize("vat_registered", [True, False])
+def test_a_statement_with_a_negative_correction_is_a_valid_self_billing_invoice(
+        network, operator, centre, company, member, month, vat_registered):
+    """The Peppol self-billing document of a statement carrying a negative correction
+    passes the official rules (a negative line: quantity -1 at a positive price), and
+    the PDF and the API show the correction with the month it corrects."""
+    from smartwork.billing.pdf import settlement_html
+    from smartwork.billing.selfbilling import settlement_ubl
+    from smartwork.billing.validation import ubl_validate
+    from smartwork.bookings.models import Booking
+
+    supplier = centre.operator
+    supplier.vat_number = f"BE{supplier.enterprise_number}" if vat_registered else ""
+    supplier.peppol_id = supplier.enterprise_number
+    supplier.language = "fr"
+    supplier.save()
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    nxt = _next_period(use)
+    buy(company, hours=8, actor=operator)
+    settlements_create(actor=operator, network=network, period=use,
+                       today=use.end + dt.timedelta(days=1))
+    booked = Booking.objects.get(member=member, centre=centre, state="confirmed",
+                                 start__date=month["day"])
+    booking_cancel(booking=booked, actor=member)
+    book(member, centre, on=_weekday_in(nxt), slot="full_day")
+    settlements_create(actor=operator, network=network, period=nxt,
+                       today=nxt.end + dt.timedelta(days=1))
+    second = Settlement.objects.get(centre=centre, period_start=nxt.start)
+    assert second.gross_value == Decimal("24.00")
+    xml = settlement_ubl(second)
+    fatal = [str(f) for f in ubl_validate(xml=xml, rules="self_billing") if f.fatal]
+    assert fatal == []
+    first = Settlement.objects.get(centre=centre, period_start=use.start)
+    # In the supplier's language, naming the month corrected and its statement.
+    name = f"Correction pour {use.start:%m/%Y} : faits enregistrés après son autofacture " \
+        f"{first.display_number}"
+    assert b"-24.00" in xml and name.encode() in xml
+    html = settlement_html(second)
+    assert name in html and "-24,00" in html.replace("\u2212", "-")
+
+
+def test_late_roaming_at_a_host_centre_is_corrected_in_its_next_statement(
+        network, operator, centre, company, month):
+    """A guest of the allied network books at its centre after that centre's month was
+    settled (late roaming on the host side): the host centre's next statement carries
+    +24.00 for the month, of corrections alone."""
+    other, away = month["other"], month["away"]
+    use = period_parse(month["day"].strftime("%Y-%m"))
+    nxt = _next_period(use)
+    for period in month["periods"]:
+        close(period, network, operator, other, month["other_operator"])
+    first = Settlement.objects.get(centre=away, period_start=use.start)
+    assert first.gross_value == Decimal("24.00")
+    book(employee(company), away, on=month["day"])  # 240 min more, recorded late
+    close(nxt, network, operator, other, month["other_operator"])
+    second = Settlement.objects.get(centre=away, period_start=nxt.start)
+    assert [(ln.kind, ln.amount, ln.corrects_id) for ln in second.lines.all()] == [
+        ("correction", Decimal("24.00"), first.pk)]
+    assert _settled_for(away, use) == Decimal("48.00")
+    failures = books_check(network=other, period=use).failures
+    assert not any("settlement" in f for f in failures), failures

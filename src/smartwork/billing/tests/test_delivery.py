@@ -124,7 +124,7 @@ def test_a_refusal_waits_for_the_operator_who_retries(ap, api, invoice, operator
     [item] = failures.json()["items"]
     assert item["id"] == d.pk and item["invoice_number"] == invoice.display_number
     assert "not registered" in item["reason"]
-    assert api(company_admin).get("/deliveries").json()["items"] == []  # operators' only
+    assert api(company_admin).get("/deliveries").status_code == 403  # operators' only
     assert api(company_admin).post(f"/deliveries/{d.pk}/retry").status_code in (403, 404)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -62,4 +62,50 @@ API_ROWS = {
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "POST /api/v1/me/calendar/reset":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    # Floor plans (api_floorplans.py): the Namur centre is labelled, so everyone signed
+    # in reads its plans; changes are `centre.resources`. The uploads are multipart: the
+    # matrix sends no file, so those allowed get 422 (no image) after the permission check.
+    "GET /api/v1/centres/{centre_id}/floor-plans":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "POST /api/v1/centres/{centre_id}/floor-plans":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 422 403 | 422 403 | 422",
+            note="no file: 422 invalid_floor_plan once allowed"),
+    "GET /api/v1/floor-plans/{floor_plan_id}":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "DELETE /api/v1/floor-plans/{floor_plan_id}":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 204 403 | 204 403 | 204"),
+    "GET /api/v1/floor-plans/{floor_plan_id}/availability":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
+            query={'date': '{future_monday}', 'slot': 'morning'}),
+    "GET /api/v1/floor-plans/{floor_plan_id}/image":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "POST /api/v1/floor-plans/{floor_plan_id}/image":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 422 403 | 422 403 | 422",
+            note="no file: 422 invalid_floor_plan once allowed"),
+    "PUT /api/v1/floor-plans/{floor_plan_id}/places/{resource_id}":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 200 403 | 200 403 | 200",
+            body={'x': 12.5, 'y': 40}),
+    "DELETE /api/v1/floor-plans/{floor_plan_id}/places/{resource_id}":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 200 403 | 200 403 | 200"),
+    # Reminders (api_reminders.py): one's own choice.
+    "GET /api/v1/me/reminders":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "PUT /api/v1/me/reminders":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200",
+            body={'when': 'both'}),
+    # Favourites are one's own: nobody reads another's (tests/test_api_favourites.py).
+    # Marking a centre needs to be able to book it: the superuser has no network (404).
+    # Colleagues (api_colleagues.py): a company's employees (its admin too) see those of
+    # their own company who allow it; anyone without a company is 403 not_employee.
+    "GET /api/v1/centres/{centre_id}/colleagues":
+        row("401 | 200 200 | 403 403 | 200 200 | 403 403 | 403 403 | 403 403 | 403",
+            query={'on': '{future_monday}'}),
+    "GET /api/v1/me/favourites":
+        row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
+    "POST /api/v1/me/favourites":
+        row("401 | 201 201 | 201 201 | 201 201 | 201 201 | 201 201 | 201 201 | 404",
+            body={'centre_id': '{centre_id}'}),
+    "DELETE /api/v1/me/favourites":
+        row("401 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422 422 | 422",
+            note="no centre_id nor resource_id: 422 favourite_target for everyone"),
 }

@@ -12,19 +12,8 @@ from smartwork.bookings.qr import checkin_token_for
 from smartwork.bookings.tests.factories import booking_row, workday
 from smartwork.core import testing
 from smartwork.core.models import IdempotencyRecord
-from smartwork.network.choices import ResourceKind
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(centre):
-    return centre.resources.filter(kind=ResourceKind.DESK).order_by("name").first()
-
-
-@pytest.fixture
-def room(centre):
-    return centre.resources.get(kind=ResourceKind.MEETING_ROOM)
 
 
 def error(response) -> str:

@@ -57,11 +57,6 @@ EVENT = {"en": ("Booking", "Morning"), "fr": ("Réservation", "Matin"),
          "nl": ("Boeking", "Voormiddag")}
 
 
-@pytest.fixture
-def desk(centre):
-    return centre.resources.filter(kind=ResourceKind.DESK).order_by("name").first()
-
-
 def _ics(message) -> str:
     content = message.attachments[0][1]
     text = content.decode() if isinstance(content, bytes) else content

@@ -22,7 +22,6 @@ from smartwork.core import testing
 from smartwork.core.errors import DomainError
 from smartwork.core.models import AuditEntry
 from smartwork.credits.models import PaygCharge
-from smartwork.network.choices import ResourceKind
 from smartwork.network.models import Closure, Resource
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +34,6 @@ def _empty_token_cache():
     accounts.api_token_cache_forget()
     yield
     accounts.api_token_cache_forget()
-
-
-@pytest.fixture
-def desk(centre):
-    return centre.resources.filter(kind=ResourceKind.DESK).order_by("name").first()
 
 
 def bearer(raw: str) -> Client:

@@ -18,21 +18,11 @@ from smartwork.bookings.tests.factories import booking_row, workday
 from smartwork.core import testing
 from smartwork.core.errors import DomainError
 from smartwork.core.models import AuditEntry
-from smartwork.network.choices import AllianceStatus, LabelStatus, ResourceKind
+from smartwork.network.choices import AllianceStatus, LabelStatus
 from smartwork.network.models import Alliance, Closure
 
 T = dt.time
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(centre):
-    return centre.resources.filter(kind=ResourceKind.DESK).order_by("name").first()
-
-
-@pytest.fixture
-def room(centre):
-    return centre.resources.get(kind=ResourceKind.MEETING_ROOM)
 
 
 def code_of(excinfo) -> str:

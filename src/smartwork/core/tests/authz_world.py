@@ -3,10 +3,15 @@ and one person per role in scope and out of scope (see authz.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
+
+from django.db import transaction
+from django.test import Client
 
 from smartwork.accounts.choices import OrganisationKind, Role
 from smartwork.accounts.models import (
@@ -44,6 +49,32 @@ def _last_month() -> str:
 
     first = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     return f"{first:%Y-%m}"
+
+
+@contextlib.contextmanager
+def world_with_clients(
+    django_db_blocker: Any, columns: Iterable[tuple[str, str]], *,
+    raise_request_exception: bool,
+) -> Iterator[tuple[World, dict[tuple[str, str], Client]]]:
+    """The world, built in a transaction rolled back at the end, and a test client per
+    column (role, scope), logged in as that column's person (anonymous where there is
+    none). For a module-scoped fixture: `with world_with_clients(...) as w: yield w`."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_world()
+            clients: dict[tuple[str, str], Client] = {}
+            for column in columns:
+                client = Client(raise_request_exception=raise_request_exception)
+                user = built.users[column]
+                if user is not None:
+                    client.force_login(user)
+                clients[column] = client
+            yield built, clients
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def build_world() -> World:
@@ -167,5 +198,88 @@ def build_world() -> World:
             _first(MembershipPlan.objects.filter(network=walloon)), "pk", MISSING),
         "package_id": getattr(_first(CreditPackage.objects.filter(network=walloon)), "pk",
                               MISSING),
+        **_community_ids(centre),
+        "floor_plan_id": _floor_plan_id(centre),
     }
     return World(users=users, ids=ids)
+
+
+def _community_ids(centre: Any) -> dict[str, Any]:
+    """The community's objects of the demo (issue 21 §5): an event at the world's centre,
+    a registration for it, a message and a member listed in the directory."""
+    from smartwork.community.models import Event, MemberProfile, Message, Registration
+
+    event = _first(Event.objects.filter(centre=centre).order_by("pk"))
+    return {
+        "event_id": getattr(event, "pk", MISSING),
+        "registration_id": getattr(_first(Registration.objects.filter(event=event)), "pk",
+                                   MISSING),
+        "message_id": getattr(_first(Message.objects.order_by("pk")), "pk", MISSING),
+        "member_id": getattr(_first(MemberProfile.objects.filter(listed=True)
+                                    .order_by("member_id")), "member_id", MISSING),
+    }
+
+
+def _floor_plan_id(centre: Any) -> Any:
+    from smartwork.bookings.models import FloorPlan
+
+    return getattr(FloorPlan.objects.filter(centre=centre).order_by("pk").first(), "pk", MISSING)
+
+
+def add_form_data(world: World) -> None:
+    """The objects whose forms a page shows only when they exist, for the hostile-input
+    probe (test_hostile_pages.py; the authorisation matrix keeps its world as it is):
+    the member in a team with an activity to answer and a team to adopt a plan for, an
+    equipment item to hand out and a loan to return or sign, the network's training
+    library with a campaign of the company (a checklist and a quiz module), an open
+    survey and a policy version of the company. Their ids join `world.ids`."""
+    from django.utils import timezone
+
+    from smartwork.accounts.models import TeamMembership
+    from smartwork.network.models import Network
+    from smartwork.wellbeing import services as wellbeing
+    from smartwork.wellbeing import training
+    from smartwork.wellbeing.models import Module
+    from smartwork.workplans import analysis, equipment
+    from smartwork.workplans.models import PolicyVersion
+    from smartwork.workplans.policy import policy_version_create
+
+    today = timezone.localdate()
+    admin = world.users[("company_admin", "in")]
+    member = world.users[("member", "in")]
+    operator = world.users[("operator", "in")]
+    company = member.company
+    team = Team.objects.get(pk=world.ids["team_id"])
+    TeamMembership.objects.get_or_create(team=team, user=member)
+    activity = analysis.activity_create(actor=admin, company=company, name="Probe activity",
+                                        team=team, time_share=30)
+    analysis.activity_answer_set(actor=member, activity=activity, time_share=30,
+                                 best_place="home")
+    item = equipment.equipment_item_create(actor=admin, company=company, kind="laptop",
+                                           label="Probe laptop", serial="PROBE-1")
+    equipment.equipment_item_create(actor=admin, company=company, kind="screen",
+                                    label="Probe screen", serial="PROBE-2")
+    loan = equipment.equipment_hand_out(actor=admin, item=item, user=member)
+    network = Network.objects.get(pk=world.ids["network_id"])
+    training.library_seed(actor=operator, network=network)
+    modules = Module.objects.filter(network=network, active=True, language="en")
+    checklist = _first(modules.exclude(checklist=[]))
+    quiz = _first(modules.exclude(quiz=[]))
+    campaign = training.campaign_create(
+        actor=admin, company=company, title="Probe campaign", audience="company",
+        starts_on=today, due_on=today + dt.timedelta(days=30),
+        module_ids=[m.pk for m in (checklist, quiz) if m is not None])
+    survey = wellbeing.survey_create(
+        actor=admin, company=company, title="Probe survey", opens_on=today,
+        closes_on=today + dt.timedelta(days=7),
+        indicators=wellbeing.enabled_indicators(company=company))
+    version = _first(PolicyVersion.objects.filter(company=company, team__isnull=True))
+    if version is None:
+        version = policy_version_create(actor=admin, company=company, effective_from=today,
+                                        remote_days=2, anchor_days=[1], today=today)
+    world.ids.update({
+        "activity_id": activity.pk, "item_id": item.pk, "loan_id": loan.pk,
+        "campaign_id": campaign.pk, "module_id": (checklist or quiz).pk,
+        "survey_id": survey.pk,
+        "version_id": version.pk,
+    })

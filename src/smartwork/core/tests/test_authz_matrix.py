@@ -27,7 +27,7 @@ from smartwork.core.tests.authz import (
     missing_message,
     page_patterns,
 )
-from smartwork.core.tests.authz_world import MISSING, World, build_world
+from smartwork.core.tests.authz_world import MISSING, World, world_with_clients
 
 # Each test also runs in its own savepoint (pytest-django), inside the module's world.
 pytestmark = pytest.mark.django_db
@@ -38,22 +38,8 @@ PAGE_ROWS = collect("PAGE_ROWS")
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_world()
-            clients: dict[tuple[str, str], Client] = {}
-            for column in COLUMNS:
-                client = Client(raise_request_exception=False)
-                user = built.users[column]
-                if user is not None:
-                    client.force_login(user)
-                clients[column] = client
-            yield built, clients
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with world_with_clients(django_db_blocker, COLUMNS, raise_request_exception=False) as w:
+        yield w
 
 
 def _path(template: str, world: World, row: Row | None) -> str:

@@ -224,15 +224,6 @@ def test_serve_passes_the_threads_per_worker_and_refuses_zero(no_exec):
 # --- periodic jobs ----------------------------------------------------------------
 
 
-@pytest.fixture
-def clean_registry():
-    saved = dict(periodic._jobs)
-    periodic._jobs.clear()
-    yield
-    periodic._jobs.clear()
-    periodic._jobs.update(saved)
-
-
 def test_due_jobs_follow_each_interval(clean_registry):
     calls: list[str] = []
     periodic.register(lambda: calls.append("fast"), every_seconds=10, name="t.fast")

@@ -133,14 +133,14 @@ class TestDemo(TestCase):
         assert client.login(username=email, password=DEMO_PASSWORD), email
         return client
 
-    def centres_via_api(self, network: Network) -> dict:
+    def centres_via_api(self, network: Network, **extra: str) -> dict:
         response = self.client_for(self.member.email).get(
-            "/api/v1/centres", {"network": network.pk, "limit": 100})
+            "/api/v1/centres", {"network": network.pk, "limit": 100, **extra})
         assert response.status_code == 200, response.content
         return response.json()
 
     def test_walloon_network_lists_8_labelled_centres_with_150_desks(self):
-        body = self.centres_via_api(self.walloon)
+        body = self.centres_via_api(self.walloon, format="full")
         assert body["count"] == 8
         assert {c["label_status"] for c in body["items"]} == {LabelStatus.LABELLED}
         assert sum(c["desk_count"] for c in body["items"]) == 150
@@ -148,7 +148,8 @@ class TestDemo(TestCase):
         assert self.walloon.operator.legal_name == "Euro Green IT"
 
     def test_walloon_centres_have_rooms_hours_prices_and_a_passed_inspection(self):
-        for centre in Centre.objects.filter(network=self.walloon):
+        for centre in Centre.objects.filter(network=self.walloon, label_tier="full",
+                                            host_company__isnull=True):
             kinds = set(centre.resources.values_list("kind", flat=True))
             assert {ResourceKind.DESK, ResourceKind.MEETING_ROOM,
                     ResourceKind.TELEPRESENCE_ROOM} <= kinds, centre
@@ -270,6 +271,30 @@ class TestDemo(TestCase):
         assert page.status_code == 200
         assert f'data-booking="{booking.pk}"' in page.content.decode()
 
+    def test_meuse_energie_changed_its_policy_and_wellbeing_moved_after(self):
+        """Two policy versions three months apart; the company's results by version show
+        the change (issue 19: trends by policy version)."""
+        from smartwork.wellbeing.selectors import company_results
+        from smartwork.workplans.models import PolicyVersion
+
+        admin = RoleAssignment.objects.get(role=Role.COMPANY_ADMIN,
+                                           organisation=self.member.company).user
+        versions = list(PolicyVersion.objects.filter(company=self.member.company,
+                                                      team__isnull=True)
+                        .order_by("effective_from"))
+        assert [(v.remote_days, list(v.anchor_days)) for v in versions] == [(1, [1, 3]),
+                                                                             (2, [1])]
+        groups = company_results(actor=admin, company=self.member.company)["by_policy"]
+        means = [g["means"]["who5"] for g in groups if g["version"] is not None]
+        assert len(means) == 2 and all(m is not None for m in means)
+        assert means[1] > means[0] + 5  # visibly better after the change
+        page = self.client_for(admin.email).get(f"/wellbeing/company/{self.member.company_id}/")
+        assert page.status_code == 200
+        # The company's own question is asked and shown like the instruments.
+        own = [i for i in company_results(actor=admin, company=self.member.company)
+               ["indicators"] if i.get("own")]
+        assert [i["name"] for i in own] == ["Our team days are worth the trip."]
+
     def test_the_superuser_reaches_the_admin(self):
         admin = next(login for login in self.logins if "superuser" in login.role)
         response = self.client_for(admin.email).get("/admin/network/centre/")
@@ -289,7 +314,7 @@ def test_smartwork_demo_no_serve_prepares_a_fresh_data_folder(tmp_path):
     """README command 1, without the server: migrate, load, print the logins."""
     command = [sys.executable, "-m", "smartwork.config.cli", "demo", "--no-serve"]
     first = subprocess.run(command, env=_cli_env(tmp_path), capture_output=True, text=True,
-                           timeout=180, cwd=tmp_path)
+                           timeout=900, cwd=tmp_path)  # a bound against a hang, not a speed check
     assert first.returncode == 0, first.stderr
     assert "Loaded the demo data" in first.stdout
     assert DEMO_PASSWORD in first.stdout

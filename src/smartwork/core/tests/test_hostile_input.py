@@ -165,6 +165,14 @@ class TestUnknownPathsAndMethods:
         assert r.status_code == 404
         assert r["Content-Type"].startswith("text/html")
 
+    @pytest.mark.parametrize("path", [f"/community/members/{BIG}/", f"/desk/{BIG * 10}/",
+                                      f"/staff/centres/1/plans/{BIG}/", "/centres/a\x00b/"])
+    def test_a_pages_id_beyond_64_bits_is_the_html_404(self, client, member, path):
+        client.force_login(member)
+        r = client.get(path)
+        assert r.status_code == 404
+        assert r["Content-Type"].startswith("text/html")
+
 
 def test_guard_string_rules():
     from smartwork.core.guard import _string_problem

@@ -7,6 +7,7 @@ import pytest
 
 from smartwork.accounts.models import Team
 from smartwork.core import testing
+from smartwork.core.tests.errors import assert_error
 from smartwork.credits import services
 from smartwork.credits.models import Allotment, CreditPurchase, LedgerEntry
 from smartwork.credits.selectors import ledger_check
@@ -19,17 +20,6 @@ pytestmark = pytest.mark.django_db
 def ledgers_stay_clean():
     yield
     assert ledger_check().problems == []
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"])
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 @pytest.fixture

@@ -44,15 +44,29 @@ def drain_after_planning(monkeypatch, account, leave: int) -> None:
     """Another booking takes the credit between the plan (read) and the write: the
     account is left with `leave` minutes once the plan is made."""
     real = payment.booking_payment_plan
+    real_pay = payment.booking_pay
+
+    def drain() -> None:
+        current = balance(account)
+        if current != leave:
+            services.credit_adjust(actor=testing.make_operator(account.network),
+                                   account=account, minutes=leave - current,
+                                   note="taken meanwhile")
 
     def plan_then_drain(**kwargs):
         plan = real(**kwargs)
-        current = balance(account)
-        services.credit_adjust(actor=testing.make_operator(account.network), account=account,
-                               minutes=leave - current, note="taken meanwhile")
+        drain()
         return plan
 
+    def drain_then_pay(**kwargs):
+        # A plan that failed its take is dropped and the booking made again without one
+        # (bookings.services._Replan); the drain here rolled back with the first attempt,
+        # so it happens again.
+        drain()
+        return real_pay(**kwargs)
+
     monkeypatch.setattr(payment, "booking_payment_plan", plan_then_drain)
+    monkeypatch.setattr(payment, "booking_pay", drain_then_pay)
 
 
 class TestCreditPlan:

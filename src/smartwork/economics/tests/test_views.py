@@ -1,6 +1,8 @@
 """The economics pages: who sees them, costs entered through the form (refusals shown
 under the field, nothing stored), the charts."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -103,3 +105,20 @@ def test_whatif_page(operator, network, centre):
 
 def test_whatif_page_refuses_a_manager(manager):
     assert client_for(manager).get("/economics/network/what-if/").status_code == 403
+
+
+def test_cost_months_read_and_answer_like_every_month_picker(manager, centre):
+    """The cost form's months are core's month field: "10/2026" as a browser without the
+    picker sends it is read, and a month that does not exist gets the one message every
+    month picker gives ("YYYY-MM" was said here although 10/2026 is taken too)."""
+    c = client_for(manager)
+    url = f"/economics/centres/{centre.pk}/"
+    data = {"cost-kind": "rent", "cost-label": "Rent", "cost-basis": "fixed",
+            "cost-amount": "1000", "cost-starts_on": "2026-13", "cost-ends_on": "",
+            "cost-note": ""}
+    wrong = c.post(url, data)
+    assert wrong.status_code == 200
+    assert "Choose a month (for example 2026-10)." in wrong.content.decode()
+    assert not CostItem.objects.exists()
+    assert c.post(url, {**data, "cost-starts_on": "10/2026"}).status_code == 302
+    assert CostItem.objects.get().versions.get().starts_on == dt.date(2026, 10, 1)

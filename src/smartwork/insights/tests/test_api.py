@@ -10,19 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from smartwork.core import testing
+from smartwork.core.tests.errors import assert_error
 from smartwork.insights.tests.helpers import at, booking
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
 
 
 @pytest.fixture

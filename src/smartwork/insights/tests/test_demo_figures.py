@@ -33,7 +33,11 @@ def test_demo_companies_have_attendance_figures_right_away():
         if report["total"] and report["total"]["hours"]:
             with_figures.add(ra.organisation_id)
             assert report["by_centre"] and report["by_week"]
-    assert with_figures == {ra.organisation_id for ra in admins}  # every demo company
+    # Every demo customer company; Aurelium only hosts desks (docs/formats.md): its staff
+    # book none in the demo.
+    customers = {ra.organisation_id for ra in admins
+                 if not ra.organisation.legal_name.startswith("Aurelium")}
+    assert len(customers) >= 3 and with_figures == customers
     summary.presence_summary_refresh(rebuild=True)
     assert sorted(PresenceDay.objects.values_list("member_id", "centre_id", "day", "seconds",
                                                   "visits")) == before

@@ -12,6 +12,15 @@ API_ROWS = {
     "POST /api/v1/alliances/{alliance_id}/status":
         row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200",
             body={'status': 'ended'}),
+    "PUT /api/v1/alliances/{alliance_id}/terms":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 200 200 | 200",
+            body={'settlement_period': 'quarterly', 'clearing_hour_rate': '5.00',
+                  'open_centre_ids': []}),
+    # A demo centre that is not company-hosted: the operator passes the permission and
+    # is told it limits nobody (422); the host's admin case is in test_formats.py.
+    "POST /api/v1/centres/{centre_id}/visibility":
+        row("401 | 403 403 | 403 403 | 403 403 | 403 403 | 403 403 | 422 403 | 422",
+            body={'visibility': 'company'}),
     "GET /api/v1/centres":
         row("401 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200 200 | 200"),
     "POST /api/v1/centres":

@@ -6,6 +6,7 @@ import pytest
 
 from smartwork.core import testing
 from smartwork.core.models import AuditEntry
+from smartwork.core.tests.errors import assert_error
 from smartwork.network.choices import LabelStatus
 from smartwork.network.models import Centre, Inspection, OpeningHours, Resource
 
@@ -28,17 +29,6 @@ def items(passed=True, **overrides):
     answers = {i["code"]: {"passed": passed, "note": ""} for i in DEFAULT_LABEL_CHECKLIST}
     answers.update(overrides)
     return answers
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    assert {"code", "message", "fields"} <= set(body["error"])
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
 
 
 class TestCentreList:

@@ -112,6 +112,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     if roles.admin_companies:
         items.append((_("Company"), _url("web:company_home")))
         items.append((_("Smart working"), _url("workplans:company_home")))
+    elif roles.superuser:  # every company's pages, through the company chooser
+        items.append((_("Companies"), _url("web:company_home")))
     if request.user.company_id is not None or roles.operator_networks:
         items.append((_("Well-being"), _url("wellbeing:home")))
     if roles.operator_networks or roles.superuser:
@@ -126,6 +128,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     if (request.user.company_id is None and request.user.network_id is not None
             and not (roles.admin_companies or roles.operator_networks or roles.superuser)):
         items.append((_("Invoices"), _url("web:invoices")))
+    # Issue #21 §5: events at centres and the members' directory, for every member.
+    items.append((_("Community"), _url("community:home")))
     if roles.manager_centres and not (roles.operator_networks or roles.superuser):
         items.append((_("Plans"), _url("web:plans")))
         items.append((_("Economics"), _url("economics:home")))

@@ -26,6 +26,10 @@ import smartwork
 # Paths visited for a role besides those reached by links ("{role}": [paths]).
 EXTRA_PAGES: dict[str, list[str]] = {
     "anonymous": ["/login/", "/password-reset/", "/password-reset/sent/"],
+    # The preview of a recurring booking (its form is GET, but weekdays are checkboxes,
+    # which the walk leaves unticked): two weeks of Mondays and Thursdays at Namur.
+    "all": ["/book/series/preview/?centre=smart-work-center-namur&weekdays=0&weekdays=3"
+            "&weeks=2"],
 }
 
 # Route names ("namespace:name") that answer something else than a page, or act.
@@ -133,8 +137,9 @@ _PHRASE = re.compile(r"[A-Za-z][A-Za-z' -]*[A-Za-z]")
 # "Place" starts many Belgian addresses (Place de l'Essai), which are data; "Latitude"
 # is also a laptop's name in the equipment lists (Dell Latitude 5440).
 SAME_IN: dict[str, set[str]] = {
-    "fr": {"Plan", "Message", "Accepted", "Interim-Update", "Type", "Place", "Version"},
-    "nl": {"Interim-Update", "Start", "Stop", "Place", "Latitude"},
+    "fr": {"Plan", "Plans", "Message", "Accepted", "Interim-Update", "Type", "Place", "Version",
+           "Question", "Note"},
+    "nl": {"Interim-Update", "Start", "Stop", "Place", "Latitude", "Plan"},
     "de": {"Interim-Update", "Start", "Stop", "Team", "Plan", "Name", "Place", "Latitude",
            "Module"},
 }

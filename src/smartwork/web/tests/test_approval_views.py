@@ -238,3 +238,19 @@ def test_the_admin_sets_the_cap_and_the_approval_step_on_the_page(company, compa
     assert AuditEntry.objects.filter(action="credit_policy.updated").exists()
     # a member may not
     assert client_for(employee(company)).post(url, {"policy": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["\u00b2", str(2**63), "9" * 30, "1\x00", "\uff11", ""])
+def test_booking_for_an_employee_refuses_an_odd_member_value(company, company_admin, centre,
+                                                             member, value):
+    """The employee's id is read as plain digits within 64 bits ("²" passes
+    str.isdigit(), 2**63 overflows SQLite's integer): anything else is nobody, the
+    form's message, no booking."""
+    client = client_for(company_admin)
+    url = reverse("web:company_book", args=[company.pk])
+    response = client.post(url, {"member": value, "centre": centre.pk, "slot": "morning",
+                                 "date": month_days(1)[0].isoformat(), "next": url},
+                           follow=True)
+    assert response.status_code == 200
+    assert "Choose an employee of the company and a slot." in response.content.decode()
+    assert not Booking.objects.exists()

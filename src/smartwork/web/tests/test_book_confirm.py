@@ -9,7 +9,6 @@ import html
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,15 +16,9 @@ from smartwork.bookings.models import Booking
 from smartwork.core import testing
 from smartwork.credits.models import PaygCharge
 from smartwork.credits.tests.factories import book, buy, employee, workday
+from smartwork.web.tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user, language="en"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def confirm_url(centre, on, slot="full_day"):

@@ -192,6 +192,16 @@ def test_employees_see_no_membership_link(member):
         reverse("web:home")).content.decode()
 
 
+def _assert_membership_refused(client, plan, reason):
+    """The membership page, choosing a plan and cancelling all answer 403 with `reason`."""
+    for response in (client.get(reverse("web:my_membership")),
+                     client.post(reverse("web:my_membership"), {"plan": plan.pk}),
+                     client.post(reverse("web:membership_cancel"))):
+        assert response.status_code == 403
+        page = response.content.decode().replace("&#x27;", "'")
+        assert 'id="forbidden-reason"' in page and reason in page
+
+
 @pytest.mark.parametrize("language, reason", [
     ("en", "Membership plans are for independent members"),
     ("fr", "Les abonnements sont réservés aux membres indépendants"),
@@ -200,13 +210,7 @@ def test_employees_see_no_membership_link(member):
 def test_employees_typing_the_address_are_refused_with_the_reason(member, plan, language,
                                                                    reason):
     # Employees pay with their company's credit: the page and its POSTs refuse them.
-    client = client_for(member, language=language)
-    for response in (client.get(reverse("web:my_membership")),
-                     client.post(reverse("web:my_membership"), {"plan": plan.pk}),
-                     client.post(reverse("web:membership_cancel"))):
-        assert response.status_code == 403
-        page = response.content.decode().replace("&#x27;", "'")
-        assert 'id="forbidden-reason"' in page and reason in page
+    _assert_membership_refused(client_for(member, language=language), plan, reason)
     assert not Membership.objects.filter(member=member).exists()
 
 
@@ -271,13 +275,7 @@ def test_staff_typing_the_address_are_refused_with_the_reason(operator, manager,
                                                               plan, language, reason):
     for staff in (operator, manager, receptionist):
         assert staff.company_id is None and staff.network_id == plan.network_id
-        client = client_for(staff, language=language)
-        for response in (client.get(reverse("web:my_membership")),
-                         client.post(reverse("web:my_membership"), {"plan": plan.pk}),
-                         client.post(reverse("web:membership_cancel"))):
-            assert response.status_code == 403
-            page = response.content.decode().replace("&#x27;", "'")
-            assert 'id="forbidden-reason"' in page and reason in page
+        _assert_membership_refused(client_for(staff, language=language), plan, reason)
         assert not Membership.objects.filter(member=staff).exists()
 
 

@@ -116,3 +116,78 @@ def test_member_wifi_password_shown_once(member):
     assert 'id="wifi-password"' in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert 'id="wifi-password"' not in client.get(reverse("web:my_wifi")).content.decode()
+
+
+def test_the_superuser_chooses_any_company_and_opens_its_pages(client, db):
+    from smartwork.accounts.models import User
+    from smartwork.core import testing as t
+
+    network = t.make_network()
+    acme = t.make_organisation(network=network, legal_name="Acme")
+    globex = t.make_organisation(network=network, legal_name="Globex")
+    boss = User.objects.create_superuser("root@example.org", "pass-1234")
+    client.force_login(boss)
+    page = client.get("/company/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Acme" in html and "Globex" in html
+    assert 'href="/company/' in client.get("/").content.decode()  # "Companies" in the menu
+    html = client.get("/company/", {"q": "glob"}).content.decode()
+    assert "Globex" in html and "Acme" not in html
+    for path in ("staff", "teams", "credit", "ledger", "bookings", "approvals"):
+        assert client.get(f"/company/{acme.pk}/{path}/").status_code == 200, path
+    # An admin of one company goes straight to its pages.
+    client.force_login(t.make_company_admin(globex))
+    assert client.get("/company/")["Location"] == f"/company/{globex.pk}/staff/"
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "x", "1\x00", str(2**63)])
+def test_adding_to_a_team_refuses_an_odd_team_id(company_admin, company, member, value):
+    """The team's id is read as plain digits within 64 bits: "²" or a letter made the
+    query raise (a 500); now it is no team, the page again, nobody added."""
+    client = client_for(company_admin)
+    url = reverse("web:company_teams", args=[company.pk])
+    team = Team.objects.create(company=company, name="Sales")
+    answer = client.post(url, {"team": value, "user": member.pk, "add_member": "1"})
+    assert answer.status_code in (200, 302)
+    assert not team.memberships.exists()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_invitee_keeps_the_language_they_accept_in(company_admin, company, language):
+    """A new account takes the page's language (not the default French), and the login
+    that follows sets it, as a password login does."""
+    from django.conf import settings
+
+    from smartwork.accounts.services import invitation_create
+
+    _invitation, token = invitation_create(actor=company_admin, company=company,
+                                           email=f"new-{language}@example.org")
+    anonymous = Client()
+    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = anonymous.post(reverse("web:invitation_accept"),
+                              {"token": token, "first_name": "Nina",
+                               "last_name": "Nova", "password": "a-long-secret-9"})
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    assert User.objects.get(email=f"new-{language}@example.org").language == language
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == language
+    assert anonymous.get(reverse("web:home")).status_code == 200
+
+
+def test_an_invitee_with_an_account_in_use_keeps_their_saved_language(company_admin, company):
+    from django.conf import settings
+
+    from smartwork.accounts.services import invitation_create
+    from smartwork.core import testing
+
+    person = testing.make_user(email="used@example.org", language="fr")
+    _invitation, token = invitation_create(actor=company_admin, company=company,
+                                           email=person.email)
+    anonymous = Client()
+    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = anonymous.post(reverse("web:invitation_accept"),
+                              {"token": token, "first_name": "",
+                               "last_name": "", "password": ""})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.language == "fr" and person.company_id == company.pk
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from smartwork.billing.choices import DeliveryState
 from smartwork.billing.models import BillingProfile, InvoiceDelivery
 from smartwork.billing.tests.factories import billing_ready, issued_invoice
+from smartwork.web.tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user, language="en"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 @pytest.fixture

@@ -75,16 +75,21 @@ def test_language_switch_refuses_foreign_redirects(member):
 def test_profile_saves_home_and_keeps_input_on_error(member):
     client = client_for(member)
     response = client.post("/profile/", {"first_name": "Ann", "language": "en",
-                                         "home_lat": "50.5", "home_lon": ""})
+                                         "home": "Halle"})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'value="Ann"' in body
-    assert "Give both latitude and longitude" in body or "Both or neither" in body
+    assert 'value="Ann"' in body and 'value="Halle"' in body
+    assert "add the postcode" in body and 'aria-invalid="true"' in body
+    # The suggestions submit the form with their value.
+    assert 'name="home" value="1500 Halle"' in body and 'name="home" value="2980 Halle"' in body
+    member.refresh_from_db()
+    assert member.first_name != "Ann"  # nothing saved with the error
     response = client.post("/profile/", {"first_name": "Ann", "language": "en",
-                                         "home_lat": "50.41", "home_lon": "4.44"})
+                                         "home": "Rue du Parc 3, 6000 Charleroi"})
     assert response.status_code == 302
     member.refresh_from_db()
-    assert str(member.home_lat) == "50.410000" and member.first_name == "Ann"
+    assert member.home_town == "6000 Charleroi" and member.first_name == "Ann"
+    assert str(member.home_lat) == "50.411400"
 
 
 def test_finder_lists_bookable_centres_by_distance(member, centre, network):
@@ -270,3 +275,27 @@ def test_operator_registers_a_company_and_gives_a_role(operator, network, member
     assignment = RoleAssignment.objects.get(user=member, organisation=beta)
     assert client.post(reverse("web:role_revoke", args=[assignment.pk])).status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_centre_detail_takes_a_far_date_as_no_date(member, centre, day):
+    """The availability's day lies between the years 1900 and 2999: the week after
+    9999-12-31 does not exist (it overflowed: a 500); now the next working day shows."""
+    response = client_for(member).get(f"/centres/{centre.slug}/", {"date": day})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+@pytest.mark.parametrize("capacity", [str(2**63), "9" * 40, "501", "0"])
+def test_a_resource_capacity_out_of_range_is_a_form_error(manager, centre, capacity):
+    """A desk or room seats 1 to 500 people, as the API says: a number beyond 64 bits
+    overflowed the database (a 500); now the form shows the error and nothing is added."""
+    client = client_for(manager)
+    for url in (reverse("web:centre_resources", args=[centre.pk]),
+                reverse("web:resource_edit", args=[centre.pk, centre.resources.first().pk])):
+        before = list(Resource.objects.values_list("pk", "name", "capacity"))
+        response = client.post(url, {"kind": "room", "name": "Room 99", "capacity": capacity,
+                                     "is_active": "on"})
+        assert response.status_code == 200
+        assert 'aria-invalid="true"' in response.content.decode()
+        assert list(Resource.objects.values_list("pk", "name", "capacity")) == before

@@ -22,6 +22,7 @@ from smartwork.bookings import selectors as booking_selectors
 from smartwork.bookings import services as booking_services
 from smartwork.bookings.choices import BookingState
 from smartwork.core.errors import DomainError
+from smartwork.core.forms import id_from_text
 from smartwork.credits import services as credit_services
 from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import LabelStatus
@@ -47,7 +48,8 @@ def _policy_form(company: Organisation, data: Any = None) -> ApprovalPolicyForm:
     return ApprovalPolicyForm(data, prefix="policy", initial={
         "cap_hours": cap // 60 if cap else None,
         "approval_beyond_cap": policy.approval_beyond_cap,
-        "approval_hold_hours": policy.approval_hold_hours})
+        "approval_hold_hours": policy.approval_hold_hours,
+        "guests_allowed": policy.guests_allowed})
 
 
 def _approvals_page(request: AuthedRequest, company: Organisation, *,
@@ -81,7 +83,8 @@ def company_approvals(request: AuthedRequest, company_id: int) -> HttpResponse:
                 actor=request.user, company=company,
                 pool_cap_minutes_per_month=data["cap_hours"] * 60 if data["cap_hours"] else None,
                 approval_beyond_cap=data["approval_beyond_cap"],
-                approval_hold_hours=data["approval_hold_hours"])
+                approval_hold_hours=data["approval_hold_hours"],
+                guests_allowed=data["guests_allowed"])
         except DomainError as exc:
             apply_domain_error(form, exc, {"pool_cap_minutes_per_month": "cap_hours"})
         else:
@@ -137,9 +140,9 @@ def approval_decide(request: AuthedRequest, company_id: int, booking_id: int) ->
 # --- Book for an employee ---------------------------------------------------------
 
 
-def _centres(company: Organisation) -> list[tuple[int, str]]:
+def _centres(company: Organisation, viewer: Any = None) -> list[tuple[int, str]]:
     centres = network_selectors.centre_list(filters=network_selectors.CentreFilters(
-        network=company.network_id, label_status=LabelStatus.LABELLED))
+        network=company.network_id, label_status=LabelStatus.LABELLED, viewer=viewer))
     return [(c.pk, f"{c.name} ({c.city})" if c.city else c.name) for c in centres]
 
 
@@ -150,7 +153,7 @@ def company_book(request: AuthedRequest, company_id: int) -> HttpResponse:
     member's own booking widget) then books for that employee."""
     company = _company(request, company_id)
     require_page(request, "company.book_for_staff", company=company)
-    people, centres = _people(request, company), _centres(company)
+    people, centres = _people(request, company), _centres(company, request.user)
     if request.method == "POST":
         return _book_for(request, company, people)
     initial: dict[str, Any] = {"date": next_working_day()}
@@ -166,7 +169,7 @@ def company_book(request: AuthedRequest, company_id: int) -> HttpResponse:
         chosen = initial
     context: dict[str, Any] = {"form": form, "has_choice": bool(chosen)}
     if chosen:
-        centre = network_selectors.centre_get(centre_id=chosen["centre"])
+        centre = network_selectors.centre_get(centre_id=chosen["centre"], viewer=request.user)
         on: dt.date = chosen["date"]
         context.update(centre=centre, on=on, availability=_availability(centre, on),
                        member_id=chosen["member"],
@@ -181,17 +184,14 @@ def _book_for(request: AuthedRequest, company: Organisation,
               people: list[tuple[int, str]]) -> HttpResponse:
     form = BookForm(request.POST)
     back = _back(request, reverse("web:company_book", args=[company.pk]))
-    try:
-        member_id = int(request.POST.get("member", ""))
-    except ValueError:
-        member_id = 0
+    member_id = id_from_text(request.POST.get("member")) or 0
     member = (account_selectors.staff_list(actor=request.user, company=company, active=True)
               .filter(pk=member_id).first())
     if member is None or not form.is_valid():
         messages.error(request, _("Choose an employee of the company and a slot."))
         return redirect(back)
     data = form.cleaned_data
-    centre = network_selectors.centre_get(centre_id=data["centre"])
+    centre = network_selectors.centre_get(centre_id=data["centre"], viewer=request.user)
     resource = None
     if data.get("resource"):
         resource = Resource.objects.filter(pk=data["resource"], centre=centre).first()

@@ -28,6 +28,7 @@ from smartwork.billing.settlement import (
 )
 from smartwork.billing.ubl import invoice_ubl
 from smartwork.core.errors import Conflict, DomainError, InvalidInput
+from smartwork.core.forms import id_from_text
 from smartwork.core.permissions import roles_of
 from smartwork.web.forms import CamtForm, PayoutForm, PeriodForm
 from smartwork.web.views.helpers import (
@@ -62,12 +63,12 @@ def invoices(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in InvoiceState.values:
         qs = qs.filter(state=state)
-    company = request.GET.get("company", "")
-    if company.isdigit():
-        qs = qs.filter(customer_organisation_id=int(company))
-    run = request.GET.get("run", "")
-    if run.isdigit():
-        qs = qs.filter(run_id=int(run))
+    company = id_from_text(request.GET.get("company"))
+    if company is not None:
+        qs = qs.filter(customer_organisation_id=company)
+    run = id_from_text(request.GET.get("run"))
+    if run is not None:
+        qs = qs.filter(run_id=run)
     return render(request, "web/billing/invoices.html", {
         "invoices": qs[:300], "state": state, "states": InvoiceState.choices})
 
@@ -201,9 +202,9 @@ def payments(request: AuthedRequest) -> HttpResponse:
 def payment_assign_view(request: AuthedRequest, payment_id: int) -> HttpResponse:
     payment = billing_selectors.get_or_404(billing_selectors.payments_for(user=request.user),
                                            payment_id, "payment")
-    invoice_id = request.POST.get("invoice", "")
-    invoice = (billing_selectors.invoices_for(user=request.user).filter(pk=int(invoice_id))
-               .first() if invoice_id.isdigit() else None)
+    invoice_id = id_from_text(request.POST.get("invoice"))
+    invoice = (billing_selectors.invoices_for(user=request.user).filter(pk=invoice_id)
+               .first() if invoice_id is not None else None)
     if invoice is None:
         messages.error(request, _("Choose the invoice this payment settles."))
     else:
@@ -224,7 +225,8 @@ def payment_assign_view(request: AuthedRequest, payment_id: int) -> HttpResponse
 @page
 def settlements(request: AuthedRequest) -> HttpResponse:
     """The operator draws up and approves settlements and the payout file; a centre
-    manager reads their own centre's statements."""
+    manager reads their own centre's statements. Anyone else: 403, not an empty page."""
+    billing_selectors.billing_list_allowed(user=request.user, managers=True)
     network = None
     operator = bool(roles_of(request.user).operator_networks or request.user.is_superuser)
     if operator:
@@ -257,8 +259,7 @@ def settlements(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _("Payout file ready: %(n)s transfers.") % {
                     "n": batch.transfer_count})
                 return redirect("web:settlements")
-    qs = billing_selectors.settlements_for(user=request.user).order_by("-period_start",
-                                                                      "centre__name")
+    qs = billing_selectors.settlements_listed(user=request.user)
     batches = (billing_selectors.payout_batches_for(user=request.user).order_by("-created_at")[:20]
                if operator else [])
     return render(request, "web/billing/settlements.html", {
@@ -277,6 +278,26 @@ def settlement_approve_view(request: AuthedRequest, settlement_id: int) -> HttpR
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Settlement %(ref)s approved.") % {"ref": settlement.reference})
+    return redirect("web:settlements")
+
+
+@login_required
+@require_POST
+@page
+def settlements_approve_view(request: AuthedRequest) -> HttpResponse:
+    """Several settlements approved together (the ticked rows): all or nothing, with a
+    report naming each one that stopped it."""
+    from smartwork.billing.settlement import settlements_approve
+
+    ids = [i for i in map(id_from_text, request.POST.getlist("ids")) if i is not None]
+    try:
+        done = settlements_approve(actor=request.user, settlement_ids=ids)
+    except DomainError as exc:
+        problems = exc.data.get("problems") or []
+        messages.error(request, " ".join([exc.message] + [p["message"] for p in problems]))
+    else:
+        messages.success(request, _("%(n)s settlements approved: %(refs)s.") % {
+            "n": len(done), "refs": ", ".join(s.display_number for s in done)})
     return redirect("web:settlements")
 
 

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +26,7 @@ from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.network import selectors as network_selectors
 from smartwork.network.models import Resource
 from smartwork.web.forms import BookForm, MoveForm
-from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page
+from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, local_next, page
 
 
 def next_working_day(today: dt.date | None = None) -> dt.date:
@@ -51,10 +50,7 @@ def free_desks(*, centre: Any, on: dt.date, slot: str) -> int | None:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return local_next(request, request.POST.get("next"), fallback)
 
 
 def booking_error_text(exc: DomainError) -> str:
@@ -73,7 +69,7 @@ def book(request: AuthedRequest) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(_back(request, fallback))
     data = form.cleaned_data
-    centre = network_selectors.centre_get(centre_id=data["centre"])
+    centre = network_selectors.centre_get(centre_id=data["centre"], viewer=request.user)
     resource = None
     if data.get("resource"):
         resource = Resource.objects.filter(pk=data["resource"], centre=centre).first()
@@ -106,15 +102,13 @@ def book_confirm(request: AuthedRequest) -> HttpResponse:
     from smartwork.credits.quote import booking_quote
 
     form = BookForm(request.GET)
-    target = request.GET.get("next") or ""
-    back = target if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}) else "/centres/"
+    back = local_next(request, request.GET.get("next"), "/centres/")
     context: dict[str, Any] = {"form": form, "back": back, "quote": None, "refusal": None}
     if not form.is_valid():
         context["refusal"] = " ".join(str(e) for errs in form.errors.values() for e in errs)
         return render(request, "web/bookings/confirm.html", context, status=422)
     data = form.cleaned_data
-    centre = network_selectors.centre_get(centre_id=data["centre"])
+    centre = network_selectors.centre_get(centre_id=data["centre"], viewer=request.user)
     resource = None
     if data.get("resource"):
         resource = Resource.objects.filter(pk=data["resource"], centre=centre).first()
@@ -152,6 +146,9 @@ def my_bookings(request: AuthedRequest) -> HttpResponse:
     bookings = list(booking_selectors.booking_list(actor=request.user, filters=filters))
     if show_past:
         bookings.reverse()
+    from smartwork.web.views.series import first_of_each_series
+
+    first_of_each_series(bookings)
     feed = booking_services.calendar_feed_get_or_create(member=request.user)
     feed_url = f"{settings.SMARTWORK['BASE_URL'].rstrip('/')}/api/v1/calendar/{feed.token}.ics"
     return render(request, "web/bookings/mine.html", {

@@ -19,6 +19,7 @@ from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import RANGE_KINDS, SLOT_KINDS, LabelStatus, ResourceKind, Service
 from smartwork.web.forms import SLOTS, WEEKDAYS, AvailabilityForm, CentreFinderForm
 from smartwork.web.views.bookings import free_desks, next_working_day
+from smartwork.web.views.colleagues import colleagues_here, colleagues_in_centres
 from smartwork.web.views.helpers import AuthedRequest, is_htmx, page
 
 if TYPE_CHECKING:
@@ -54,14 +55,23 @@ def centre_finder(request: AuthedRequest) -> HttpResponse:
         near=home, within_km=within,
         bookable_by=member,
         label_status=None if member else LabelStatus.LABELLED,
+        viewer=request.user, format=data.get("format") or None,
     ))
+    if data.get("favourites"):  # issue #20 §4: the member's favourite centres only
+        from smartwork.bookings.favourite_selectors import favourite_centre_ids
+
+        mine = favourite_centre_ids(member=request.user)
+        centres = [c for c in centres if c.pk in mine]
     blocker = booking_selectors.member_booking_blocker(member=request.user, on=on, slot=slot) \
         if member else None
     for centre in centres:
         centre.free_desks = free_desks(centre=centre, on=on, slot=slot)
+    mates = colleagues_in_centres(request, centres, on, slot)
+    for centre in centres:
+        centre.colleagues_here = mates.get(centre.pk, [])
     markers = [
         {"id": c.pk, "name": c.name, "lat": float(c.lat), "lon": float(c.lon), "city": c.city,
-         "url": f"/centres/{c.slug}/"}
+         "url": f"/centres/{c.slug}/", "format": c.format_label}
         for c in centres
     ]
     context = {
@@ -77,7 +87,9 @@ def centre_finder(request: AuthedRequest) -> HttpResponse:
 @login_required
 @page
 def centre_detail(request: AuthedRequest, slug: str) -> HttpResponse:
-    centre = network_selectors.centre_get(centre_id=slug)
+    centre = network_selectors.centre_for_viewer(
+        viewer=request.user,
+        centre=network_selectors.centre_get(centre_id=slug, viewer=request.user))
     if centre.label_status != LabelStatus.LABELLED and not network_selectors.centres_for_staff(
         actor=request.user
     ).filter(pk=centre.pk).exists():
@@ -111,6 +123,7 @@ def centre_detail(request: AuthedRequest, slug: str) -> HttpResponse:
                      "lon": float(centre.lon), "city": centre.city, "url": ""}],
         "weekdays": _weekday_rows(centre), **map_settings(),
         "date_form": date_form, "on": on, "availability": availability,
+        "colleagues": colleagues_here(request, centre, on),
     })
 
 

@@ -7,13 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,8 @@ from smartwork.billing import selectors as billing_selectors
 from smartwork.billing.choices import LineSource
 from smartwork.bookings import selectors as booking_selectors
 from smartwork.core.errors import DomainError, InvalidInput
-from smartwork.core.permissions import allowed, roles_of
+from smartwork.core.forms import id_from_text
+from smartwork.core.permissions import allowed
 from smartwork.credits import selectors as credit_selectors
 from smartwork.credits import services as credit_services
 from smartwork.credits.choices import AllotmentPeriodKind, LedgerReason, PeriodEnd
@@ -48,10 +49,16 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 @login_required
 @page
 def company_home(request: AuthedRequest) -> HttpResponse:
-    companies = sorted(roles_of(request.user).admin_companies)
+    """One company: its pages; several (an admin of several, the superuser, who may open
+    every company's pages): a chooser."""
+    companies = account_selectors.companies_for_admin_pages(actor=request.user)
     if not companies:
         raise PermissionDenied
-    return redirect("web:company_staff", companies[0])
+    if len(companies) == 1 and not request.user.is_superuser:
+        return redirect("web:company_staff", companies[0].pk)
+    q = request.GET.get("q", "").strip()[:100]
+    shown = [c for c in companies if q.casefold() in c.legal_name.casefold()]
+    return render(request, "web/company/choose.html", {"shown": shown, "q": q})
 
 
 def _company(request: AuthedRequest, company_id: int) -> Organisation:
@@ -74,6 +81,9 @@ def company_tabs(request: AuthedRequest, company: Organisation) -> list[dict[str
                 "current": False})
     out.append({"url": reverse("wellbeing:company", args=[company.pk]),
                 "label": _("Well-being"), "current": current == "wellbeing:company"})
+    if allowed(request.user, "company.sso", company=company):
+        out.append({"url": reverse("sso:company", args=[company.pk]),
+                    "label": _("Single sign-on"), "current": current == "sso:company"})
     return out
 
 
@@ -199,7 +209,7 @@ def company_teams(request: AuthedRequest, company_id: int) -> HttpResponse:
     elif request.method == "POST" and ("add_member" in request.POST
                                        or "remove_member" in request.POST):
         team = account_selectors.team_list(actor=request.user, company=company).filter(
-            pk=request.POST.get("team")).first()
+            pk=id_from_text(request.POST.get("team")) or 0).first()
         member_form = TeamMemberForm(request.POST, people=people)
         if team is not None and member_form.is_valid():
             user = account_selectors.staff_list(actor=request.user, company=company).get(
@@ -366,12 +376,22 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             user = account_services.invitation_accept(
                 token=form.cleaned_data["token"], password=form.cleaned_data["password"] or None,
                 first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"])
+                last_name=form.cleaned_data["last_name"],
+                language=get_language() or "")
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            from smartwork.twofactor import flow
+
+            # An account with a second factor (or required to have one) logs in through
+            # the second step, as after a password (twofactor/flow.py).
+            backend = "django.contrib.auth.backends.ModelBackend"
+            user.backend = backend
+            second_step = flow.start(request, user=user, next_url="/")
+            if second_step is not None:
+                return second_step
             messages.success(request, _("Welcome to %(company)s on smartwork.") % {
                 "company": user.company})
-            return redirect("web:home")
+            return flow.complete(request, user=user, backend=backend,
+                                 go_to=reverse("web:home"))
     return render(request, "web/company/invitation_accept.html", {"form": form})

@@ -11,20 +11,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartwork.accounts.models import User
+from smartwork.accounts.models import Organisation, User
+from smartwork.billing.walkins import (
+    guest_companies,
+    guest_receipt_get,
+    guest_walk_in_create,
+)
 from smartwork.bookings import selectors as booking_selectors
 from smartwork.bookings import services as booking_services
-from smartwork.bookings.choices import BookingState, CheckInVia
+from smartwork.bookings.choices import CheckInVia
 from smartwork.bookings.qr import checkin_qr_svg, checkin_token_for
 from smartwork.bookings.slots import zone
 from smartwork.core.errors import DomainError
+from smartwork.core.forms import id_from_text
 from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import ResourceKind
-from smartwork.web.forms import SLOTS, WalkInForm
+from smartwork.web.forms import SLOTS, GuestWalkInForm, WalkInForm
 from smartwork.web.views.bookings import booking_error_text
 from smartwork.web.views.helpers import (
     AuthedRequest,
@@ -55,17 +63,17 @@ def _today(centre: Any) -> dt.date:
     return timezone.now().astimezone(zone(centre.timezone)).date()
 
 
-def _desk_context(request: AuthedRequest, centre: Any, walk_in: WalkInForm | None = None
-                  ) -> dict[str, Any]:
+def _desk_context(request: AuthedRequest, centre: Any, walk_in: WalkInForm | None = None,
+                  guest: GuestWalkInForm | None = None) -> dict[str, Any]:
     today = _today(centre)
-    arrivals = list(booking_selectors.arrivals(actor=request.user, centre=centre, on=today))
     now = timezone.now()
-    present = [b for b in arrivals if b.state == BookingState.CHECKED_IN and b.end > now]
+    day = booking_selectors.front_desk_day(actor=request.user, centre=centre, on=today, now=now)
     return {
         "centre": centre, "tabs": centre_tabs(request, centre), "today": today,
-        "arrivals": arrivals, "present": present,
-        "expected": [b for b in arrivals if b.state == BookingState.CONFIRMED],
+        "arrivals": day.arrivals, "present": day.present, "expected": day.expected,
         "walk_in": walk_in or WalkInForm(initial={"slot": "full_day"}),
+        "guest": guest or GuestWalkInForm(initial={"slot": "full_day", "paid_by": "desk"},
+                                          companies=guest_companies(centre=centre)),
         "now": now,
     }
 
@@ -76,6 +84,7 @@ def desk_today(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.front_desk", centre=centre)
     context = _desk_context(request, centre)
+    context["receipt_id"] = id_from_text(request.GET.get("receipt"))
     if is_htmx(request):
         return render(request, "web/desk/today.html#board", context)
     return render(request, "web/desk/today.html", context)
@@ -128,6 +137,58 @@ def desk_walk_in(request: AuthedRequest, centre_id: int) -> HttpResponse:
                     "name": member, "desk": booking.resource.name})
                 return redirect("web:desk_today", centre.pk)
     return render(request, "web/desk/today.html", _desk_context(request, centre, form))
+
+
+@login_required
+@require_POST
+@page
+def desk_guest(request: AuthedRequest, centre_id: int) -> HttpResponse:
+    """Register a walk-in guest who is not a member yet, book and check them in; paid at
+    the desk (with a receipt) or by their company."""
+    centre = staff_centre(request, centre_id)
+    require_page(request, "centre.front_desk", centre=centre)
+    companies = guest_companies(centre=centre)
+    form = GuestWalkInForm(request.POST, companies=companies)
+    if form.is_valid():
+        data = form.cleaned_data
+        company = (Organisation.objects.filter(pk=data["company"]).first()
+                   if data["company"] else None)
+        try:
+            walk_in = guest_walk_in_create(
+                actor=request.user, centre=centre, email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                slot=data["slot"], paid_by=data["paid_by"], company=company,
+                language=get_language() or "")
+        except DomainError as exc:
+            apply_domain_error(form, exc, {"member_id": "email"})
+        else:
+            params = {"name": walk_in.guest, "desk": walk_in.booking.resource.name}
+            if walk_in.receipt is not None:
+                messages.success(request, _(
+                    "%(name)s has %(desk)s and is checked in. Paid at the desk: receipt "
+                    "%(number)s.") % {**params, "number": walk_in.receipt.display_number})
+                return redirect(f"{reverse('web:desk_today', args=[centre.pk])}"
+                                f"?receipt={walk_in.receipt.pk}")
+            messages.success(request, _(
+                "%(name)s has %(desk)s and is checked in, billed to %(company)s.")
+                % {**params, "company": company})
+            return redirect("web:desk_today", centre.pk)
+    return render(request, "web/desk/today.html",
+                  _desk_context(request, centre, guest=form), status=422)
+
+
+@login_required
+@page
+def desk_receipt(request: AuthedRequest, centre_id: int, invoice_id: int) -> HttpResponse:
+    """A walk-in guest's receipt (the invoice paid at the desk), as a PDF to print."""
+    from smartwork.billing.pdf import invoice_pdf
+
+    centre = staff_centre(request, centre_id)
+    require_page(request, "centre.front_desk", centre=centre)
+    invoice = guest_receipt_get(actor=request.user, centre=centre, invoice_id=invoice_id)
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.display_number}.pdf"'
+    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from smartwork.core.errors import DomainError, Forbidden, NotAuthenticated, NotFound
+from smartwork.core.forms import local_path_from_text
 from smartwork.core.permissions import allowed
 
 if TYPE_CHECKING:
@@ -81,3 +82,9 @@ def is_htmx(request: HttpRequest) -> bool:
     # Requests built without HtmxMiddleware (tests, error pages) have no details.
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
+def local_next(request: HttpRequest, value: Any, fallback: str) -> str:
+    """A return address (`next`) from a form or link when it is a path of this site
+    (core.forms.local_path_from_text), else the fallback."""
+    return local_path_from_text(value, request=request) or fallback

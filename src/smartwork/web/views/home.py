@@ -55,4 +55,7 @@ def _at_a_glance(user: Any, roles: Any) -> dict[str, Any]:
         count = booking_selectors.pending_approvals(actor=user, company=company).count()
         if count:
             waiting.append({"company": company, "count": count})
-    return {"next_booking": next_booking, "credit_left": credit_left, "waiting": waiting}
+    from smartwork.bookings.reminders import reminders_on_home
+
+    return {"next_booking": next_booking, "credit_left": credit_left, "waiting": waiting,
+            "soon": reminders_on_home(member=user, now=now)}

@@ -21,9 +21,15 @@ from smartwork.core.errors import DomainError, InvalidInput
 from smartwork.core.permissions import allowed, roles_of
 from smartwork.network import selectors as network_selectors
 from smartwork.network import services as network_services
-from smartwork.network.choices import LabelStatus, ResourceKind, Service
+from smartwork.network.choices import (
+    MIN_DESKS_BY_TIER,
+    LabelStatus,
+    LabelTier,
+    ResourceKind,
+    Service,
+)
 from smartwork.network.models import Centre, Closure, Network, Resource
-from smartwork.network.services import ALLOWED_LABEL_MOVES
+from smartwork.network.services import ALLOWED_LABEL_MOVES, label_checklist_for
 from smartwork.web.forms import (
     CentreForm,
     ClosureForm,
@@ -32,6 +38,7 @@ from smartwork.web.forms import (
     LabelChangeForm,
     PriceForm,
     ResourceForm,
+    VisibilityForm,
 )
 from smartwork.web.views.centres import map_settings
 from smartwork.web.views.helpers import AuthedRequest, apply_domain_error, page, require_page
@@ -53,6 +60,7 @@ def centre_tabs(request: AuthedRequest, centre: Centre) -> list[dict[str, Any]]:
         ("centre.edit", "web:centre_edit", _("Details")),
         ("centre.inspect", "web:centre_label", _("Label")),
         ("centre.resources", "web:centre_resources", _("Resources")),
+        ("centre.resources", "web:floor_plans", _("Floor plans")),
         ("centre.prices", "web:centre_prices", _("Prices")),
         ("centre.hours", "web:centre_hours", _("Hours and closures")),
         ("centre.wifi", "web:access_points", _("WiFi access points")),
@@ -115,6 +123,16 @@ def operator_network(request: AuthedRequest) -> Network:
     return network
 
 
+def _company_choices(request: AuthedRequest, network: Network) -> list[tuple[int, str]]:
+    """The network's customer companies: hosts and partners of company-hosted spaces."""
+    return [
+        (org.pk, org.legal_name)
+        for org in organisation_list(actor=request.user).filter(
+            kind=OrganisationKind.COMPANY, network=network, is_active=True,
+        ).order_by("legal_name")
+    ]
+
+
 @login_required
 @page
 def centre_create(request: AuthedRequest) -> HttpResponse:
@@ -122,25 +140,37 @@ def centre_create(request: AuthedRequest) -> HttpResponse:
     require_page(request, "centre.create", network=network)
     operators = _operator_choices(request)
     form = CentreForm(request.POST or None, operators=operators,
+                      companies=_company_choices(request, network),
                       initial={"services": [Service.RECEPTION]})
     if request.method == "POST" and form.is_valid():
-        operator = organisation_list(actor=request.user).get(pk=form.cleaned_data["operator"])
-        try:
-            centre = network_services.centre_create(
-                actor=request.user, network=network, operator=operator, **form.service_data())
-        except DomainError as exc:
-            apply_domain_error(form, exc, {"operator_id": "operator"})
+        data = form.cleaned_data
+        host = (organisation_list(actor=request.user).filter(pk=data["host_company"]).first()
+                if data.get("host_company") else None)
+        operator_id: int = data.get("operator") or (host.pk if host else 0)
+        operator = organisation_list(actor=request.user).filter(pk=operator_id).first()
+        if operator is None:
+            form.add_error("operator", _("Choose the operating organisation."))
         else:
-            messages.success(request, _("Centre %(name)s created as a candidate.") % {
-                "name": centre.name})
-            return redirect("web:centre_label", centre.pk)
+            try:
+                centre = network_services.centre_create(
+                    actor=request.user, network=network, operator=operator, host_company=host,
+                    visibility=data.get("visibility") or "everyone",
+                    partner_ids=data.get("partners") or [], **form.service_data())
+            except DomainError as exc:
+                apply_domain_error(form, exc, {"operator_id": "operator",
+                                               "host_company_id": "host_company",
+                                               "partner_ids": "partners"})
+            else:
+                messages.success(request, _("Centre %(name)s created as a candidate.") % {
+                    "name": centre.name})
+                return redirect("web:centre_label", centre.pk)
     return render(request, "web/staff/centre_form.html", {"form": form, "centre": None,
                                                           **map_settings()})
 
 
 CENTRE_EDIT_FIELDS = ["name", "description", "street", "postcode", "city", "country", "lat", "lon",
                       "timezone", "services", "email", "phone", "morning_start", "morning_end",
-                      "afternoon_start", "afternoon_end", "no_show_grace_minutes"]
+                      "afternoon_start", "afternoon_end", "no_show_grace_minutes", "label_tier"]
 
 
 @login_required
@@ -184,7 +214,12 @@ def staff_centre_overview(request: AuthedRequest, centre_id: int) -> HttpRespons
 def centre_label(request: AuthedRequest, centre_id: int) -> HttpResponse:
     centre = staff_centre(request, centre_id)
     require_page(request, "centre.inspect", centre=centre)
-    checklist = centre.network.label_checklist
+    checklist = label_checklist_for(centre)
+    companies = (_company_choices(request, centre.network) if centre.host_company_id else [])
+    visibility_form = VisibilityForm(
+        companies=[c for c in companies if c[0] != centre.host_company_id], prefix="vis",
+        initial={"visibility": centre.visibility,
+                 "partners": list(centre.partner_companies.values_list("pk", flat=True))})
     inspection_form = InspectionForm(
         checklist=checklist, prefix="insp",
         initial={"visited_on": timezone.localdate(), "inspector_name": request.user.get_full_name()},
@@ -208,6 +243,25 @@ def centre_label(request: AuthedRequest, centre_id: int) -> HttpResponse:
                 else:
                     messages.warning(request, _("Inspection recorded: some items failed."))
                 return redirect("web:centre_label", centre.pk)
+    elif request.method == "POST" and "set_visibility" in request.POST:
+        visibility_form = VisibilityForm(
+            request.POST, companies=[c for c in companies if c[0] != centre.host_company_id],
+            prefix="vis")
+        if visibility_form.is_valid():
+            try:
+                network_services.hosted_visibility_set(
+                    actor=request.user, centre=centre,
+                    visibility=visibility_form.cleaned_data["visibility"],
+                    # Ticked partners count only for partner visibility (the form keeps
+                    # them ticked when another choice is made).
+                    partner_ids=(visibility_form.cleaned_data["partners"]
+                                 if visibility_form.cleaned_data["visibility"] == "partners"
+                                 else []))
+            except DomainError as exc:
+                apply_domain_error(visibility_form, exc, {"partner_ids": "partners"})
+            else:
+                messages.success(request, _("Who sees this space is saved."))
+                return redirect("web:centre_label", centre.pk)
     elif request.method == "POST" and "change_label" in request.POST:
         label_form = LabelChangeForm(request.POST, moves=moves, prefix="label")
         if label_form.is_valid():
@@ -225,6 +279,8 @@ def centre_label(request: AuthedRequest, centre_id: int) -> HttpResponse:
     return _render(
         request, "web/staff/centre_label.html", centre,
         inspection_form=inspection_form, label_form=label_form,
+        visibility_form=visibility_form if centre.host_company_id else None,
+        min_desks=MIN_DESKS_BY_TIER[LabelTier(centre.label_tier)],
         inspections=centre.inspections.all()[:10],
         events=centre.label_events.select_related("actor")[:20],
         desks=centre.resources.filter(kind=ResourceKind.DESK, is_active=True).count(),

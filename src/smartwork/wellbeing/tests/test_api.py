@@ -11,18 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from smartwork.core import testing
+from smartwork.core.tests.errors import assert_error
 from smartwork.wellbeing.models import Survey, SurveyResponse
 from smartwork.wellbeing.tests.helpers import full_answers, staff
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(r, status, field=None):
-    assert r.status_code == status, r.content
-    body = r.json()
-    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"])
-    if field:
-        assert field in body["error"]["fields"], body
 
 
 @pytest.fixture

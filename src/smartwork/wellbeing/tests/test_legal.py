@@ -82,3 +82,27 @@ def test_policy_document_pdf_in_the_company_language(network, operator, company,
     assert policy_pdf(actor=company_admin, company=company).startswith(b"%PDF")
     with pytest.raises(Forbidden):
         policy_html(actor=member, company=company)
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "xx", "\u00b2"])
+def test_the_legal_pages_take_an_odd_language_as_the_readers(network, operator, company,
+                                                             company_admin, value):
+    """?language= is one of the library's languages or ignored: a NUL byte reached
+    PostgreSQL's query (a 500), another word showed an empty library."""
+    from django.test import Client
+    from django.utils.html import escape
+
+    from smartwork.workplans.policy import policy_version_create
+
+    legal.legal_seed(actor=operator, network=network, today=TODAY)
+    policy_version_create(actor=company_admin, company=company, remote_days=2,
+                          effective_from=dt.date(2026, 1, 5), today=dt.date(2026, 1, 1))
+    reader = Client()
+    reader.force_login(operator)
+    page = reader.get("/wellbeing/legal/", {"language": value}, HTTP_ACCEPT_LANGUAGE="en")
+    entry = LegalEntry.objects.filter(language="en").order_by("pk").first()
+    assert page.status_code == 200 and escape(entry.title) in page.content.decode()
+    admin = Client()
+    admin.force_login(company_admin)
+    pdf = admin.get(f"/wellbeing/company/{company.pk}/policy.pdf", {"language": value})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

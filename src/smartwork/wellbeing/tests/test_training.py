@@ -21,7 +21,7 @@ START = dt.date(2026, 3, 2)
 
 @pytest.fixture
 def seeded(network, operator):
-    assert training.library_seed(actor=operator, network=network) == 18
+    assert training.library_seed(actor=operator, network=network) == 24
     assert training.library_seed(actor=operator, network=network) == 0  # idempotent
     return network
 
@@ -51,13 +51,15 @@ class TestModules:
                                        kind=kind, language="en", topic="other")
             assert field in exc.value.fields
 
-    def test_starter_library_in_three_languages_by_the_operator_only(self, seeded, company,
+    def test_starter_library_in_four_languages_by_the_operator_only(self, seeded, company,
                                                                      company_admin):
-        assert set(Module.objects.values_list("language", flat=True)) == {"en", "fr", "nl"}
+        assert set(Module.objects.values_list("language", flat=True)) == {"en", "fr", "nl", "de"}
         topics = set(Module.objects.values_list("topic", flat=True))
         assert topics == {"objectives", "disconnect", "rituals", "security", "ergonomics",
                           "centres"}
         assert Module.objects.get(slug="security", language="nl").mandatory
+        german = Module.objects.get(slug="security", language="de")
+        assert german.title == "Sicher aus der Ferne arbeiten" and len(german.quiz) == 4
         with pytest.raises(Forbidden):
             training.library_seed(actor=company_admin, network=seeded)
 
@@ -149,3 +151,27 @@ class TestMailsOnce:
                 {"launched": 0, "reminded": 0}
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
             [p.email for p in people[1:]] + [company_admin.email])
+
+
+@pytest.mark.parametrize("value", ["\u00b2", str(2**63), "1\x00", "x"])
+def test_the_module_page_takes_an_odd_answer_as_no_answer(seeded, company, company_admin,
+                                                          member, value):
+    """A quiz answer or a ticked item is read as plain digits: "²" (str.isdigit(), not
+    int()), a letter or a NUL byte is no answer, shown as the service's message (not
+    Python's "invalid literal for int()"), and nothing is stored."""
+    from django.test import Client
+
+    c = training.campaign_create(actor=company_admin, company=company, title="Ergo",
+                                 audience="company", starts_on=START, due_on=START,
+                                 module_ids=[fr("ergonomics").pk, fr("security").pk])
+    client = Client()
+    client.force_login(member)
+    url = f"/wellbeing/campaigns/{c.pk}/modules/{fr('ergonomics').pk}/"
+    ticked = client.post(url, {"checked": ["0", "1", "2", "3", value]})
+    page = ticked.content.decode()
+    assert ticked.status_code == 200 and "invalid literal" not in page
+    assert "Tick every item of the checklist." in page
+    quiz = client.post(f"/wellbeing/campaigns/{c.pk}/modules/{fr('security').pk}/",
+                       {"q0": value, "q1": "1", "q2": "1", "q3": "1"})
+    assert quiz.status_code == 200 and "invalid literal" not in quiz.content.decode()
+    assert not Completion.objects.exists()

@@ -92,3 +92,27 @@ class TestCompanyPage:
             "action": "indicator", "indicator": "who5", "enabled": "0"}).status_code == 403
         assert client_for(operator).get("/wellbeing/network/").status_code == 200
         assert client_for(member).get("/wellbeing/network/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "x", "1\x00", str(2**63)])
+def test_network_pages_take_an_odd_network_or_module_id_as_none(network, operator, value):
+    """?network= and the library's module are read as plain digits within 64 bits: "²"
+    or a letter made the query raise (a 500); now the operator's own network is shown,
+    and a module that is no id is not found."""
+    from django.utils.html import escape
+
+    from smartwork.wellbeing import training
+    from smartwork.wellbeing.models import Module
+
+    training.library_seed(actor=operator, network=network)
+    c = client_for(operator)
+    assert c.get("/wellbeing/network/", {"network": value}).status_code == 200
+    library = c.get("/wellbeing/network/library/", {"network": value})
+    assert library.status_code == 200
+    first = Module.objects.filter(network=network).order_by("pk").first()
+    assert escape(first.title) in library.content.decode()
+    active = set(Module.objects.values_list("pk", "active"))
+    answer = c.post(f"/wellbeing/network/library/?network={network.pk}",
+                    {"action": "active", "module": value, "active": "0"})
+    assert answer.status_code == 404
+    assert set(Module.objects.values_list("pk", "active")) == active

@@ -2,26 +2,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone
 
 from smartwork.accounts.choices import Role
 from smartwork.core import testing
+from smartwork.core.tests.errors import assert_error
 from smartwork.wifi.choices import AuthReason
 from smartwork.wifi.models import AuthAttempt, Nas, PresenceSession, WifiIdentity
 from smartwork.wifi.services import radius_token_create
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(response, status, field=None, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"])
-    if field:
-        assert field in body["error"]["fields"], body
-    if code:
-        assert body["error"]["code"] == code, body
 
 
 class TestMyLogin:
@@ -161,13 +155,51 @@ class TestFreeRadiusRest:
             "NAS-IP-Address": "127.0.0.1"}, Authorization=basic)
         assert r.status_code == 200, r.content
 
-    def test_authorize_answers_by_status(self, api, token, nas, login):
-        body = self.fr(**{"User-Name": login.username, "NAS-IP-Address": "127.0.0.1"})
-        assert self.post(api, "/wifi/radius/authorize", body, token).status_code == 204
+    def test_authorize_does_not_tell_whether_a_username_exists(self, api, token, nas, login):
+        """Known, unknown, locked and disabled logins get one answer: 204, go on to
+        authenticate (which decides, with one message for all of them)."""
+        known = self.fr(**{"User-Name": login.username, "NAS-IP-Address": "127.0.0.1"})
         unknown = self.fr(**{"User-Name": "ghost", "NAS-IP-Address": "127.0.0.1"})
-        assert self.post(api, "/wifi/radius/authorize", unknown, token).status_code == 404
-        WifiIdentity.objects.filter(pk=login.identity.pk).update(is_active=False)
-        assert self.post(api, "/wifi/radius/authorize", body, token).status_code == 403
+        answers = [self.post(api, "/wifi/radius/authorize", b, token) for b in (known, unknown)]
+        WifiIdentity.objects.filter(pk=login.identity.pk).update(
+            locked_until=timezone.now() + dt.timedelta(hours=1))
+        answers.append(self.post(api, "/wifi/radius/authorize", known, token))
+        WifiIdentity.objects.filter(pk=login.identity.pk).update(is_active=False,
+                                                                 locked_until=None)
+        answers.append(self.post(api, "/wifi/radius/authorize", known, token))
+        assert {(r.status_code, r.content) for r in answers} == {(204, b"")}
+        # What it still checks: the token and the access point.
+        assert self.post(api, "/wifi/radius/authorize", known, "swr_nope").status_code == 401
+        elsewhere = self.fr(**{"User-Name": login.username, "NAS-IP-Address": "10.9.9.9"})
+        assert_error(self.post(api, "/wifi/radius/authorize", elsewhere, token), 404)
+
+    @override_settings(SMARTWORK_WIFI={"MAX_FAILURES": 3, "MAX_FAILURES_PER_ADDRESS": 4})
+    def test_locked_unknown_and_wrong_get_one_answer(self, api, token, nas, login):
+        """A locked login, a locked device, an unknown name and a wrong password are
+        answered alike: nothing tells which usernames exist."""
+        def authenticate(username, password, station):
+            return self.post(api, "/wifi/radius/authenticate", self.fr(**{
+                "User-Name": username, "User-Password": password,
+                "NAS-IP-Address": "127.0.0.1", "Calling-Station-Id": station}), token)
+
+        answers = {"unknown": authenticate("ghost", "x", "aa-aa-aa-aa-aa-01")}
+        for _ in range(3):  # the login locks (each guess from another device)
+            answers["wrong"] = authenticate(login.username, "wrong", f"aa-{_}")
+        answers["locked login"] = authenticate(login.username, login.password, "aa-aa")
+        for _ in range(4):  # one device guessing several names locks the device
+            authenticate(f"guess{_}", "x", "BB:BB:BB:BB:BB:BB")
+        WifiIdentity.objects.filter(pk=login.identity.pk).update(locked_until=None)
+        answers["locked device"] = authenticate(login.username, login.password,
+                                                "bb-bb-bb-bb-bb-bb")
+        assert {k: (r.status_code, r.json()) for k, r in answers.items()} == {
+            k: (401, {"reply:Reply-Message": "Wrong username or password."}) for k in answers}
+        # The log tells the operator why.
+        reasons = dict(AuthAttempt.objects.order_by("id").values_list("calling_station_id",
+                                                                      "reason"))
+        assert reasons["aa-aa"] == "rate_limited"
+        assert reasons["bb-bb-bb-bb-bb-bb"] == "rate_limited"
+        # Another device with the right password gets on.
+        assert authenticate(login.username, login.password, "cc-cc").status_code == 200
 
     def test_accounting_start_stop(self, api, token, nas, login, wifi_centre):
         from smartwork.wifi.tests.helpers import make_booking
@@ -191,6 +223,31 @@ class TestFreeRadiusRest:
         assert_error(self.post(api, "/wifi/radius/accounting", self.fr(**base, **{
             "Acct-Status-Type": "Stop", "Acct-Input-Octets": "many"}), token), 422,
             field="Acct-Input-Octets")
+
+    def test_accounting_refuses_odd_numbers_cleanly(self, api, token, nas, login):
+        """A status or a counter that is not a plain number within 64 bits is a 422 (or,
+        for the status, unknown): "²" passes str.isdigit() but not int(), 2**63 does not
+        fit the columns, 1e400 is a float that int() cannot take (infinite)."""
+        base = {"User-Name": login.username, "Acct-Session-Id": "odd-1",
+                "NAS-IP-Address": "127.0.0.1"}
+        for status in ("\u00b2", "\u0663", str(2**63), "1" * 40, "\uff11"):
+            answer = self.post(api, "/wifi/radius/accounting",
+                               self.fr(**base, **{"Acct-Status-Type": status}), token)
+            assert_error(answer, 422, field="Acct-Status-Type")
+        assert_error(self.post(api, "/wifi/radius/accounting", self.fr(**base, **{
+            "Acct-Status-Type": "a\x00b"}), token), 422)
+        for octets in ("\u00b2", str(2**63), "-" + str(2**63 + 1)):
+            assert_error(self.post(api, "/wifi/radius/accounting", self.fr(**base, **{
+                "Acct-Status-Type": "Start", "Acct-Input-Octets": octets}), token), 422,
+                field="Acct-Input-Octets")
+        # json.dumps cannot write it: a float beyond the double's range, read as infinity.
+        raw = json.dumps({**base, "Acct-Status-Type": "Start", "Acct-Input-Octets": 1}
+                         ).replace('"Acct-Input-Octets": 1', '"Acct-Input-Octets": 1e400')
+        answer = api().client.post("/api/v1/wifi/radius/accounting", data=raw,
+                                   content_type="application/json",
+                                   headers={"X-Radius-Token": token})
+        assert_error(answer, 422, field="Acct-Input-Octets")
+        assert not PresenceSession.objects.exists()
 
     def test_tokens_are_required_and_scoped_to_their_network(self, api, token, nas, login,
                                                              wifi_operator):

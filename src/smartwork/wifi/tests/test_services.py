@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from smartwork.accounts.choices import Role
+from smartwork.accounts.models import LoginThrottle
 from smartwork.core import testing
 from smartwork.core.errors import Conflict, Forbidden, InvalidInput
 from smartwork.core.models import AuditEntry
@@ -214,6 +215,81 @@ class TestAuthenticate:
         auth(hours_nas, login, "bad")
         auth(hours_nas, login)
         assert WifiIdentity.objects.get(pk=login.identity.pk).failed_attempts == 0
+
+    def test_a_success_does_not_wipe_failures_counted_since_it_read_the_login(
+        self, hours_nas, login
+    ):
+        from smartwork.wifi.services import _failures_forget, _identity_row
+
+        auth(hours_nas, login, "bad")
+        seen = _identity_row(login.username, WEDNESDAY_10)
+        auth(hours_nas, login, "bad")  # counted while the right password was checked
+        _failures_forget(seen, WEDNESDAY_10)
+        assert WifiIdentity.objects.get(pk=login.identity.pk).failed_attempts == 2
+        _failures_forget(_identity_row(login.username, WEDNESDAY_10), WEDNESDAY_10)
+        assert WifiIdentity.objects.get(pk=login.identity.pk).failed_attempts == 0
+
+    def test_a_wrong_password_checked_while_the_login_got_locked_is_refused_uncounted(
+        self, hours_nas, login
+    ):
+        from smartwork.wifi.services import _failure_settle
+
+        for _ in range(5):
+            auth(hours_nas, login, "bad")
+        assert not _failure_settle(identity_id=login.identity.pk, username=login.username,
+                                   address="station:aa", now=WEDNESDAY_10)
+        identity = WifiIdentity.objects.get(pk=login.identity.pk)
+        assert identity.failed_attempts == 0 and identity.locked_until is not None
+        assert not LoginThrottle.objects.filter(key="station:aa").exists()
+
+
+class TestAddressLimit:
+    """Failures are counted per client address too (accounts.throttle, in the database):
+    one device guessing many names is stopped, whichever names exist."""
+
+    @override_settings(SMARTWORK_WIFI={"MAX_FAILURES_PER_ADDRESS": 6})
+    def test_a_device_guessing_names_is_locked_then_freed(self, hours_nas, login, member):
+        def from_device(username, password, station="AA:BB:CC:00:00:01", now=WEDNESDAY_10):
+            return radius_authenticate(nas=hours_nas, username=username, password=password,
+                                       now=now, calling_station_id=station)
+
+        for i in range(3):
+            assert from_device(f"nobody{i}", "x").reason == AuthReason.UNKNOWN_USER
+        for _ in range(3):
+            assert from_device(login.username, "bad").reason == AuthReason.BAD_PASSWORD
+        # The device is locked (6 failures, 3 of them on names that do not exist): even
+        # the right password of a login that is not locked itself is refused from it.
+        assert WifiIdentity.objects.get(pk=login.identity.pk).locked_until is None
+        assert from_device(login.username, login.password).reason == AuthReason.RATE_LIMITED
+        # Written otherwise, the same device is the same key.
+        assert from_device(login.username, login.password,
+                           station="aa-bb-cc-00-00-01").reason == AuthReason.RATE_LIMITED
+        assert from_device(login.username, login.password, station="AA:BB:CC:00:00:02").accept
+        later = WEDNESDAY_10 + dt.timedelta(minutes=16)  # LOCKOUT_SECONDS: 15 min
+        assert from_device(login.username, login.password, now=later).accept
+        # Locked again at once: twice as long.
+        for i in range(6):
+            from_device(f"nobody{i}", "x", now=later)
+        row = LoginThrottle.objects.get(scope="wifi_addr", key="station:aabbcc000001")
+        assert row.locked_until == later + dt.timedelta(minutes=30) and row.locks == 2
+
+    @override_settings(SMARTWORK_WIFI={"MAX_FAILURES_PER_ADDRESS": 2,
+                                       "MAX_FAILURES_PER_ACCESS_POINT": 3})
+    def test_without_calling_station_id_the_access_point_is_the_address(self, hours_nas,
+                                                                         login):
+        for _ in range(2):
+            auth(hours_nas, login, "bad")
+        assert auth(hours_nas, login, "bad").reason == AuthReason.BAD_PASSWORD  # 3rd
+        assert LoginThrottle.objects.filter(scope="wifi_addr", key=f"nas:{hours_nas.pk}",
+                                            locked_until__isnull=False).exists()
+        assert auth(hours_nas, login).reason == AuthReason.RATE_LIMITED
+
+    def test_unknown_names_are_counted_like_wrong_passwords(self, hours_nas):
+        for _ in range(5):
+            radius_authenticate(nas=hours_nas, username="Ghost ", password="x",
+                                now=WEDNESDAY_10)
+        row = LoginThrottle.objects.get(scope="wifi_name", key="ghost")
+        assert row.locked_until == WEDNESDAY_10 + dt.timedelta(minutes=15)
 
 
 @pytest.mark.concurrency

@@ -103,3 +103,22 @@ def test_equipment_is_handed_out_signed_returned_and_leavers_listed(company, com
     assert equipment.equipment_of_leavers(actor=company_admin, company=company) == []
     with pytest.raises(Forbidden):
         equipment.equipment_inventory(actor=other, company=company)
+
+
+def test_a_loan_is_seen_by_its_holder_and_the_company_only(company, company_admin, member):
+    """To a colleague or another company's admin a loan does not exist: the same 404 as a
+    missing id, so no one learns which loan ids there are."""
+    laptop = equipment.equipment_item_create(actor=company_admin, company=company, kind="laptop",
+                                             label="ThinkPad", serial="SN9")
+    loan = equipment.equipment_hand_out(actor=company_admin, item=laptop, user=member)
+    assert equipment.loan_get(actor=member, pk=loan.pk).pk == loan.pk
+    assert equipment.loan_get(actor=company_admin, pk=loan.pk).pk == loan.pk
+    colleague = testing.make_user(company=company)
+    other_company = testing.make_organisation(network=company.network)
+    other_admin = testing.make_company_admin(other_company)
+    for outsider in (colleague, other_admin):
+        with pytest.raises(NotFound) as seen:
+            equipment.loan_get(actor=outsider, pk=loan.pk)
+        with pytest.raises(NotFound) as missing:
+            equipment.loan_get(actor=outsider, pk=loan.pk + 1000)
+        assert str(seen.value) == str(missing.value)

@@ -144,3 +144,51 @@ def test_meeting_rooms_are_not_a_working_place(credit, company_admin, company, m
     booking = book(member, centre, on=tue, slot="range", resource=room,
                    start_time=time(10), end_time=time(11))
     assert booking.state == BookingState.CONFIRMED
+
+
+def test_moving_a_booking_onto_an_anchor_day_is_refused_and_nothing_changes(
+        credit, company_admin, company, member, centre):
+    from smartwork.bookings.services import booking_move
+
+    policy(company_admin, company, remote_days=2, anchor_days=(1,))
+    _mon, tue, wed, *_ = week_ahead()
+    booking = book(member, centre, on=wed)
+    before = (booking.start, booking.end, booking.sequence)
+    with pytest.raises(Conflict) as exc:
+        booking_move(booking=booking, actor=member, on=tue)
+    assert exc.value.code == "anchor_day"
+    booking.refresh_from_db()
+    assert (booking.start, booking.end, booking.sequence) == before
+    assert booking.state == BookingState.CONFIRMED
+
+
+def test_moving_a_booking_beyond_the_remote_days_of_its_new_week_is_refused(
+        credit, company_admin, company, member, centre):
+    from smartwork.bookings.services import booking_move
+
+    policy(company_admin, company, remote_days=2, anchor_days=(1,))
+    mon, _tue, wed, thu, _fri = week_ahead()
+    book(member, centre, on=mon)
+    book(member, centre, on=wed)
+    later = book(member, centre, on=thu + dt.timedelta(days=7))
+    with pytest.raises(Conflict) as exc:
+        booking_move(booking=later, actor=member, on=thu)
+    assert exc.value.code == "beyond_remote_days"
+    # Within its own week the move is fine: it stays one remote day.
+    moved = booking_move(booking=later, actor=member, on=later.start.date() + dt.timedelta(days=-1))
+    assert moved.state == BookingState.CONFIRMED
+
+
+def test_a_move_the_policy_would_send_for_approval_is_refused_with_the_reason(
+        credit, company_admin, company, member, centre):
+    from smartwork.bookings.services import booking_move
+
+    policy(company_admin, company, remote_days=2, anchor_days=(1,), on_anchor_day="approval")
+    _mon, tue, wed, *_ = week_ahead()
+    booking = book(member, centre, on=wed)
+    with pytest.raises(Conflict) as exc:
+        booking_move(booking=booking, actor=member, on=tue)
+    assert exc.value.code == "move_needs_approval"
+    assert exc.value.data["reason"] == "anchor_day" and "anchor day" in exc.value.message
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED and booking.start.date() == wed

@@ -111,3 +111,56 @@ def test_a_team_lead_books_a_team_day_from_the_page(company, company_admin, memb
     assert r.status_code == 200 and 'id="team-day-result"' in r.content.decode()
     outsider = testing.make_user(company=company)
     assert client(outsider).get(f"/smartworking/teams/{team.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-13-01", "²"])
+def test_a_week_or_day_out_of_the_calendar_shows_this_week(company, company_admin, member,
+                                                            team, week):
+    """A week after 9999-12-31 or before year 1 does not exist: its Monday or Sunday
+    overflowed (500). Such a week is no week: the page shows this one."""
+    assert client(member).get(f"/smartworking/week/?week={week}").status_code == 200
+    assert client(company_admin).get(
+        f"/smartworking/company/{company.pk}/week/?week={week}").status_code == 200
+    assert client(member).get(f"/smartworking/teams/{team.pk}/?week={week}").status_code == 200
+    r = client(member).post("/smartworking/week/", {"day": week, "place": "home"})
+    assert r.status_code == 200 and not DayPlan.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["\u00b2", str(2**63), "1\x00", "x", "\uff11"])
+def test_equipment_pages_refuse_an_odd_item_or_loan_id(company, company_admin, member, value):
+    """The item or loan id a button sends is read as plain digits within 64 bits: "²"
+    (str.isdigit() but not int()), a letter, a NUL byte are no row (the page's
+    message or 404), never a 500, and nothing changes."""
+    from smartwork.workplans.models import EquipmentLoan
+
+    item = equipment.equipment_item_create(actor=company_admin, company=company, kind="phone",
+                                           label="Fairphone", serial="FP-1")
+    loan = equipment.equipment_hand_out(actor=company_admin, item=item, user=member)
+    url = f"/smartworking/company/{company.pk}/equipment/"
+    admin = client(company_admin)
+    returned = admin.post(url, {"return": value})
+    assert returned.status_code == 200 and "No such item." in returned.content.decode()
+    handed = admin.post(url, {"hand_out": value, "user": member.pk,
+                              "on": timezone.localdate().isoformat()})
+    assert handed.status_code == 200 and "No such item." in handed.content.decode()
+    signed = client(member).post("/smartworking/equipment/", {"loan": value,
+                                                              f"l{loan.pk}-name": "Marie D"})
+    assert signed.status_code == 404
+    assert list(EquipmentLoan.objects.values_list("pk", "returned_on", "acknowledged_at")) \
+        == [(loan.pk, None, None)]
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "x", "1\x00", str(2**63)])
+def test_activity_pages_take_an_odd_activity_or_team_id_as_none(company, company_admin,
+                                                                member, value):
+    """The answered activity and the team to adopt for are read as plain digits within
+    64 bits: "²" or a letter made the query raise (a 500); now the page answers (no
+    such activity: nothing saved; no such team: its message)."""
+    from smartwork.workplans.models import ActivityAnswer
+
+    mine = client(member).post("/smartworking/activities/", {"activity": value})
+    assert mine.status_code == 200
+    adopted = client(company_admin).post(f"/smartworking/company/{company.pk}/analysis/",
+                                         {"adopt": value})
+    assert adopted.status_code == 200 and "No such team." in adopted.content.decode()
+    assert not ActivityAnswer.objects.exists()

@@ -56,6 +56,16 @@ class Command(BaseCommand):
                     f"  VAT {s.vat_amount:>8}  commission {s.commission:>9}"
                     f"  payout {s.payout_amount:>10}  {s.state}"
                     + ("  (new)" if s.pk in new else ""))
+                for ln in s.lines.filter(kind="correction").select_related("corrects"):
+                    assert ln.corrects is not None  # a correction names its statement
+                    self.stdout.write(
+                        f"    correction of {ln.corrects.display_number} "
+                        f"({ln.corrects.period_start:%Y-%m}): {ln.amount}")
+                if "correction_waits" in s.flags:
+                    self.stdout.write(self.style.WARNING(
+                        f"    FLAG {s.centre.name}: a correction of an earlier month waits (it"
+                        " would make this statement negative, or its supplier or VAT differs);"
+                        " check-books shows it."))
                 if "supplier_vat_missing" in s.flags:
                     self.stdout.write(self.style.WARNING(
                         f"    FLAG {s.centre.name}: its operator {s.payee_data.get('name', '')}"

@@ -111,6 +111,10 @@ class Command(BaseCommand):
             demo_load()
             self.stdout.write(f"Loaded the demo data in {time.monotonic() - started:.1f} s.")
         self.print_logins(password=DEMO_PASSWORD)
+        from smartwork.twofactor.demo import describe
+
+        for line in describe():
+            self.stdout.write(line)
         base = os.environ.get("SMARTWORK_BASE_URL") or demo_base_url(options["host"],
                                                                      options["port"])
         self.stdout.write("")

@@ -4,6 +4,8 @@ Runs django_tasks_db's worker (tasks enqueued by the apps: mails, PDFs, exports)
 and, in a thread beside it, the scheduler of `smartwork.core.periodic`: every
 `--tick` seconds it enqueues the periodic jobs that are due. Each app's
 `smartwork.<app>.tasks` module is imported first so its jobs are registered.
+A third thread beats (core/lease.py): while it does, the tasks this worker runs are
+its own; once it is silent, the sweeper puts them back in the queue.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-import os
-import socket
 import threading
 from argparse import ArgumentParser
 from typing import Any
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from smartwork.core import periodic
+from smartwork.core import lease, periodic
 
 log = logging.getLogger("smartwork.worker")
 
@@ -44,16 +44,19 @@ def import_task_modules() -> list[str]:
     return imported
 
 
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+# The id this process records on the task rows it claims, on its heartbeat and on its
+# periodic claims (unless --worker-id names another).
+WORKER_ID = lease.worker_id_new()
 
 
-def run_due_jobs(*, now: float | None = None, wall: float | None = None) -> list[str]:
+def run_due_jobs(*, now: float | None = None, wall: float | None = None,
+                 worker: str = "") -> list[str]:
     """Dispatch the jobs due now that no other worker has dispatched for their current
     period (core/periodic.py); a failing job is logged and does not stop the others."""
     names = []
     for job in periodic.due_jobs(now=now):
         try:
-            if job.dispatch_once(wall=wall, worker=WORKER_ID):
+            if job.dispatch_once(wall=wall, worker=worker or WORKER_ID):
                 names.append(job.name)
         except Exception:
             log.exception("periodic job %s failed to start", job.name)
@@ -64,15 +67,16 @@ def run_due_jobs(*, now: float | None = None, wall: float | None = None) -> list
 
 
 class Scheduler(threading.Thread):
-    def __init__(self, *, tick: float) -> None:
+    def __init__(self, *, tick: float, worker_id: str = "") -> None:
         super().__init__(name="smartwork-scheduler", daemon=True)
         self.tick = tick
+        self.worker_id = worker_id
         self.stopped = threading.Event()
 
     def run(self) -> None:
         try:
             while not self.stopped.is_set():
-                for name in run_due_jobs():
+                for name in run_due_jobs(worker=self.worker_id):
                     log.info("periodic job dispatched: %s", name)
                 self.stopped.wait(self.tick)
         finally:
@@ -93,7 +97,9 @@ class Command(DbWorkerCommand):
                             help="Run tasks only; another worker schedules the periodic jobs.")
         # The scheduler thread lives in this process: the autoreloader would
         # run the worker in a child process instead, so it is off by default.
-        parser.set_defaults(reload=False)
+        # The worker id: the one its heartbeat carries (db_worker's default is random
+        # per start too, but unknown to us).
+        parser.set_defaults(reload=False, worker_id=WORKER_ID)
 
     def handle(self, *args: Any, **options: Any) -> None:
         modules = import_task_modules()
@@ -103,12 +109,26 @@ class Command(DbWorkerCommand):
         jobs = periodic.registered()
         self.stdout.write("Periodic jobs: " + (", ".join(
             f"{job.name} (every {job.every_seconds} s)" for job in jobs) or "none"))
+        worker_id = options["worker_id"]
+        self.stdout.write(f"Worker id: {worker_id}")
+        # The first beat before the first claim: no row of ours is ever without one.
+        lease.heartbeat_beat(worker_id=worker_id)
+        heartbeat = lease.Heartbeat(worker_id=worker_id, every=lease.heartbeat_seconds())
+        heartbeat.start()
         scheduler = None
         if not no_scheduler and not options.get("batch"):
-            scheduler = Scheduler(tick=tick)
+            scheduler = Scheduler(tick=tick, worker_id=worker_id)
             scheduler.start()
         try:
             super().handle(*args, **options)
         finally:
             if scheduler is not None:
                 scheduler.stop()
+            heartbeat.stop()
+            # Stopped cleanly (SIGTERM, --batch, --max-tasks): the task it ran is
+            # SUCCESSFUL or FAILED, none left RUNNING under this id.
+            try:
+                close_old_connections()
+                lease.heartbeat_forget(worker_id=worker_id)
+            except Exception:  # the beat then ages out: harmless
+                log.exception("worker %s: could not remove its heartbeat", worker_id)

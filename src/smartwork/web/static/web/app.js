@@ -14,7 +14,38 @@
     if (note) note.hidden = false;
   }
 
+  // A light base layer shipped with the package (static/web/geo/belgium.geojson: Belgian
+  // borders, provinces and municipalities as simplified lines; source and licence in
+  // geo/README.md), drawn under the tiles, so a map without tiles is still a map.
+  var script = document.currentScript;
+  var BASE_LAYER = script && script.src ?
+    script.src.replace(/app(\.[0-9a-f]+)?\.js(\?.*)?$/, "geo/belgium.geojson") : "";
+  var BASE_STYLE = {
+    border: { color: "#4a5560", weight: 2 },
+    province: { color: "#6b7785", weight: 1.2 },
+    municipality: { color: "#a9b3bd", weight: 0.5 }
+  };
+  var baseData = null;
+
+  function addBaseLayer(map) {
+    if (!BASE_LAYER || !window.fetch) return;
+    var pane = map.createPane("base");
+    pane.style.zIndex = 150;  // under the tiles (200)
+    var draw = function (data) {
+      window.L.geoJSON(data, {
+        pane: "base", interactive: false,
+        style: function (f) { return BASE_STYLE[f.properties.kind] || BASE_STYLE.municipality; }
+      }).addTo(map);
+    };
+    if (!baseData) {
+      baseData = window.fetch(BASE_LAYER, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+    baseData.then(draw).catch(function () {});
+  }
+
   function addTiles(el, map) {
+    addBaseLayer(map);
     var url = el.getAttribute("data-tile-url");
     if (!url) { failed(el); return; }
     var errors = 0;
