@@ -33,6 +33,7 @@ from smartwork.bookings.slots import (
     zone,
 )
 from smartwork.core.errors import DomainError, InvalidInput, NotAuthenticated, NotFound
+from smartwork.core.guard import YEAR_MAX, YEAR_MIN
 from smartwork.core.permissions import require, roles_of
 from smartwork.network.choices import RANGE_KINDS, SLOT_KINDS, LabelStatus, ResourceKind
 from smartwork.network.models import Centre, Resource
@@ -163,6 +164,12 @@ def calendar_bookings(*, member: User) -> QuerySet[Booking]:
 
 def _dates(date_from: dt.date, date_to: dt.date | None) -> list[dt.date]:
     date_to = date_to or date_from
+    if not (date_from.year >= YEAR_MIN and date_to.year <= YEAR_MAX):
+        # The API's schemas and the pages' DayField keep dates in these years; a caller
+        # that does not (the day after 9999-12-31 overflows) gets the same answer.
+        why = _("Dates must lie between the years %(min)s and %(max)s.") % {
+            "min": YEAR_MIN, "max": YEAR_MAX}
+        raise InvalidInput(why, code="year_out_of_range", fields={"date_from": [why]})
     if date_to < date_from:
         raise InvalidInput(_("date_to is before date_from."), code="end_before_start",
                            fields={"date_to": [_("Before date_from.")]})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartwork.accounts.choices import Language
 from smartwork.community.choices import MESSAGE_MAX_LENGTH, EventKind
+from smartwork.core.forms import DayField
 from smartwork.web.forms import date_input, time_input
 
 
@@ -53,7 +54,7 @@ class EventForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the event"), choices=Language.choices)
     description = forms.CharField(label=_("Description"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    date = DayField(label=_("Date"), widget=date_input())
     start_time = forms.TimeField(label=_("Start"), widget=time_input())
     end_time = forms.TimeField(label=_("End"), widget=time_input())
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)

@@ -60,6 +60,20 @@ def date_from_text(value: Any) -> dt.date | None:
     return day if YEAR_MIN <= day.year <= YEAR_MAX else None
 
 
+class DayField(forms.DateField):
+    """A day typed in a form, between the years every date the API takes (1900-2999): a
+    day like 9999-12-31 has no next day (`date + timedelta` overflows, a 500 where a
+    page shows the week after it) and would be stored on one database and refused by
+    the other. Every form that asks a day uses it."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value not in self.empty_values and not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise forms.ValidationError(
+                _("Dates must lie between the years %(min)s and %(max)s."),
+                code="year_out_of_range", params={"min": YEAR_MIN, "max": YEAR_MAX})
+
+
 class MonthInput(forms.TextInput):
     """The browser's month picker; `YYYY-MM` is its value."""
 

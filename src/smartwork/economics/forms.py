@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartwork.core.forms import MonthDateField, MonthField
+from smartwork.core.forms import DayField, MonthDateField, MonthField
 from smartwork.economics.choices import CostBasis, CostKind, WhatIfChange
 from smartwork.network.choices import ResourceKind, SettlementPeriod
 from smartwork.web.forms import choice_field, date_input
@@ -103,8 +103,8 @@ class ClosingForm(forms.Form):
 
 class AllianceForm(forms.Form):
     other_network_id = forms.TypedChoiceField(label=_("Allied network"), coerce=int)
-    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
-    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=date_input())
+    starts_on = DayField(label=_("Starts on"), widget=date_input())
+    ends_on = DayField(label=_("Ends on"), required=False, widget=date_input())
     clearing_hour_rate = forms.DecimalField(label=_("Clearing rate per credit hour"),
                                             max_digits=8, decimal_places=2, min_value=0,
                                             initial=Decimal("5.00"))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartwork.core.forms import DayField
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -21,4 +23,4 @@ class ConfirmForm(forms.Form):
 
 class PolicyForm(forms.Form):
     staff_required = forms.BooleanField(label=_("Require two-factor login"), required=False)
-    grace_until = forms.DateField(label=_("They may still put it off until"), required=False)
+    grace_until = DayField(label=_("They may still put it off until"), required=False)

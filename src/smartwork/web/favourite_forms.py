@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartwork.core.forms import DayField
 from smartwork.web.forms import date_input
 
 
@@ -23,4 +24,4 @@ class FavouriteToggleForm(forms.Form):
 
 
 class BookAgainForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    date = DayField(label=_("Date"), widget=date_input())

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +23,7 @@ from smartwork.accounts.choices import (
     Role,
     Sector,
 )
-from smartwork.core.forms import MonthField
-from smartwork.core.guard import YEAR_MAX, YEAR_MIN
+from smartwork.core.forms import DayField, MonthField
 from smartwork.network.choices import (
     CentreFormat,
     Equipment,
@@ -136,7 +134,7 @@ SLOTS = [
 
 class CentreFinderForm(forms.Form):
     q = forms.CharField(label=_("Name or town"), required=False, max_length=100)
-    date = forms.DateField(label=_("Date"), required=False, widget=date_input())
+    date = DayField(label=_("Date"), required=False, widget=date_input())
     slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS, required=False)
     within_km = forms.ChoiceField(label=_("Distance from home"), choices=DISTANCES, required=False)
     service = forms.MultipleChoiceField(
@@ -231,7 +229,7 @@ class VisibilityForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=date_input())
+    visited_on = DayField(label=_("Visited on"), widget=date_input())
     inspector_name = forms.CharField(label=_("Inspector"), max_length=150)
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
@@ -332,7 +330,7 @@ class ResourceForm(forms.Form):
 
 class PriceForm(forms.Form):
     resource_kind = forms.ChoiceField(label=_("For"), choices=ResourceKind.choices)
-    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
+    valid_from = DayField(label=_("Valid from"), widget=date_input())
     per_half_day = amount_field(_("Per half-day"), required=False, max_digits=8)
     per_day = amount_field(_("Per day"), required=False, max_digits=8)
     per_hour = amount_field(_("Per hour"), required=False, max_digits=8)
@@ -393,8 +391,8 @@ class HoursForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    start_date = forms.DateField(label=_("From"), widget=date_input())
-    end_date = forms.DateField(label=_("To (inclusive)"), widget=date_input())
+    start_date = DayField(label=_("From"), widget=date_input())
+    end_date = DayField(label=_("To (inclusive)"), widget=date_input())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
@@ -407,7 +405,7 @@ class BookForm(forms.Form):
     """The hidden fields behind a 'Book' button (desk) or a room's time range."""
 
     centre = forms.IntegerField()
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    date = DayField(label=_("Date"), widget=date_input())
     slot = forms.ChoiceField(label=_("Slot"), choices=BOOK_SLOTS)
     resource = forms.IntegerField(required=False)
     start_time = forms.TimeField(label=_("From"), required=False, widget=time_input())
@@ -415,7 +413,7 @@ class BookForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    date = DayField(label=_("Date"), widget=date_input())
     slot = forms.ChoiceField(label=_("Slot"), choices=SLOTS, required=False)
     start_time = forms.TimeField(label=_("From"), required=False, widget=time_input())
     end_time = forms.TimeField(label=_("To"), required=False, widget=time_input())
@@ -455,10 +453,7 @@ class GuestWalkInForm(forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    # Within the years every date the API takes: the week shown after 9999-12-31 does
-    # not exist (`date + timedelta` overflowed: a 500).
-    date = forms.DateField(label=_("Date"), widget=date_input(), validators=[
-        MinValueValidator(dt.date(YEAR_MIN, 1, 1)), MaxValueValidator(dt.date(YEAR_MAX, 12, 31))])
+    date = DayField(label=_("Date"), widget=date_input())
 
 
 # --- Credit ---------------------------------------------------------------------
@@ -466,8 +461,8 @@ class AvailabilityForm(forms.Form):
 
 class LedgerFilterForm(forms.Form):
     reason = forms.ChoiceField(label=_("Kind"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    date_from = DayField(label=_("From"), required=False, widget=date_input())
+    date_to = DayField(label=_("To"), required=False, widget=date_input())
     member = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False,
                                     empty_value=None)
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
@@ -533,7 +528,7 @@ class AllotmentForm(forms.Form):
                                   empty_value=None)
     period = forms.ChoiceField(label=_("How often"))
     at_period_end = forms.ChoiceField(label=_("At the end of each period"))
-    ends_on = forms.DateField(label=_("Ends on (optional)"), required=False, widget=date_input())
+    ends_on = DayField(label=_("Ends on (optional)"), required=False, widget=date_input())
 
     def __init__(self, *args: Any, people: Any, teams: Any, periods: Any, period_ends: Any,
                  **kwargs: Any) -> None:
@@ -562,7 +557,7 @@ class PeriodForm(forms.Form):
 
 
 class PayoutForm(PeriodForm):
-    execution_date = forms.DateField(label=_("Pay on"), widget=date_input())
+    execution_date = DayField(label=_("Pay on"), widget=date_input())
 
 
 class CamtForm(forms.Form):
@@ -587,7 +582,7 @@ class StaffBookForm(forms.Form):
 
     member = forms.TypedChoiceField(label=_("Employee"), coerce=int)
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
-    date = forms.DateField(label=_("Date"), widget=date_input())
+    date = DayField(label=_("Date"), widget=date_input())
 
     def __init__(self, *args: Any, people: list[tuple[int, str]],
                  centres: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -674,7 +669,7 @@ PRESENCE_KIND_CHOICES = [("", _("Check-ins and WiFi")), ("check_in", _("Check-in
 
 
 class PresenceFilterForm(forms.Form):
-    on = forms.DateField(label=_("Day"), required=False, widget=date_input(),
+    on = DayField(label=_("Day"), required=False, widget=date_input(),
                          help_text=_("Empty: today."))
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False,
                                     empty_value=None)

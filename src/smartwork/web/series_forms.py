@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartwork.bookings.choices import MAX_SERIES_OCCURRENCES, ConflictPolicy, Slot
 from smartwork.bookings.slots import zone
+from smartwork.core.forms import DayField
 from smartwork.network.models import Centre
 from smartwork.web.forms import BOOK_SLOTS, WEEKDAYS, date_input, time_input
 
@@ -45,11 +46,11 @@ class SeriesForm(forms.Form):
     end_time = forms.TimeField(label=_("To"), required=False, widget=time_input())
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Every"), coerce=int, widget=forms.CheckboxSelectMultiple)
-    date_from = forms.DateField(label=_("First date"), widget=date_input())
+    date_from = DayField(label=_("First date"), widget=date_input())
     weeks = forms.IntegerField(label=_("For how many weeks"), required=False, min_value=1,
                                max_value=MAX_WEEKS, initial=8,
                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    date_to = forms.DateField(label=_("Or until"), required=False, widget=date_input(),
+    date_to = DayField(label=_("Or until"), required=False, widget=date_input(),
                               help_text=_("A last date, instead of a number of weeks."))
     conflict_policy = forms.ChoiceField(label=_("When a date cannot be booked"),
                                         choices=POLICIES, initial=ConflictPolicy.SKIP,

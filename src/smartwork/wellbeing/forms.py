@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from smartwork.core.forms import MonthDateField
+from smartwork.core.forms import DayField, MonthDateField
 from smartwork.wellbeing import instruments
 
 
@@ -55,8 +55,8 @@ class QuestionForm(forms.Form):
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"),
+    opens_on = DayField(label=_("Opens on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    closes_on = DayField(label=_("Closes on"),
                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     indicators = forms.MultipleChoiceField(label=_("Questions"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
@@ -99,9 +99,9 @@ class CampaignForm(forms.Form):
     audience = forms.ChoiceField(label=_("For"))
     teams = forms.MultipleChoiceField(label=_("Teams"), required=False,
                                       widget=forms.CheckboxSelectMultiple)
-    starts_on = forms.DateField(label=_("Starts on"),
+    starts_on = DayField(label=_("Starts on"),
                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    due_on = DayField(label=_("Due on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     modules = forms.MultipleChoiceField(label=_("Modules"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
 
@@ -188,12 +188,12 @@ class LegalForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
     source_title = forms.CharField(label=_("Source title"), required=False, max_length=300)
     source_issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)
-    source_date = forms.DateField(label=_("Source date"), required=False,
+    source_date = DayField(label=_("Source date"), required=False,
                                   widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     source_url = forms.CharField(label=_("Source link"), required=False, max_length=500)
-    checked_on = forms.DateField(label=_("Checked on"), required=False,
+    checked_on = DayField(label=_("Checked on"), required=False,
                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    review_by = forms.DateField(label=_("Review by"), required=False,
+    review_by = DayField(label=_("Review by"), required=False,
                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from smartwork.core.forms import DayField
 from smartwork.workplans.choices import (
     AllowedPlace,
     BestPlace,
@@ -25,7 +26,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 class PolicyForm(forms.Form):
     team = forms.TypedChoiceField(label=_("For"), coerce=int, required=False, empty_value=None)
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = DayField(label=_("Effective from"), widget=DATE)
     working_days = forms.TypedMultipleChoiceField(
         label=_("Working days"), choices=WEEKDAY_CHOICES, coerce=int,
         widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4])
@@ -101,12 +102,12 @@ class PolicyForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(widget=DATE)
+    day = DayField(widget=DATE)
     place = forms.ChoiceField(label=_("Where"), choices=Place.choices)
 
 
 class BookDeskForm(forms.Form):
-    day = forms.DateField(widget=DATE)
+    day = DayField(widget=DATE)
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
 
     def __init__(self, *args: Any, centres: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -115,7 +116,7 @@ class BookDeskForm(forms.Form):
 
 
 class TeamDayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = DayField(label=_("Day"), widget=DATE)
     kind = forms.ChoiceField(label=_("Book"), choices=TeamEventKind.choices)
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
     room = forms.TypedChoiceField(label=_("Meeting room (for a room)"), coerce=int,
@@ -162,7 +163,7 @@ class ItemForm(forms.Form):
 
 class HandOutForm(forms.Form):
     user = forms.TypedChoiceField(label=_("To"), coerce=int)
-    on = forms.DateField(label=_("Handed out on"), widget=DATE)
+    on = DayField(label=_("Handed out on"), widget=DATE)
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -59,6 +59,18 @@ def test_the_same_desk_when_free(member, centre):
         centre, desk, Slot.MORNING, on, "")
 
 
+def test_availability_refuses_days_outside_the_years_the_api_takes(centre):
+    from smartwork.bookings.selectors import availability_for_centre
+    from smartwork.core.errors import InvalidInput
+
+    for day in (dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        with pytest.raises(InvalidInput) as refused:
+            availability_for_centre(centre=centre, date_from=day)
+        assert refused.value.code == "year_out_of_range"
+    days = availability_for_centre(centre=centre, date_from=dt.date(2999, 12, 31))["days"]
+    assert [d["date"] for d in days] == [dt.date(2999, 12, 31)]
+
+
 def test_any_desk_with_a_note_when_the_desk_is_taken_or_retired(member, centre, company):
     desk = desks(centre)[2]
     booking = past_booking(member, desk)

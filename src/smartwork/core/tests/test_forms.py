@@ -1,4 +1,5 @@
-"""The month picker and ids sent as text, read on the server (core/forms.py)."""
+"""The month picker, days typed in forms and ids sent as text, read on the server
+(core/forms.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django import forms
 
 from smartwork.core.forms import (
+    DayField,
     MonthDateField,
     MonthField,
     date_from_text,
@@ -58,3 +60,20 @@ def test_id_from_text(text, expected):
 ])
 def test_date_from_text(text, expected):
     assert date_from_text(text) == expected
+
+
+class Day(forms.Form):
+    on = DayField(label="Day")
+    until = DayField(label="Until", required=False)
+
+
+@pytest.mark.parametrize("text, valid", [
+    ("2031-03-04", True), ("1900-01-01", True), ("2999-12-31", True),
+    ("9999-12-31", False), ("3000-01-01", False), ("1899-12-31", False), ("0001-01-01", False),
+])
+def test_a_day_field_keeps_to_the_years_the_api_takes(text, valid):
+    form = Day({"on": text})
+    assert form.is_valid() is valid
+    if not valid:
+        assert form.errors["on"] == ["Dates must lie between the years 1900 and 2999."]
+    assert Day({"on": "2031-03-04", "until": ""}).is_valid()

@@ -234,6 +234,11 @@ def test_book_again_refuses_others_bookings_and_bad_dates(member, centre, compan
     r = client.get(reverse("web:book_again", args=[mine.pk]), {"date": "31/02/2027"},
                    follow=True)
     assert r.redirect_chain[-1][0] == "/bookings/?past=1" and "Enter a valid date" in text(r)
+    # A day with no next day (the free-desk check looks at the day after) is an error
+    # message, not a 500.
+    r = client.get(reverse("web:book_again", args=[mine.pk]), {"date": "9999-12-31"},
+                   follow=True)
+    assert "Dates must lie between the years 1900 and 2999." in text(r)
     r = client.get(reverse("web:book_again", args=[mine.pk]),
                    {"date": workday(2).isoformat(), "next": "https://evil.example/"})
     assert parse_qs(urlsplit(r["Location"]).query)["next"] == ["/bookings/?past=1"]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from smartwork.bookings import floorplans
 from smartwork.bookings.floorplans import MAX_LEVEL, MAX_PLAN_BYTES, MIN_LEVEL
 from smartwork.core.errors import DomainError, NotFound
-from smartwork.core.forms import id_from_text
+from smartwork.core.forms import DayField, id_from_text
 from smartwork.network import selectors as network_selectors
 from smartwork.network.choices import RANGE_KINDS, Equipment
 from smartwork.network.models import Centre
@@ -48,7 +48,7 @@ class FloorPlanForm(forms.Form):
 
 
 class PlanViewForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
+    date = DayField(label=gettext_lazy("Date"), widget=date_input())
     slot = forms.ChoiceField(label=gettext_lazy("Slot"), choices=SLOTS)
 
 
