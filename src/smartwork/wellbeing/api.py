@@ -66,7 +66,7 @@ def export_response(name: str, tables: dict[str, Any], fmt: str,
 
 
 def _survey_out(s: Any) -> dict[str, Any]:
-    return {"id": s.pk, "title": s.title, "origin": s.origin, "period": s.period,
+    return {"id": s.pk, "title": s.shown_title, "origin": s.origin, "period": s.period,
             "opens_on": s.opens_on, "closes_on": s.closes_on, "indicators": list(s.indicators),
             "own_questions": [q["key"] for q in s.questions or []]}
 

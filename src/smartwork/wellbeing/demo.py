@@ -6,9 +6,9 @@
   the staff, whose scores rise after the change of the smart-working policy three
   months ago (a second version with 2 remote days and a Tuesday anchor day, created
   here unless the company's policy already has a later version), this month's survey
-  open (the demo member has not answered it yet), the weekly plans of the eight past
-  weeks (head office on anchor days, remote days at home or in a centre), and a running
-  awareness campaign with part of the staff done.
+  open until the 28th (the demo member has not answered it yet), the weekly plans of
+  the eight past weeks (head office on anchor days, remote days at home or in a
+  centre), and a running awareness campaign with part of the staff done.
 Every choice comes from a seeded random generator: two loads give the same rows.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from smartwork.accounts.models import Team, TeamMembership, User
 from smartwork.wellbeing import evaluation, legal, own_questions, services, training
-from smartwork.wellbeing.models import Module
+from smartwork.wellbeing.models import Module, Survey
 
 TEAMS = ("Réseau", "Clientèle", "Informatique", "Support")
 SEED = 19
@@ -99,6 +99,13 @@ def _plans(company: Any, staff: list[User], today: dt.date, rng: random.Random) 
     DayPlan.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
+def _monthly(company: Any, on: dt.date) -> Survey:
+    """The month's survey as the schedule opens it (its title then reads in each reader's
+    language, and the periodic job does not open a second one when the demo runs)."""
+    services.surveys_open_scheduled(today=on)
+    return Survey.objects.get(company=company, period=f"{on:%Y-%m}")
+
+
 def load(ctx: dict[str, Any]) -> None:
     rng = random.Random(SEED)
     today: dt.date = ctx["today"]
@@ -121,7 +128,7 @@ def load(ctx: dict[str, Any]) -> None:
 
     evaluation.head_office_set(actor=admin, company=company, desks=120)
     services.survey_schedule_set(actor=admin, company=company, active=True, day_of_month=1,
-                                 open_days=14)
+                                 open_days=28)
     change = _policy(company, admin, today)
 
     # A question of the company's own, asked in every survey (its answers drawn apart, so
@@ -137,10 +144,7 @@ def load(ctx: dict[str, Any]) -> None:
     level = {u.pk: rng.gauss(2.4, 0.5) for u in staff}
     for back in range(6, 0, -1):
         opens = _month_start(today, back)
-        survey = services.survey_create(
-            actor=admin, company=company, title=f"Pulse {opens:%Y-%m}", opens_on=opens,
-            closes_on=opens + dt.timedelta(days=13),
-            indicators=services.surveyed_indicators(company=company))
+        survey = _monthly(company, opens)
         lift = 0.7 if opens >= change else 0.0
         for person in staff:
             if person.pk != member.pk and rng.random() > 0.75:
@@ -149,12 +153,9 @@ def load(ctx: dict[str, Any]) -> None:
                                    answers=answers(level[person.pk] + lift),
                                    today=opens + dt.timedelta(days=rng.randint(0, 6)))
 
-    current = services.survey_create(
-        actor=admin, company=company, title=f"Pulse {today:%Y-%m}",
-        opens_on=today - dt.timedelta(days=2), closes_on=today + dt.timedelta(days=11),
-        indicators=services.surveyed_indicators(company=company))
-    for person in staff:
-        if person.pk != member.pk and rng.random() < 0.3:
+    current = _monthly(company, today)
+    for person in staff:  # (none on the 29th to the 31st: the month's survey has closed)
+        if person.pk != member.pk and rng.random() < 0.3 and today <= current.closes_on:
             services.survey_answer(actor=person, survey=current,
                                    answers=answers(level[person.pk] + 0.7),
                                    today=today)

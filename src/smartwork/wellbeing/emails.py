@@ -47,7 +47,7 @@ def survey_invitation_send(*, survey_id: int, user_id: int) -> None:
         body = render_to_string("wellbeing/email/survey_invitation.txt", {
             "user": user, "survey": survey, "url": url,
             "closes": date_text(survey.closes_on), "company": survey.company})
-        subject = _("One minute for your pulse survey: %(title)s") % {"title": survey.title}
+        subject = _("One minute for your pulse survey: %(title)s") % {"title": survey.shown_title}
     EmailMessage(subject=subject, body=body, to=[user.email]).send()
 
 

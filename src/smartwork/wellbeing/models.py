@@ -11,9 +11,12 @@ pseudonym.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from smartwork.wellbeing.choices import (
@@ -98,6 +101,23 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """What a reader sees: a monthly survey's title is the system's words, said in the
+        reader's language ("Enquête éclair décembre 2026"); the stored `title` is in
+        the language of the worker that opened it. A company's own survey keeps its
+        title as typed."""
+        if self.origin == SurveyOrigin.SCHEDULED and self.period:
+            return scheduled_title(self.period)
+        return self.title
+
+
+def scheduled_title(period: str) -> str:
+    """The title of the monthly survey of `period` ("YYYY-MM"), in the active language."""
+    month = dt.date(int(period[:4]), int(period[5:7]), 1)
+    return translation.gettext("Pulse survey %(month)s") % {
+        "month": formats.date_format(month, "YEAR_MONTH_FORMAT")}
 
 
 class CompanyQuestion(models.Model):

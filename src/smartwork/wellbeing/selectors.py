@@ -87,10 +87,10 @@ def my_results(*, actor: User) -> dict[str, Any]:
     for r in responses:
         scores = {s.indicator: s.score for s in r.scores.all()}
         for key, value in scores.items():
-            series[key].append({"survey": r.survey.title, "opens_on": r.survey.opens_on,
+            series[key].append({"survey": r.survey.shown_title, "opens_on": r.survey.opens_on,
                                 "score": value})
         out.append({
-            "survey_id": r.survey_id, "title": r.survey.title,
+            "survey_id": r.survey_id, "title": r.survey.shown_title,
             "opens_on": r.survey.opens_on, "submitted_on": r.submitted_on,
             "answers": r.answers, "scores": scores,
             "bands": {k: instruments.band(k, v) for k, v in scores.items()
@@ -152,7 +152,7 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
     survey_rows = []
     for s in surveys:
         n = answered.get(s.pk, 0)
-        survey_rows.append({"id": s.pk, "title": s.title, "period": s.period,
+        survey_rows.append({"id": s.pk, "title": s.shown_title, "period": s.period,
                             "opens_on": s.opens_on, "closes_on": s.closes_on,
                             "respondents": n if n >= k else None, "suppressed": 0 < n < k,
                             "indicators": list(s.indicators)})
@@ -166,7 +166,7 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
             cell = found or {"n": 0, "total": 0, "low": 0}
             n = cell["n"]
             visible = n >= k
-            point = {"survey_id": s.pk, "title": s.title, "opens_on": s.opens_on,
+            point = {"survey_id": s.pk, "title": s.shown_title, "opens_on": s.opens_on,
                      "respondents": n if visible else None,
                      "mean": _mean(cell["total"], n) if visible else None,
                      "suppressed": 0 < n < k}
@@ -175,7 +175,7 @@ def company_results(*, actor: User, company: Organisation, date_from: dt.date | 
             points.append(point)
             if visible:
                 for g in fold_teams(team_groups[(s.pk, key)], k=k, other_label=other):
-                    teams.append({"survey_id": s.pk, "survey": s.title, "indicator": key,
+                    teams.append({"survey_id": s.pk, "survey": s.shown_title, "indicator": key,
                                   "team": g["name"], "respondents": g["n"],
                                   "mean": _mean(g["total"], g["n"]),
                                   "folded_groups": g.get("folded_groups", 0)})

@@ -25,6 +25,7 @@ from smartwork.wellbeing.models import (
     SurveyResponse,
     SurveySchedule,
     TeamObjectives,
+    scheduled_title,
 )
 from smartwork.wellbeing.privacy import respondent_token
 
@@ -222,10 +223,6 @@ def team_objectives_record(*, actor: User, team: Team, month: dt.date, objective
 # --- Periodic jobs (idempotent) ---------------------------------------------------
 
 
-def _month_title(day: dt.date) -> str:
-    return _("Pulse survey %(month)s") % {"month": day.strftime("%Y-%m")}
-
-
 def surveys_open_scheduled(*, today: dt.date | None = None) -> int:
     """Open this month's survey of every active schedule whose day has come. The
     unique (company, period) constraint makes a second run, or a second worker, a no-op."""
@@ -245,7 +242,7 @@ def surveys_open_scheduled(*, today: dt.date | None = None) -> int:
         try:
             with transaction.atomic():
                 survey = Survey.objects.create(
-                    company_id=schedule.company_id, title=_month_title(today),
+                    company_id=schedule.company_id, title=scheduled_title(period),
                     origin=SurveyOrigin.SCHEDULED, period=period, opens_on=opens_on,
                     closes_on=max(closes_on, opens_on), indicators=keys, questions=own)
                 audit_log(actor=None, action="wellbeing.survey_opened", obj=survey,

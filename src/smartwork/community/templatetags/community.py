@@ -22,7 +22,9 @@ def community_card(context: dict[str, Any]) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"show": False}
     mine = list(selectors.my_registrations(actor=user)[:3])
-    upcoming = list(selectors.events_upcoming(actor=user)[:3])
+    # "Events to come" are the ones to discover: those the member is going to are above.
+    upcoming = list(selectors.events_upcoming(actor=user)
+                    .exclude(pk__in=selectors.registered_event_ids(actor=user))[:3])
     return {"show": True, "mine": mine, "upcoming": upcoming,
             "unread": selectors.unread_count(actor=user)}
 

@@ -38,6 +38,23 @@ def test_member_pages_and_htmx_registration(manager, centre, network):
     assert Registration.objects.filter(event=event).count() == 1
 
 
+def test_the_home_card_lists_an_event_once(manager, centre, network):
+    """Under "My events" once registered, no more among the events to discover."""
+    make_event(manager, centre, title="Afterwork du centre")
+    person = testing.make_user(network=network)
+    c = client_for(person)
+
+    def card() -> str:
+        page = c.get("/").content.decode()
+        return page[page.index('id="home-community"'):].split("</article>", 1)[0]
+
+    assert card().count("Afterwork du centre") == 1 and "My events" not in card()
+    event = Event.objects.get(title="Afterwork du centre")
+    c.post(f"/community/events/{event.pk}/register/")
+    assert card().count("Afterwork du centre") == 1 and "My events" in card()
+    assert "Events to come" not in card()
+
+
 def test_manager_creates_an_event_in_the_form_and_sees_errors_inline(manager, centre):
     c = client_for(manager)
     url = f"/community/staff/centres/{centre.pk}/"

@@ -189,6 +189,46 @@ class TestSchedule:
         recipients = sorted(m.to[0] for m in mail.outbox)
         assert len(recipients) == 4 == len(set(recipients))  # 3 staff + the admin, once each
 
+    def test_a_monthly_survey_reads_in_the_readers_language(self, company, company_admin,
+                                                          django_capture_on_commit_callbacks):
+        """The worker that opens it has its own language: the title is the system's
+        words, said to each reader in theirs (page, mail, API); a company's own survey
+        keeps the title it was given."""
+        from django.test import Client
+        from django.utils import translation
+        from django.utils.formats import date_format
+
+        person = staff(company, 1)[0]
+        person.language = "fr"
+        person.save(update_fields=["language"])
+        today = dt.date.today()
+        services.survey_schedule_set(actor=company_admin, company=company, active=True,
+                                     day_of_month=min(today.day, 28), open_days=28)
+        with translation.override("en"):
+            assert services.surveys_open_scheduled(today=today) == 1
+        monthly = Survey.objects.get(period=f"{today:%Y-%m}")
+        month = today.replace(day=1)
+        words = {"en": "Pulse survey", "fr": "Enquête éclair", "nl": "Pulsenquête",
+                 "de": "Pulsbefragung"}
+        for language, start in words.items():
+            with translation.override(language):
+                expected = f"{start} {date_format(month, 'YEAR_MONTH_FORMAT')}"
+                assert monthly.shown_title == expected
+        assert monthly.title.startswith("Pulse survey")  # as stored by the worker
+        own = survey(company, company_admin, title="Notre enquête")
+        with translation.override("nl"):
+            assert own.shown_title == "Notre enquête"
+        with django_capture_on_commit_callbacks(execute=True):
+            services.surveys_send_invitations(today=today)
+        subjects = [m.subject for m in mail.outbox if m.to == [person.email]]
+        assert subjects and all("Enquête éclair" in s for s in subjects), subjects
+        client = Client()
+        client.force_login(person)
+        page = client.get("/wellbeing/", headers={"accept-language": "fr"}).content.decode()
+        with translation.override("fr"):
+            assert monthly.shown_title in page
+        assert "Pulse survey" not in page
+
     def test_schedule_validation(self, company, company_admin):
         with pytest.raises(InvalidInput):
             services.survey_schedule_set(actor=company_admin, company=company, active=True,
