@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 
@@ -20,8 +21,9 @@ def date_text(value: dt.date) -> str:
 
 def weekday_date_text(value: dt.date) -> str:
     """'Thursday, Dec. 3, 2026', 'Jeudi 3 décembre 2026', 'Donderdag 3 december 2026'
-    (the weekday names are the project's translations, capitalised, as on the pages)."""
-    return _("%(weekday)s %(date)s") % {"weekday": date_format(value, "l"),
+    (a line's start: the weekday capitalised; within a sentence French and Dutch write it
+    in lower case, as Django's and the project's catalogues do)."""
+    return _("%(weekday)s %(date)s") % {"weekday": capfirst(date_format(value, "l")),
                                        "date": date_text(value)}
 
 

@@ -25,6 +25,23 @@ def test_each_language_writes_its_dates(language, day, weekday, moment):
         assert date_time_text(MOMENT) == moment
 
 
+@pytest.mark.parametrize("language, text", [
+    ("fr", "Libre le jeudi 3 décembre"), ("nl", "Vrij op donderdag 3 december"),
+    ("de", "Frei am Donnerstag, 3. Dezember"),
+])
+def test_within_a_sentence_a_weekday_is_written_as_the_language_writes_it(language, text):
+    """French and Dutch write weekdays in lower case within a sentence (the project's
+    catalogue once said "Jeudi", which then read "Libre le Jeudi 3 décembre"); a line
+    that starts with one capitalises it (weekday_date_text, the pages' |capfirst)."""
+    from django.template import Context, Template
+
+    html = Template('{% load i18n %}{% blocktranslate with day=on|date:"l j F" %}'
+                    'Free on {{ day }}, full day:{% endblocktranslate %}')
+    with translation.override(language):
+        assert html.render(Context({"on": MOMENT.date()})).startswith(
+            text.split(",")[0] if language == "de" else text)
+
+
 def test_a_range_over_midnight_names_both_days():
     start, end = MOMENT, MOMENT + dt.timedelta(hours=4)
     with translation.override("fr"):

@@ -122,7 +122,7 @@ def test_a_weekday_the_centre_never_opens_is_said_inline(network, centre):
     member = testing.make_user(network=network)
     response, page = preview(client_for(member, "fr"), centre, weekdays=["0", "2"])
     assert response.status_code == 422
-    assert f"{centre.name} est fermé ces jours-là : Mercredi." in page
+    assert f"{centre.name} est fermé ces jours-là : mercredi." in page
 
 
 def test_a_resource_of_another_kind_is_refused_by_the_engine_inline(network, centre):
