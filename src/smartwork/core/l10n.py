@@ -27,6 +27,13 @@ def weekday_date_text(value: dt.date) -> str:
                                        "date": date_text(value)}
 
 
+def month_text(value: dt.date) -> str:
+    """A month on a chart's axis or in a table's head: 'June 2026', 'juin 2026',
+    'juil. 2026', 'juni 2026' (Django's "M" gives three letters, which in French
+    are "jui" for both June and July)."""
+    return date_format(value, "N Y")
+
+
 def date_time_text(value: dt.datetime) -> str:
     """A moment: 'Dec. 3, 2026 21:30', '3 décembre 2026 21:30'."""
     return f"{date_text(value)} {value:%H:%M}"

@@ -62,12 +62,29 @@ def bar_chart(*, title: str, desc: str, labels: Sequence[str], values: Sequence[
     return _frame(title, desc, width, height, "".join(parts))
 
 
+# The legend's text at 11 px sans-serif: a generous mean width per character, so that
+# wide letters and accents do not run into the next name.
+LEGEND_CHAR_W = 6.4
+
+
 def line_chart(*, title: str, desc: str, labels: Sequence[str],
                series: dict[str, Sequence[float | None]], unit: str = "",
                width: int = 640, height: int = 240) -> str:
-    """One line per series over the labels (x axis); None breaks the line."""
+    """One line per series over the labels (x axis); None breaks the line. The legend
+    wraps onto as many rows as its names need (the chart grows taller), so that none
+    runs into the next or off the picture."""
     left, right, top_pad, bottom = 48, 12, 12, 40
     plot_w, plot_h = width - left - right, height - top_pad - bottom
+    legend: list[tuple[str, float, int]] = []  # (text, x, row)
+    lx, row = 0.0, 0
+    for name in series:
+        text = f"{name} ({unit})" if unit else name
+        item_w = 14 + len(text) * LEGEND_CHAR_W + 16
+        if lx and left + lx + item_w > width - right:
+            row, lx = row + 1, 0.0
+        legend.append((text, left + lx, row))
+        lx += item_w
+    height += row * 16
     values = [v for s in series.values() for v in s if v is not None]
     top = max(values or [0]) or 1
     n = max(1, len(labels) - 1)
@@ -82,7 +99,9 @@ def line_chart(*, title: str, desc: str, labels: Sequence[str],
     step = max(1, len(labels) // 8)
     for i in range(0, len(labels), step):
         x, _y = xy(i, 0)
-        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+        # The last label ends at the axis' end, not half beyond the picture.
+        anchor = "end" if i == len(labels) - 1 and i else "middle"
+        parts.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}">'
                      f'{escape(str(labels[i]))}</text>')
     for k, (name, vals) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
@@ -101,9 +120,10 @@ def line_chart(*, title: str, desc: str, labels: Sequence[str],
             pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2">'
                          f'<title>{escape(name)}</title></polyline>')
-        parts.append(f'<rect x="{left + k * 150}" y="{height - 14}" width="10" height="10" '
-                     f'fill="{colour}"/><text x="{left + k * 150 + 14}" y="{height - 5}">'
-                     f'{escape(name)} ({escape(unit)})</text>')
+        text, x, legend_row = legend[k]
+        y = top_pad + plot_h + 26 + legend_row * 16
+        parts.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{x + 14:.0f}" y="{y + 9}">{escape(text)}</text>')
     return _frame(title, desc, width, height, "".join(parts))
 
 

@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from smartwork.core.errors import DomainError, Forbidden
 from smartwork.core.forms import id_from_text
+from smartwork.core.l10n import month_text
 from smartwork.core.permissions import allowed, roles_of
 from smartwork.insights import charts
 from smartwork.network.models import Network
@@ -55,7 +55,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     mine = selectors.my_results(actor=request.user)
     for r in mine["responses"]:
         r["values"] = [r["scores"].get(i["key"]) for i in mine["indicators"]]
-    labels = [date_format(r["opens_on"], "M Y") for r in mine["responses"]]
+    labels = [month_text(r["opens_on"]) for r in mine["responses"]]
     series = {i["name"]: [r["scores"].get(i["key"]) for r in mine["responses"]]
               for i in mine["indicators"]}
     chart = _line(_("My scores over time"),
@@ -152,7 +152,7 @@ def company(request: AuthedRequest, company_id: int) -> HttpResponse:
             else:
                 apply_domain_error(target, exc)
     data = selectors.company_results(actor=request.user, company=org)
-    labels = [date_format(s["opens_on"], "M Y") for s in data["surveys"]]
+    labels = [month_text(s["opens_on"]) for s in data["surveys"]]
     series = {i["name"]: [p["mean"] for p in data["series"][i["key"]]]
               for i in data["indicators"]}
     chart = _line(_("Indicators per survey"),
@@ -205,7 +205,7 @@ def network(request: AuthedRequest) -> HttpResponse:
     if chosen is None:
         raise Forbidden(_("Your role does not allow this here."))
     data = selectors.network_results(actor=request.user, network=chosen)
-    labels = [date_format(m, "M Y") for m in data["months"]]
+    labels = [month_text(m) for m in data["months"]]
     series = {i["name"]: [p["mean"] for p in data["series"][i["key"]]]
               for i in data["indicators"]}
     chart = _line(_("Indicators across customer companies"),

@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from smartwork.core.l10n import date_text, date_time_text, time_range_text, weekday_date_text
+from smartwork.core.l10n import (
+    date_text,
+    date_time_text,
+    month_text,
+    time_range_text,
+    weekday_date_text,
+)
 
 MOMENT = dt.datetime(2026, 12, 3, 21, 30)
 
@@ -40,6 +46,16 @@ def test_within_a_sentence_a_weekday_is_written_as_the_language_writes_it(langua
     with translation.override(language):
         assert html.render(Context({"on": MOMENT.date()})).startswith(
             text.split(",")[0] if language == "de" else text)
+
+
+@pytest.mark.parametrize("language, june, july", [
+    ("en", "June 2026", "July 2026"), ("fr", "juin 2026", "juil. 2026"),
+    ("nl", "jun 2026", "jul 2026"), ("de", "Juni 2026", "Juli 2026"),
+])
+def test_months_on_charts_are_told_apart(language, june, july):
+    """Three letters ("M") are "jui" for both June and July in French."""
+    with translation.override(language):
+        assert (month_text(dt.date(2026, 6, 1)), month_text(dt.date(2026, 7, 1))) == (june, july)
 
 
 def test_a_range_over_midnight_names_both_days():

@@ -35,6 +35,32 @@ def test_line_chart_breaks_on_missing_values():
     assert [len(p.get("points").split()) for p in lines] == [1, 2]
 
 
+def test_a_line_charts_legend_wraps_and_stays_in_the_picture():
+    """Seven indicators' names (the wellbeing chart) ran off a 640 px picture on one
+    line, 150 px apart whatever their length, each over the next."""
+    names = ["Bien-être (WHO-5)", "Lien avec l'équipe", "Charge numérique maîtrisée",
+             "Équilibre vie pro-vie privée", "Productivité perçue",
+             "Télétravail sécurisé (autocontrôle)", "Nos journées d'équipe valent le trajet"]
+    svg = charts.line_chart(title="t", desc="d", labels=["juin 2026", "juil. 2026"],
+                            series={n: [50, 60] for n in names}, unit="/100")
+    root = parse(svg)
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
+    texts = [t for t in root.findall(f"{NS}text") if "(/100)" in (t.text or "")]
+    assert len(texts) == 7
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for t in texts:
+        x = float(t.get("x"))
+        end = x + len(t.text) * charts.LEGEND_CHAR_W
+        assert end <= width and float(t.get("y")) <= height, t.text
+        rows.setdefault(float(t.get("y")), []).append((x, end))
+    assert len(rows) > 1 and height > 240
+    for spans in rows.values():
+        spans.sort()
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans
+    last = [t for t in root.findall(f"{NS}text") if t.text == "juil. 2026"][0]
+    assert last.get("text-anchor") == "end"
+
+
 def test_heatmap_shades_by_value():
     svg = charts.attendance_heatmap([[0] * 24 for _ in range(6)] + [[1] + [None] * 23],
                                     title="When")
