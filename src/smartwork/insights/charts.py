@@ -14,7 +14,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 _ids = itertools.count(1)
-PALETTE = ("#1f6f8b", "#e07a1f", "#4c9a2a", "#a23b72", "#6c5b7b", "#c0392b")
+# Ten colours apart (the wellbeing chart has seven indicators and a company's own questions).
+PALETTE = ("#1f6f8b", "#e07a1f", "#4c9a2a", "#a23b72", "#6c5b7b", "#c0392b", "#222222",
+           "#0d9488", "#b8860b", "#5b6ee1")
 
 
 def _fmt(v: float | None) -> str:

@@ -54,6 +54,8 @@ def test_a_line_charts_legend_wraps_and_stays_in_the_picture():
         assert end <= width and float(t.get("y")) <= height, t.text
         rows.setdefault(float(t.get("y")), []).append((x, end))
     assert len(rows) > 1 and height > 240
+    colours = [r.get("fill") for r in root.findall(f"{NS}rect")]
+    assert len(set(colours)) == 7  # one colour per line
     for spans in rows.values():
         spans.sort()
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans
