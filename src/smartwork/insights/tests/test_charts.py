@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 from smartwork.insights import charts, report
@@ -58,8 +59,8 @@ def test_a_line_charts_legend_wraps_and_stays_in_the_picture():
     assert len(set(colours)) == 7  # one colour per line
     for spans in rows.values():
         spans.sort()
-        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans
-    last = [t for t in root.findall(f"{NS}text") if t.text == "juil. 2026"][0]
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans
+    last = next(t for t in root.findall(f"{NS}text") if t.text == "juil. 2026")
     assert last.get("text-anchor") == "end"
 
 
