@@ -114,6 +114,13 @@ def test_the_admin_writes_a_policy_and_the_lead_books_a_team_day(site: Site, bro
     site.go(f"/smartworking/company/{company.pk}/week/")
     expect(page.locator("table.company-week")).to_contain_text("Finance")
     site.shot(f"workplans-company-week-{lang}")
+    # On a phone each cell is labelled with its column's head: a day and its anchor-day
+    # badge read apart ("mardi 1/12 · Jour d'ancrage"), not glued at the <br>.
+    site.go(f"/smartworking/company/{company.pk}/week/?week={week_ahead()[0].isoformat()}")
+    labels = page.locator("table.company-week tfoot td").evaluate_all(
+        "cells => cells.map(c => c.dataset.label || '')")
+    anchored = [label for label in labels if t["anchor"].lower() in label.lower()]
+    assert anchored and all(" · " in label for label in anchored), labels
 
     # The team's lead books a block of desks for the whole team.
     lead_site = site

@@ -174,11 +174,19 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // A head's words on one line: a <br> (a day and its "anchor day" badge) becomes " · ",
+  // where textContent glued them ("Tue 1/12Anchor day").
+  function headName(th) {
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll("br").forEach(function (br) { br.replaceWith(" · "); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
   function labelTables(root) {
     (root || document).querySelectorAll("main table").forEach(function (table) {
       var heads = table.querySelectorAll("thead th");
       if (!heads.length) return;
-      var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+      var names = Array.prototype.map.call(heads, headName);
       table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
         var col = 0;
         Array.prototype.forEach.call(tr.children, function (cell) {
