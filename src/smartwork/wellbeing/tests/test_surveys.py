@@ -228,6 +228,14 @@ class TestSchedule:
         with translation.override("fr"):
             assert monthly.shown_title in page
         assert "Pulse survey" not in page
+        # The company's results: each survey's row is headed by its title.
+        admin = Client()
+        admin.force_login(company_admin)
+        results = admin.get(f"/wellbeing/company/{company.pk}/",
+                            headers={"accept-language": "nl"}).content.decode()
+        with translation.override("nl"):
+            assert results.count(f'<th scope="row">{monthly.shown_title}</th>') == 1
+        assert f'<th scope="row">{own.title}</th>' in results
 
     def test_schedule_validation(self, company, company_admin):
         with pytest.raises(InvalidInput):
