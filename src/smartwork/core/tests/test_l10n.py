@@ -75,3 +75,12 @@ def test_the_pages_filter_writes_a_moment_the_same_way():
     aware = timezone.make_aware(MOMENT, timezone.get_fixed_timezone(60))
     with translation.override("nl"), timezone.override("Europe/Brussels"):
         assert date_time(aware) == "3 december 2026 21:30"
+
+
+def test_the_pages_month_filter_writes_a_selectors_month_in_the_language():
+    """Economics gives months as '2026-07': its pages write them as months."""
+    from django.template import Context, Template
+
+    html = Template("{% load web %}{{ a|month }} · {{ b|month }}")
+    with translation.override("fr"):
+        assert html.render(Context({"a": "2026-07", "b": "total"})) == "juil. 2026 · total"

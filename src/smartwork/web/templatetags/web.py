@@ -13,7 +13,8 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from smartwork.core.l10n import date_time_text
+from smartwork.core.forms import month_parse
+from smartwork.core.l10n import date_time_text, month_text
 from smartwork.core.permissions import roles_of
 from smartwork.credits import selectors as credit_selectors
 
@@ -33,6 +34,16 @@ def money(value: Any, currency: str = "EUR") -> str:
     if lang == "nl":
         return f"{symbol}\u00a0{amount}"
     return f"{symbol}{amount}"
+
+
+@register.filter
+def month(value: Any) -> Any:
+    """'2026-07' (as the selectors give months) as the language writes it ('July 2026',
+    'juil. 2026'); anything that is no month as it is."""
+    parsed = month_parse(str(value or ""))
+    if parsed is None:
+        return value
+    return month_text(dt.date(parsed[0], parsed[1], 1))
 
 
 @register.filter
