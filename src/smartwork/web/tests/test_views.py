@@ -299,3 +299,33 @@ def test_a_resource_capacity_out_of_range_is_a_form_error(manager, centre, capac
         assert response.status_code == 200
         assert 'aria-invalid="true"' in response.content.decode()
         assert list(Resource.objects.values_list("pk", "name", "capacity")) == before
+
+
+def _work_links(page: str) -> list[str]:
+    import re
+
+    if 'id="home-work"' not in page:
+        return []
+    block = page.split('id="home-work"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'href="([^"]+)"', block)
+
+
+def test_the_home_page_starts_with_each_roles_work(operator, manager, receptionist,
+                                                   company_admin, member):
+    """Staff come to work: their sections come first, each once on the page; a member's
+    home has none."""
+    expected = {
+        operator: ["/network/", "/staff/centres/", "/desk/"],
+        manager: ["/staff/centres/", "/desk/"],
+        receptionist: ["/desk/"],
+        company_admin: ["/company/", "/smartworking/company/"],
+        member: [],
+    }
+    for person, links in expected.items():
+        page = client_for(person).get("/").content.decode()
+        assert _work_links(page) == links, person
+        main = page[page.index("<main"):]
+        for link in links:  # in the page's body once: not again among the cards below
+            assert main.count(f'href="{link}"') == 1, (person, link)
+    page = client_for(operator, "fr").get("/").content.decode()
+    assert "Chiffres, centres, membres, facturation et versements de votre réseau." in page

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from smartwork.accounts.choices import Role
 from smartwork.accounts.selectors import user_roles_summary
@@ -20,11 +22,34 @@ def home(request: AuthedRequest) -> HttpResponse:
     labels = dict(Role.choices)
     for row in summary:
         row["label"] = labels.get(str(row["role"]), row["role"])
+    work = _work(roles)
     return render(request, "web/home.html", {
         "roles": summary, "role_set": roles,
         "has_home": request.user.home_lat is not None,
+        "work": work, "work_labels": [w["label"] for w in work],
         **_at_a_glance(request.user, roles),
     })
+
+
+def _work(roles: Any) -> list[dict[str, str]]:
+    """The staff's own sections, first on the page: an operator, a centre's staff or a
+    company admin comes to work, and found it below the member's cards."""
+    items = []
+    if roles.operator_networks or roles.superuser:
+        items.append({"label": _("Network"), "url": reverse("web:operator_home"), "text": _(
+            "Figures, centres, members, invoicing and settlements of your network.")})
+    if roles.manager_centres or roles.operator_networks or roles.superuser:
+        items.append({"label": _("Centres"), "url": reverse("web:staff_centres"), "text": _(
+            "Resources, prices, opening hours, floor plans and the label.")})
+    if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
+        items.append({"label": _("Front desk"), "url": reverse("web:front_desk"), "text": _(
+            "Today's arrivals, walk-in guests and check-in.")})
+    if roles.admin_companies:
+        items.append({"label": _("Company"), "url": reverse("web:company_home"), "text": _(
+            "Staff, credit, bookings, approvals and invoices.")})
+        items.append({"label": _("Smart working"), "url": reverse("workplans:company_home"),
+                      "text": _("The policy, the weekly plans and the activity analysis.")})
+    return items
 
 
 def _at_a_glance(user: Any, roles: Any) -> dict[str, Any]:
