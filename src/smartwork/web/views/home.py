@@ -22,7 +22,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     labels = dict(Role.choices)
     for row in summary:
         row["label"] = labels.get(str(row["role"]), row["role"])
-    work = _work(roles)
+    work = _work(request)
     return render(request, "web/home.html", {
         "roles": summary, "role_set": roles,
         "has_home": request.user.home_lat is not None,
@@ -31,25 +31,25 @@ def home(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _work(roles: Any) -> list[dict[str, str]]:
-    """The staff's own sections, first on the page: an operator, a centre's staff or a
-    company admin comes to work, and found it below the member's cards."""
-    items = []
-    if roles.operator_networks or roles.superuser:
-        items.append({"label": _("Network"), "url": reverse("web:operator_home"), "text": _(
-            "Figures, centres, members, invoicing and settlements of your network.")})
-    if roles.manager_centres or roles.operator_networks or roles.superuser:
-        items.append({"label": _("Centres"), "url": reverse("web:staff_centres"), "text": _(
-            "Resources, prices, opening hours, floor plans and the label.")})
-    if roles.receptionist_centres or roles.manager_centres or roles.operator_networks:
-        items.append({"label": _("Front desk"), "url": reverse("web:front_desk"), "text": _(
-            "Today's arrivals, walk-in guests and check-in.")})
-    if roles.admin_companies:
-        items.append({"label": _("Company"), "url": reverse("web:company_home"), "text": _(
-            "Staff, credit, bookings, approvals and invoices.")})
-        items.append({"label": _("Smart working"), "url": reverse("workplans:company_home"),
-                      "text": _("The policy, the weekly plans and the activity analysis.")})
-    return items
+def _work(request: AuthedRequest) -> list[dict[str, str]]:
+    """The staff's own sections, first on the page (an operator, a centre's staff or a
+    company admin comes to work): the menu's sections (`main_nav` decides who sees
+    which) that are staff work, each with a line of what it holds."""
+    from smartwork.web.templatetags.web import main_nav
+
+    what = {
+        reverse("web:operator_home"): _(
+            "Figures, centres, members, invoicing and settlements of your network."),
+        reverse("web:staff_centres"): _(
+            "Resources, prices, opening hours, floor plans and the label."),
+        reverse("web:front_desk"): _("Today's arrivals, walk-in guests and check-in."),
+        reverse("web:company_home"): _("Staff, credit, bookings, approvals and invoices."),
+        reverse("workplans:company_home"): _(
+            "The policy, the weekly plans and the activity analysis."),
+    }
+    labels = {item["url"]: item["label"] for item in main_nav({"request": request})}
+    return [{"label": labels[url], "url": url, "text": text}
+            for url, text in what.items() if url in labels]
 
 
 def _at_a_glance(user: Any, roles: Any) -> dict[str, Any]:
